@@ -1,0 +1,103 @@
+/* addr.h - sans-IO parsing of IPv4 and IPv6 addresses, endpoints and CIDR
+ * blocks (RFC 791, RFC 4291 section 2.2, RFC 5952, RFC 4632), inet_aton's
+ * lenient IPv4 forms, and the IANA special-purpose registries (RFC 6890). */
+#ifndef NETBASICS_ADDR_H
+#define NETBASICS_ADDR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <netbasics/err.h>
+
+#define NB_ADDR_ZONE_MAX 16 /* IF_NAMESIZE, with its NUL */
+#define NB_ADDR_TEXT_MAX 64 /* longest text form: IPv6 with zone and NUL */
+#define NB_ADDR_INPUT_MAX 256 /* longer inputs are refused before any parsing */
+
+struct nb_addr {
+    int family;                   /* 4 or 6 */
+    uint8_t b[16];                /* network byte order; IPv4 uses b[0..3] */
+    char zone[NB_ADDR_ZONE_MAX];  /* IPv6 zone id after '%', "" if none */
+};
+
+struct nb_endpoint {
+    struct nb_addr addr;
+    uint16_t port; /* host byte order, 1..65535 */
+};
+
+struct nb_cidr {
+    struct nb_addr addr; /* the address as written (host bits may be set) */
+    unsigned prefix;     /* 0..32 or 0..128 */
+};
+
+/* What inet_aton did to reach its answer, as bits of nb_ip4_parse_lenient's
+ * *quirks: each names a way the text differs from a strict dotted quad. */
+enum nb_ip4_quirk {
+    NB_Q_OCTAL = 1 << 0,    /* a part with a leading 0 was read as octal */
+    NB_Q_HEX = 1 << 1,      /* a part with 0x was read as hexadecimal */
+    NB_Q_SHORT = 1 << 2,    /* fewer than four parts: the last one fills the rest */
+    NB_Q_TRAILING = 1 << 3, /* text after a space or tab was ignored */
+};
+
+/* Strict IPv4 (inet_pton rules): exactly four parts of 1-3 ASCII decimal digits,
+ * each 0..255, no leading zeros, nothing else. Returns 0 and fills *out, or -1
+ * with e (may be NULL, for speed) set to NB_E_INVALID and a message naming the
+ * rule, e.g. "octet 1 is 256, but an octet holds 0 to 255". */
+int nb_ip4_parse(const char *s, size_t len, struct nb_addr *out, struct nb_err *e);
+
+/* IPv4 exactly as glibc's inet_aton reads it: 1 to 4 parts, each decimal, 0x
+ * hex or 0-led octal, the last part filling the remaining bytes, text after a
+ * space ignored. Returns 0, fills *out and sets *quirks (may be NULL) to the
+ * enum nb_ip4_quirk bits that applied; -1 where inet_aton would return 0. */
+int nb_ip4_parse_lenient(const char *s, size_t len, struct nb_addr *out, unsigned *quirks,
+                         struct nb_err *e);
+
+/* IPv6 in any RFC 4291 text form (full, "::"-compressed, trailing dotted IPv4
+ * such as ::ffff:1.2.3.4), optionally followed by %ZONE (1-15 of [A-Za-z0-9_.-])
+ * when allow_zone is set. Returns 0 or -1 with e set as for nb_ip4_parse. */
+int nb_ip6_parse(const char *s, size_t len, int allow_zone, struct nb_addr *out, struct nb_err *e);
+
+/* A strict IPv4 or an IPv6 address (zone allowed); the message of a failure is
+ * the one of the family the text looks like. */
+int nb_addr_parse(const char *s, size_t len, struct nb_addr *out, struct nb_err *e);
+
+/* An endpoint: IPv4:PORT or [IPv6]:PORT, the port strict (1..65535, ASCII
+ * digits, no leading zero). An unbracketed IPv6 with a port ("::1:80") is
+ * refused as ambiguous. Returns 0 or -1 with e set to NB_E_INVALID. */
+int nb_endpoint_parse(const char *s, size_t len, struct nb_endpoint *out, struct nb_err *e);
+
+/* A CIDR block ADDR/PREFIX, strict address, prefix without leading zeros and no
+ * larger than the family's width. Returns 0 or -1 with e set to NB_E_INVALID. */
+int nb_cidr_parse(const char *s, size_t len, struct nb_cidr *out, struct nb_err *e);
+
+/* Writes the canonical text of a (RFC 5952 for IPv6: lower case, longest run of
+ * two or more zero groups as "::", ::ffff:a.b.c.d for mapped IPv4; "%zone" if
+ * any) into buf of size n (NB_ADDR_TEXT_MAX is always enough). Returns buf. */
+char *nb_addr_format(const struct nb_addr *a, char *buf, size_t n);
+
+/* The address with only its first prefix bits kept (the network), and the
+ * address with all the bits after the prefix set (the last address, which is
+ * the broadcast address of an IPv4 block). The zone is kept. */
+void nb_addr_mask(const struct nb_addr *a, unsigned prefix, struct nb_addr *out);
+void nb_addr_fill(const struct nb_addr *a, unsigned prefix, struct nb_addr *out);
+
+/* The netmask of a prefix in a's family. */
+void nb_addr_netmask(int family, unsigned prefix, struct nb_addr *out);
+
+/* The IPv4 address as a 32-bit number in host order. */
+uint32_t nb_ip4_to_u32(const struct nb_addr *a);
+void nb_ip4_from_u32(uint32_t v, struct nb_addr *out);
+
+/* An entry of the IANA special-purpose address registries. */
+struct nb_addr_kind {
+    const char *kind;   /* short name: "loopback", "private", "global", ... */
+    const char *block;  /* the registry block, "127.0.0.0/8"; "" for global */
+    const char *rfc;    /* where it is defined, "RFC 1122"; "" for global */
+    const char *about;  /* one sentence for a learner */
+};
+
+/* The most specific special-purpose block a belongs to (for IPv4-mapped IPv6,
+ * the block of ::ffff:0:0/96), or the "global" entry when none. Never NULL;
+ * the entry is static and constant. */
+const struct nb_addr_kind *nb_addr_kind_of(const struct nb_addr *a);
+
+#endif

@@ -1,0 +1,49 @@
+/* lines.h - a bounded line reader over a file descriptor and a buffered
+ * writer, for commands that stream one item per line at pipeline speed. */
+#ifndef NETBASICS_LINES_H
+#define NETBASICS_LINES_H
+
+#include <stddef.h>
+
+#include <netbasics/err.h>
+
+#define NB_LINE_MAX 4096 /* longest line kept; a longer one is cut and flagged */
+
+struct nb_lines {
+    int fd;
+    char *buf;
+    size_t cap, start, end;
+    int eof;
+    int skip; /* the last line was cut: drop input up to the next newline */
+    unsigned long lineno;
+};
+
+/* Sets up a reader of fd with a 64 KiB buffer. Returns 0, or -1 (no memory). */
+int nb_lines_open(struct nb_lines *r, int fd, struct nb_err *e);
+
+/* The next line without its '\n' (and without one '\r' before it when
+ * strip_cr): returns 1 and sets *line and *len (valid until the next call), 0 at
+ * the end of input, -1 on a read error. A line longer than NB_LINE_MAX is
+ * returned cut to NB_LINE_MAX bytes with *toolong set; the rest is skipped. */
+int nb_lines_next(struct nb_lines *r, int strip_cr, const char **line, size_t *len, int *toolong,
+                  struct nb_err *e);
+
+void nb_lines_close(struct nb_lines *r);
+
+/* A buffered writer to a file descriptor: full writes over partial writes
+ * and EINTR. Errors stick: after one, puts are ignored and flush fails. */
+struct nb_wbuf {
+    int fd;
+    int err; /* errno of the first failed write, or 0 */
+    size_t len;
+    char buf[65536];
+};
+void nb_wbuf_init(struct nb_wbuf *w, int fd);
+void nb_wbuf_put(struct nb_wbuf *w, const void *p, size_t n);
+/* Writes out what is buffered. Returns 0, or -1 with errno set. */
+int nb_wbuf_flush(struct nb_wbuf *w);
+
+/* Writes all of p[0..n) to fd over partial writes and EINTR. 0, or -1/errno. */
+int nb_write_all(int fd, const void *p, size_t n);
+
+#endif

@@ -1,0 +1,103 @@
+/* out.h - the output layer: terminal-safe escaping of untrusted bytes, JSON
+ * lines, aligned tables, colour, and the --explain channel. */
+#ifndef NETBASICS_OUT_H
+#define NETBASICS_OUT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <netbasics/err.h>
+
+/* How nb_escape writes a byte it will not pass through raw. In every style,
+ * printable ASCII passes except the backslash (and the quote in PYREPR), and
+ * no control byte, DEL, or byte of an invalid or C1/bidi-control UTF-8
+ * sequence ever passes: a peer cannot reach the terminal with an escape. */
+enum nb_esc_style {
+    NB_ESC_C,      /* \n \r \t \\ and \xHH; valid printable UTF-8 passes */
+    NB_ESC_DNS,    /* RFC 1035 presentation: \DDD decimal, \\ and \" ; ASCII only */
+    NB_ESC_PYREPR, /* Python's repr() of bytes with its quotes, without the b */
+};
+
+/* Writes the escaped form of p[0..n) into buf of size bufsz, always
+ * NUL-terminated. Returns the length the full escaped text needs (like
+ * snprintf), so a caller can detect truncation. */
+size_t nb_escape(const void *p, size_t n, enum nb_esc_style style, char *buf, size_t bufsz);
+
+/* Writes the escaped form of p[0..n) to f. Returns 0, or -1 on a write error. */
+int nb_escape_write(FILE *f, const void *p, size_t n, enum nb_esc_style style);
+
+/* Writes p[0..n) to f as a JSON string with its quotes (RFC 8259): ", \ and
+ * control bytes escaped, valid UTF-8 passed, any invalid byte written as
+ * \u00XX (its Latin-1 reading), so the output is always valid UTF-8 JSON. */
+int nb_json_string(FILE *f, const void *p, size_t n);
+
+/* A JSON object or array written as it is built, one line per result. Keys are
+ * trusted ASCII; values are escaped. Nesting up to 8 levels. */
+struct nb_json {
+    FILE *f;
+    int depth;
+    unsigned need_comma; /* bit d: the container at depth d has an element */
+};
+void nb_json_begin(struct nb_json *j, FILE *f);          /* opens the top object */
+void nb_json_end(struct nb_json *j);                     /* closes it and writes '\n' */
+void nb_json_key(struct nb_json *j, const char *key);    /* next value's key */
+void nb_json_str(struct nb_json *j, const char *key, const char *v);
+void nb_json_strn(struct nb_json *j, const char *key, const void *v, size_t n);
+void nb_json_int(struct nb_json *j, const char *key, int64_t v);
+void nb_json_uint(struct nb_json *j, const char *key, uint64_t v);
+void nb_json_bool(struct nb_json *j, const char *key, int v);
+void nb_json_null(struct nb_json *j, const char *key);
+void nb_json_open(struct nb_json *j, const char *key, char bracket); /* '{' or '[' */
+void nb_json_close(struct nb_json *j, char bracket);                /* '}' or ']' */
+
+/* An aligned table: cells are copied in; nb_table_print pads every column
+ * but the last to its widest cell (display width of UTF-8), separated by two
+ * spaces. Cells must already be safe for a terminal. Up to NB_TABLE_COLS. */
+#define NB_TABLE_COLS 12
+struct nb_table {
+    int ncols;
+    size_t nrows, cap;
+    char **cells; /* nrows * ncols */
+    int right[NB_TABLE_COLS]; /* 1: right-align this column */
+};
+void nb_table_init(struct nb_table *t, int ncols);
+/* Adds a row of ncols cells (NULL counts as ""). Returns 0, -1 on no memory. */
+int nb_table_add(struct nb_table *t, const char *const *cells);
+int nb_table_addf(struct nb_table *t, const char *fmt, ...) NB_PRINTF(2, 3); /* cells split on '\t' */
+void nb_table_print(const struct nb_table *t, FILE *f, const char *indent);
+void nb_table_free(struct nb_table *t);
+
+/* Whether to colour output to fd: 1 when it is a terminal, NO_COLOR is unset
+ * or empty and TERM is not "dumb"; mode "always"/"never" force it. */
+int nb_color_wanted(int fd, const char *mode);
+
+/* SGR colours used across commands; empty strings when colour is off. */
+struct nb_colors {
+    const char *bold, *dim, *red, *green, *yellow, *blue, *cyan, *reset;
+};
+void nb_colors_init(struct nb_colors *c, int on);
+
+/* The --explain channel: the core narrates through it and never prints.
+ * A NULL channel or one without fn is silent. */
+struct nb_explain {
+    void (*fn)(void *ctx, const char *line);
+    void *ctx;
+};
+void nb_explainf(const struct nb_explain *x, const char *fmt, ...) NB_PRINTF(2, 3);
+int nb_explaining(const struct nb_explain *x);
+
+/* The standard sink for commands: writes "  | line\n" to stderr (ctx unused). */
+void nb_explain_to_stderr(void *ctx, const char *line);
+
+/* Commands' shared printers: "netbasics CMD: message" on stderr. */
+void nb_errorf(const char *cmd, const char *fmt, ...) NB_PRINTF(2, 3);
+/* Prints e's message with the prefix and returns its exit status. */
+int nb_report(const char *cmd, const struct nb_err *e);
+
+/* Flushes stdout at exit; returns NB_EXIT_SYS with a message if a write to
+ * stdout failed (EPIPE stays quiet, as a pipeline expects), else status. */
+int nb_finish_stdout(const char *cmd, int status);
+
+#endif

@@ -1,0 +1,183 @@
+/* sock.h - the one socket layer: resolve, connect with a timeout across every
+ * address, listen, accept, full reads and writes, half-close, monotonic
+ * deadlines, and the --explain narration of every socket call. */
+#ifndef NETBASICS_SOCK_H
+#define NETBASICS_SOCK_H
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <netbasics/addr.h>
+#include <netbasics/err.h>
+#include <netbasics/out.h>
+
+/* Longest text of nb_sockaddr_format with its NUL: "[addr%zone]:65535". */
+#define NB_SOCKADDR_TEXT_MAX (NB_ADDR_TEXT_MAX + 8)
+
+/* The most addresses nb_sock_resolve returns; a caller's array of this size
+ * is always enough. */
+#define NB_RESOLVE_MAX 16
+
+/* nb_sock_accept's "nothing to accept now, call again" (see there). */
+#define NB_SOCK_AGAIN (-2)
+
+/* Any socket address and its length, as the kernel takes and gives them. */
+struct nb_sockaddr {
+    socklen_t len;
+    union {
+        struct sockaddr sa;
+        struct sockaddr_in in4;
+        struct sockaddr_in6 in6;
+        struct sockaddr_storage ss;
+    } u;
+};
+
+/* A point in time on the monotonic clock by which a wait must end. */
+struct nb_deadline {
+    int64_t at_ns; /* CLOCK_MONOTONIC nanoseconds, or -1: no deadline */
+};
+
+/* --- clock and waiting ------------------------------------------------- */
+
+/* Milliseconds on the monotonic clock (unaffected by changes to the wall
+ * clock); only differences between two calls mean anything. */
+int64_t nb_now_ms(void);
+
+/* Sets *d to timeout_ms milliseconds from now; a negative timeout_ms means no
+ * deadline, and 0 a deadline that has already passed. */
+void nb_deadline_init(struct nb_deadline *d, int64_t timeout_ms);
+
+/* The milliseconds left before *d, rounded up, as poll() takes them: -1 when
+ * there is no deadline, 0 once it has passed, at most INT_MAX. */
+int nb_deadline_left(const struct nb_deadline *d);
+
+/* 1 when *d has passed, 0 when it has not or there is no deadline. */
+int nb_deadline_passed(const struct nb_deadline *d);
+
+/* poll() until an fd is ready or the deadline d (NULL: none) passes, polling
+ * again with the time left after EINTR. If stop is not NULL and is set before
+ * the wait or when a signal interrupts it, returns 0 at once so the caller
+ * can stop. Returns the number of ready fds, 0 on deadline or stop, or -1
+ * with e set to NB_E_SYS. */
+int nb_sock_poll(struct pollfd *fds, size_t n, const struct nb_deadline *d,
+                 const volatile sig_atomic_t *stop, struct nb_err *e);
+
+/* --- addresses --------------------------------------------------------- */
+
+/* Fills *out from an address and a port (host order, 0 allowed). An IPv6
+ * zone becomes sin6_scope_id through if_nametoindex (a zone of digits is
+ * taken as the index itself). Returns 0, or -1 with e set to NB_E_INVALID
+ * when there is no interface of that name. */
+int nb_sockaddr_from_addr(const struct nb_addr *a, uint16_t port, struct nb_sockaddr *out,
+                          struct nb_err *e);
+
+/* Fills *out and *port (each may be NULL) from an AF_INET or AF_INET6 socket
+ * address; a scope id becomes the interface name (or its number). Returns 0,
+ * or -1 with e set to NB_E_INVALID for any other family. */
+int nb_sockaddr_to_addr(const struct nb_sockaddr *sa, struct nb_addr *out, uint16_t *port,
+                        struct nb_err *e);
+
+/* The port of an AF_INET or AF_INET6 address in host order, 0 otherwise. */
+uint16_t nb_sockaddr_port(const struct nb_sockaddr *sa);
+
+/* Writes "127.0.0.1:9087" or "[::1]:9087" (the address in canonical form) into
+ * buf of size n (NB_SOCKADDR_TEXT_MAX is always enough), "?" for a family
+ * other than IPv4 and IPv6. Returns buf. */
+char *nb_sockaddr_format(const struct nb_sockaddr *sa, char *buf, size_t n);
+
+/* --- the socket calls -------------------------------------------------- */
+
+/* Makes writes to a closed peer fail with EPIPE instead of killing the
+ * process: sets SIGPIPE to SIG_IGN. main calls it once; the writes of this
+ * layer also pass MSG_NOSIGNAL. */
+void nb_sock_ignore_sigpipe(void);
+
+/* The addresses of host with port (host order) set in each, in the order the
+ * resolver gives them, duplicates removed, at most max. family is 0 (any), 4
+ * or 6; socktype is SOCK_STREAM, SOCK_DGRAM or 0. A numeric address (strict
+ * IPv4, IPv6 with optional zone, IPv6 in brackets) is parsed without any
+ * lookup; text that fails to parse but looks like an address (only digits
+ * and dots, a ':', or a form inet_aton reads such as 0x7f.1) is NB_E_INVALID
+ * and never sent to DNS, nor is a name with a byte outside printable ASCII. Other names go to getaddrinfo (no
+ * AI_ADDRCONFIG, so ::1 works where only loopback is up). Returns 0 and sets
+ * *count (at least 1), or -1 with e set to NB_E_RESOLVE ("no address found
+ * for 'name'", or the resolver's own reason), NB_E_INVALID (bad text, or a
+ * numeric address of the other family than the one asked for) or NB_E_SYS. */
+int nb_sock_resolve(const char *host, uint16_t port, int family, int socktype,
+                    struct nb_sockaddr *out, size_t max, size_t *count,
+                    const struct nb_explain *x, struct nb_err *e);
+
+/* Opens a TCP connection to the first address of list[0..count) that
+ * answers, trying each in turn; timeout_ms (-1: none) bounds each attempt
+ * (non-blocking connect, poll, SO_ERROR). Returns the connected, blocking,
+ * close-on-exec fd, which the caller owns. On failure returns -1 with e set
+ * for the last address tried: NB_E_TIMEOUT if it did not answer in time,
+ * NB_E_CONNECT if it refused or was unreachable ("connect to 127.0.0.1:9
+ * failed: Connection refused"), NB_E_SYS for a local failure such as running
+ * out of fds, NB_E_INVALID when count is 0. */
+int nb_sock_connect(const struct nb_sockaddr *list, size_t count, int64_t timeout_ms,
+                    const struct nb_explain *x, struct nb_err *e);
+
+/* Opens a blocking, close-on-exec TCP socket listening on sa with the given
+ * backlog, with SO_REUSEADDR so a restart can reuse the port at once. For
+ * IPv6, v6only 1 or 0 sets IPV6_V6ONLY (0 also takes IPv4 clients, as
+ * ::ffff:a.b.c.d); -1 keeps the system default. Returns the fd, which the
+ * caller owns, or -1 with e set to NB_E_SYS and a message saying why ("port
+ * 9087 is in use", "ports below 1024 need root or CAP_NET_BIND_SERVICE"). */
+int nb_sock_listen(const struct nb_sockaddr *sa, int backlog, int v6only,
+                   const struct nb_explain *x, struct nb_err *e);
+
+/* Accepts one client on the listening socket lfd; flags may hold
+ * SOCK_NONBLOCK (SOCK_CLOEXEC is always added). Fills *peer (may be NULL) and
+ * returns the new fd, which the caller owns. Returns NB_SOCK_AGAIN, with e
+ * cleared, when there is nothing to take now: EAGAIN on a non-blocking lfd,
+ * EINTR (a signal arrived: check the stop flag), or a client that left before
+ * it was taken (ECONNABORTED and the network errors accept4(2) passes on).
+ * Returns -1 with e set to NB_E_SYS otherwise; EMFILE and ENFILE (out of fds)
+ * keep their errno in e->sys_errno so the caller can back off instead of
+ * retrying at once. */
+int nb_sock_accept(int lfd, struct nb_sockaddr *peer, int flags, const struct nb_explain *x,
+                   struct nb_err *e);
+
+/* The local address of a socket (getsockname), e.g. to learn the port the
+ * kernel picked for port 0. Returns 0, or -1 with e set to NB_E_SYS. */
+int nb_sock_local(int fd, struct nb_sockaddr *out, struct nb_err *e);
+
+/* The address of a connected socket's peer (getpeername). Returns 0, or -1
+ * with e set to NB_E_SYS (NB_E_CONNECT when it is not connected). */
+int nb_sock_peer(int fd, struct nb_sockaddr *out, struct nb_err *e);
+
+/* Sets (on = 1) or clears O_NONBLOCK on fd. Returns 0, or -1 with e set to
+ * NB_E_SYS. */
+int nb_sock_set_nonblock(int fd, int on, struct nb_err *e);
+
+/* Writes all len bytes of buf to fd, over partial writes and EINTR, without
+ * SIGPIPE. timeout_ms (-1: none) bounds each wait for the peer to take more
+ * bytes, so a slow peer that keeps reading never times out. fd may also be a
+ * pipe or file (write(2) is used then). Returns 0, or -1 with e set to
+ * NB_E_TIMEOUT, NB_E_CONNECT (the peer closed or reset the connection) or
+ * NB_E_SYS; some bytes may have been written before a failure. */
+int nb_sock_write_all(int fd, const void *buf, size_t len, int64_t timeout_ms, struct nb_err *e);
+
+/* Reads what is there, up to cap bytes, waiting at most timeout_ms (-1: no
+ * limit) for the first byte; EINTR is retried. fd may also be a pipe or
+ * file. Returns the number of bytes read, 0 at end of stream, or -1 with e
+ * set to NB_E_TIMEOUT (nothing arrived in time), NB_E_CONNECT (reset by the
+ * peer) or NB_E_SYS. */
+ssize_t nb_sock_read_some(int fd, void *buf, size_t cap, int64_t timeout_ms, struct nb_err *e);
+
+/* Half-closes fd: tells the peer we are done sending (it reads end of
+ * stream) while we can still read its reply. Returns 0, or -1 with e set to
+ * NB_E_CONNECT when the connection is already gone, NB_E_SYS otherwise. */
+int nb_sock_shutdown_write(int fd, const struct nb_explain *x, struct nb_err *e);
+
+/* Closes fd (nothing for a negative fd). The fd is gone afterwards even when
+ * close reports an error, so there is no status to act on. */
+void nb_sock_close(int fd, const struct nb_explain *x);
+
+#endif

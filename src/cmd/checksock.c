@@ -1,0 +1,359 @@
+/* checksock.c - `netbasics checksock`: the lesson's isipandport done right:
+ * strict IP:PORT validation, --lenient to show the lesson's rules, a grep-fast
+ * filter for pipelines, and the lesson's 'Thanks!'/'Wrong!' exercise. */
+#include "cmd/cmd.h"
+
+#include <netbasics/addr.h>
+#include <netbasics/lesson.h>
+#include <netbasics/lines.h>
+#include <netbasics/out.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char USAGE[] =
+    "usage: netbasics checksock [OPTIONS] [SOCKET...]\n"
+    "\n"
+    "Checks that each SOCKET is IPv4:PORT or [IPv6]:PORT, strictly: four decimal\n"
+    "octets 0 to 255 without leading zeros (inet_pton's rules), a port of ASCII\n"
+    "digits 1 to 65535. Every refusal names the rule it broke. With no SOCKET or\n"
+    "'-', checks one per line from standard input.\n"
+    "\n"
+    "  -f, --filter     print only the valid lines, unchanged (like grep)\n"
+    "  -q, --quiet      print nothing; the exit status tells\n"
+    "  -j, --json       one JSON object per socket\n"
+    "  -l, --lenient    the lesson's isipandport rules: inet_aton and Python's int(),\n"
+    "                   showing what each address really becomes\n"
+    "  -a, --ask        the lesson's exercise: ask for an IP and port, answer\n"
+    "                   'Thanks!' or 'Wrong!', until the input ends\n"
+    "      --color WHEN auto (default), always or never\n"
+    "  -h, --help       this help\n"
+    "\n"
+    "Exit status: 0 every socket was valid, 1 some were not, 2 usage error.\n";
+
+struct checksock_opts {
+    int filter, quiet, json, lenient, ask;
+    int tty_out;
+    const struct nb_colors *c;
+};
+
+/* The verdict on one socket, in both rule sets. */
+struct verdict {
+    int valid;
+    struct nb_endpoint ep;      /* strict */
+    struct nb_err err;          /* strict refusal */
+    struct nb_lesson_verdict l; /* lenient */
+};
+
+static void judge(const char *s, size_t len, int lenient, struct verdict *v)
+{
+    nb_err_clear(&v->err);
+    v->valid = nb_endpoint_parse(s, len, &v->ep, &v->err) == 0;
+    if (lenient) {
+        nb_lesson_isipandport(s, len, &v->l);
+        v->valid = v->l.accepted;
+    }
+}
+
+/* "IPv4 loopback address, port 80 is well-known (below 1024: ...)" */
+static void describe_valid(const struct nb_endpoint *ep, char *buf, size_t n)
+{
+    const struct nb_addr_kind *k = nb_addr_kind_of(&ep->addr);
+    const struct nb_port_kind *p = nb_port_kind_of(ep->port);
+
+    snprintf(buf, n, "IPv%d %s address, port %u is %s (%s)", ep->addr.family, k->kind, ep->port,
+             p->kind, p->about);
+}
+
+/* What inet_aton did, in words: "inet_aton reads 127.1 as 127.0.0.1 (...)". */
+static void describe_lenient(const char *s, size_t len, const struct verdict *v, char *buf,
+                             size_t n)
+{
+    char txt[NB_ADDR_TEXT_MAX], port[48];
+    const char *colon = memchr(s, ':', len);
+    unsigned q = v->l.quirks;
+    size_t o;
+
+    nb_addr_format(&v->l.addr, txt, sizeof txt);
+    if (v->l.port_big)
+        snprintf(port, sizeof port, "%s(more than 20 digits)", v->l.port_neg ? "-" : "");
+    else
+        snprintf(port, sizeof port, "%s%llu", v->l.port_neg ? "-" : "",
+                 (unsigned long long)v->l.port);
+    o = (size_t)snprintf(buf, n, "inet_aton reads the IP as %s, int() reads the port as %s", txt,
+                         port);
+    if (q && o < n)
+        o += (size_t)snprintf(buf + o, n - o, " (%s%s%s%s)",
+                              q & NB_Q_SHORT ? "fewer than 4 parts: the last fills the rest; " : "",
+                              q & NB_Q_OCTAL ? "a leading 0 means octal; " : "",
+                              q & NB_Q_HEX ? "0x means hex; " : "",
+                              q & NB_Q_TRAILING ? "text after a space is ignored; " : "");
+    if (q && o >= 3 && o < n && buf[o - 3] == ';') {
+        buf[o - 3] = ')';
+        buf[o - 2] = '\0';
+        o -= 2;
+    }
+    if (v->l.port_warning && o < n)
+        o += (size_t)snprintf(buf + o, n - o, "; the lesson warns 'port out of range' but accepts it");
+    if (!v->err.code && o < n)
+        snprintf(buf + o, n - o, "; the strict rules accept it too");
+    else if (o < n)
+        snprintf(buf + o, n - o, "; the strict rules refuse it: %s", v->err.msg);
+    (void)colon;
+}
+
+static void print_json(const char *s, size_t len, const struct verdict *v, int lenient)
+{
+    struct nb_json j;
+    char txt[NB_ADDR_TEXT_MAX];
+
+    nb_json_begin(&j, stdout);
+    nb_json_strn(&j, "input", s, len);
+    nb_json_bool(&j, "valid", v->valid);
+    if (!v->err.code) {
+        nb_json_int(&j, "family", v->ep.addr.family);
+        nb_json_str(&j, "address", nb_addr_format(&v->ep.addr, txt, sizeof txt));
+        nb_json_int(&j, "port", v->ep.port);
+        nb_json_str(&j, "kind", nb_addr_kind_of(&v->ep.addr)->kind);
+        nb_json_str(&j, "port_kind", nb_port_kind_of(v->ep.port)->kind);
+    } else if (!lenient) {
+        nb_json_str(&j, "error", v->err.msg);
+    }
+    if (lenient) {
+        nb_json_bool(&j, "strict_valid", !v->err.code);
+        if (v->err.code)
+            nb_json_str(&j, "strict_error", v->err.msg);
+        if (v->l.accepted) {
+            nb_json_str(&j, "inet_aton", nb_addr_format(&v->l.addr, txt, sizeof txt));
+            nb_json_bool(&j, "port_warning", v->l.port_warning);
+        } else {
+            nb_json_str(&j, "error", v->l.why);
+        }
+    }
+    nb_json_end(&j);
+}
+
+static void print_human(const char *s, size_t len, const struct verdict *v,
+                        const struct checksock_opts *o)
+{
+    char about[512];
+
+    nb_escape_write(stdout, s, len, NB_ESC_C);
+    if (!v->valid) {
+        printf(" is %s%s%s: %s\n", o->c->red, o->lenient ? "refused by the lesson's rules" : "not valid",
+               o->c->reset, o->lenient ? v->l.why : v->err.msg);
+        return;
+    }
+    if (o->lenient)
+        describe_lenient(s, len, v, about, sizeof about);
+    else
+        describe_valid(&v->ep, about, sizeof about);
+    printf(" is %s%s%s: %s\n", o->c->green, o->lenient ? "accepted by the lesson's rules" : "valid",
+           o->c->reset, about);
+}
+
+/* Checks one socket and prints as the options say; returns 1 if it was valid. */
+static int check_one(const char *s, size_t len, int toolong, const struct checksock_opts *o,
+                     struct nb_wbuf *w)
+{
+    struct verdict v;
+
+    if (toolong) {
+        v.valid = 0;
+        nb_err_set(&v.err, NB_E_INVALID, "longer than %d bytes: no socket is that long",
+                   NB_LINE_MAX);
+        snprintf(v.l.why, sizeof v.l.why, "%s", v.err.msg);
+        memset(&v.ep, 0, sizeof v.ep);
+    } else {
+        judge(s, len, o->lenient, &v);
+    }
+    if (o->quiet)
+        return v.valid;
+    if (o->filter) {
+        if (!v.valid)
+            return 0;
+        if (o->tty_out) {
+            nb_escape_write(stdout, s, len, NB_ESC_C); /* never raw bytes to a terminal */
+            putchar('\n');
+        } else {
+            nb_wbuf_put(w, s, len);
+            nb_wbuf_put(w, "\n", 1);
+        }
+        return 1;
+    }
+    if (o->json)
+        print_json(s, len, &v, o->lenient);
+    else
+        print_human(s, len, &v, o);
+    return v.valid;
+}
+
+/* The fast path for --filter and --quiet with the strict rules: no message is
+ * built for a refusal and valid lines are copied straight to a write buffer. */
+static int filter_fast(struct nb_lines *in, const struct checksock_opts *o, struct nb_wbuf *w,
+                       struct nb_err *e)
+{
+    const char *line;
+    size_t len;
+    int toolong, got, all = 1;
+    struct nb_endpoint ep;
+
+    while ((got = nb_lines_next(in, 0, &line, &len, &toolong, e)) > 0) {
+        size_t n = len && line[len - 1] == '\r' ? len - 1 : len;
+        if (!toolong && nb_endpoint_parse(line, n, &ep, NULL) == 0) {
+            if (!o->quiet) {
+                nb_wbuf_put(w, line, len);
+                nb_wbuf_put(w, "\n", 1);
+            }
+        } else {
+            all = 0;
+        }
+    }
+    return got < 0 ? -1 : all;
+}
+
+static int ask(const struct checksock_opts *o)
+{
+    struct nb_lines in;
+    struct nb_err e;
+    const char *line;
+    size_t len;
+    int toolong, got, all = 1, tty = isatty(0);
+
+    if (nb_lines_open(&in, 0, &e) < 0)
+        return nb_report("checksock", &e);
+    for (;;) {
+        struct verdict v;
+        printf("Give me an IP address and port, like 127.0.0.1:9087: ");
+        fflush(stdout);
+        got = nb_lines_next(&in, 1, &line, &len, &toolong, &e);
+        if (got <= 0)
+            break;
+        if (!tty) {
+            nb_escape_write(stdout, line, len, NB_ESC_C); /* echo a scripted answer */
+            putchar('\n');
+        }
+        if (toolong) {
+            printf("Wrong! longer than %d bytes: no socket is that long\n", NB_LINE_MAX);
+            all = 0;
+            continue;
+        }
+        judge(line, len, o->lenient, &v);
+        if (v.valid) {
+            printf("%sThanks!%s\n", o->c->green, o->c->reset);
+        } else {
+            printf("%sWrong!%s %s\n", o->c->red, o->c->reset, o->lenient ? v.l.why : v.err.msg);
+            all = 0;
+        }
+    }
+    putchar('\n');
+    nb_lines_close(&in);
+    if (got < 0)
+        return nb_report("checksock", &e);
+    return all ? NB_EXIT_OK : NB_EXIT_NEGATIVE;
+}
+
+int cmd_checksock(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"filter", no_argument, NULL, 'f'},  {"quiet", no_argument, NULL, 'q'},
+        {"json", no_argument, NULL, 'j'},    {"lenient", no_argument, NULL, 'l'},
+        {"ask", no_argument, NULL, 'a'},     {"color", required_argument, NULL, 'K'},
+        {"help", no_argument, NULL, 'h'},    {NULL, 0, NULL, 0},
+    };
+    struct checksock_opts o = {0};
+    struct nb_colors colors;
+    const char *color = "auto";
+    static struct nb_wbuf w;
+    struct nb_err e;
+    int ch, all = 1, modes;
+
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":fqjlah", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'f':
+            o.filter = 1;
+            break;
+        case 'q':
+            o.quiet = 1;
+            break;
+        case 'j':
+            o.json = 1;
+            break;
+        case 'l':
+            o.lenient = 1;
+            break;
+        case 'a':
+            o.ask = 1;
+            break;
+        case 'K':
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
+                nb_errorf("checksock", "--color takes auto, always or never");
+                return NB_EXIT_USAGE;
+            }
+            color = optarg;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return NB_EXIT_OK;
+        case ':':
+            nb_errorf("checksock", "option '%s' needs a value (see 'netbasics checksock --help')",
+                      argv[optind - 1]);
+            return NB_EXIT_USAGE;
+        default:
+            nb_errorf("checksock", "unknown option '%s' (see 'netbasics checksock --help')",
+                      argv[optind - 1]);
+            return NB_EXIT_USAGE;
+        }
+    }
+    modes = o.filter + o.quiet + o.json + o.ask;
+    if (modes > 1) {
+        nb_errorf("checksock", "cannot use more than one of --filter, --quiet, --json and --ask");
+        return NB_EXIT_USAGE;
+    }
+    if (o.ask && optind < argc) {
+        nb_errorf("checksock", "--ask reads its answers from stdin: give no SOCKET with it");
+        return NB_EXIT_USAGE;
+    }
+    o.tty_out = isatty(1);
+    nb_colors_init(&colors, !o.json && !o.filter && nb_color_wanted(1, color));
+    o.c = &colors;
+    if (o.ask)
+        return ask(&o);
+    nb_wbuf_init(&w, 1);
+    if (optind == argc || (optind + 1 == argc && !strcmp(argv[optind], "-"))) {
+        struct nb_lines in;
+        const char *line;
+        size_t len;
+        int toolong, got;
+
+        if (nb_lines_open(&in, 0, &e) < 0)
+            return nb_report("checksock", &e);
+        if ((o.filter || o.quiet) && !o.lenient && !o.tty_out) {
+            got = filter_fast(&in, &o, &w, &e);
+            all = got == 1;
+        } else {
+            while ((got = nb_lines_next(&in, 1, &line, &len, &toolong, &e)) > 0)
+                if (!check_one(line, len, toolong, &o, &w))
+                    all = 0;
+        }
+        nb_lines_close(&in);
+        if (got < 0) {
+            nb_wbuf_flush(&w);
+            return nb_report("checksock", &e);
+        }
+    } else {
+        for (int i = optind; i < argc; i++)
+            if (!check_one(argv[i], strlen(argv[i]), 0, &o, &w))
+                all = 0;
+    }
+    fflush(stdout);
+    if (nb_wbuf_flush(&w) < 0 && errno != EPIPE) {
+        nb_errorf("checksock", "cannot write to standard output: %s", strerror(errno));
+        return NB_EXIT_SYS;
+    }
+    return all ? NB_EXIT_OK : NB_EXIT_NEGATIVE;
+}

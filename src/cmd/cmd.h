@@ -1,0 +1,10 @@
+/* cmd.h - the subcommands. To add one: write src/cmd/NAME.c exporting
+ * `int cmd_NAME(int argc, char **argv)` (argv[0] is "NAME"; it parses its own
+ * options and returns an exit status), declare it here, add a row to main.c. */
+#ifndef NETBASICS_CMD_H
+#define NETBASICS_CMD_H
+
+int cmd_octets(int argc, char **argv);
+int cmd_checksock(int argc, char **argv);
+
+#endif

@@ -1,0 +1,492 @@
+/* octets.c - `netbasics octets`: an address as the lesson's octet table, in
+ * decimal, binary and hex; CIDR blocks; reverse input; the octet quiz. */
+#include "cmd/cmd.h"
+
+#include <netbasics/addr.h>
+#include <netbasics/bits.h>
+#include <netbasics/lines.h>
+#include <netbasics/num.h>
+#include <netbasics/out.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char USAGE[] =
+    "usage: netbasics octets [OPTIONS] [ADDR...]\n"
+    "       netbasics octets --quiz [--seed N] [--count N]\n"
+    "\n"
+    "Shows each address the way the lesson does: every octet in decimal, binary\n"
+    "(with the place values 128 64 32 16 8 4 2 1 that add up to it) and hex, the\n"
+    "32-bit integer, and the address's special-purpose kind (loopback, private...).\n"
+    "ADDR is an IPv4 or IPv6 address, a CIDR block (192.168.1.0/24: mask, network,\n"
+    "broadcast, hosts), a 32-bit integer (3115099576), 0x hex, or binary\n"
+    "(10111001.10101100.10100101.10111000). With no ADDR or '-', reads one per line\n"
+    "from standard input.\n"
+    "\n"
+    "  -j, --json         one JSON object per address\n"
+    "  -x, --explain      show the conversions step by step on stderr\n"
+    "      --quiz         the lesson's 'Quiz yourself': answers are read from stdin\n"
+    "      --seed N       make the quiz repeatable\n"
+    "      --count N      number of quiz questions (1 to 100, default 5)\n"
+    "      --color WHEN   auto (default), always or never\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Exit status: 0 all addresses were valid, 1 some were not (the others are still\n"
+    "shown), 2 usage error. With --quiz: 0 all answers right, 1 some wrong.\n";
+
+struct octets_opts {
+    int json;
+    int quiz;
+    int count;
+    int have_seed;
+    uint64_t seed;
+    struct nb_explain explain;
+    const struct nb_colors *c;
+    int *shown; /* results printed so far, to separate them with a blank line */
+};
+
+/* A blank line between two results, none before the first. */
+static void separate(const struct octets_opts *o)
+{
+    if ((*o->shown)++ && !o->json)
+        putchar('\n');
+}
+
+/* Prints the first part of an untrusted input, escaped, for an error line. */
+static void input_error(const char *s, size_t len, const struct nb_err *e, int json)
+{
+    char shown[96];
+    size_t need = nb_escape(s, len > 48 ? 48 : len, NB_ESC_C, shown, sizeof shown);
+
+    nb_errorf("octets", "'%s%s': %s", shown, len > 48 || need >= sizeof shown ? "..." : "", e->msg);
+    if (json) {
+        struct nb_json j;
+        nb_json_begin(&j, stdout);
+        nb_json_strn(&j, "input", s, len);
+        nb_json_bool(&j, "valid", 0);
+        nb_json_str(&j, "error", e->msg);
+        nb_json_end(&j);
+    }
+}
+
+static void print_kind(const struct nb_addr *a, const struct octets_opts *o)
+{
+    const struct nb_addr_kind *k = nb_addr_kind_of(a);
+
+    if (k->block[0])
+        printf("  kind      %s%s%s (%s, %s): %s\n", o->c->bold, k->kind, o->c->reset, k->block,
+               k->rfc, k->about);
+    else
+        printf("  kind      %s%s%s: %s\n", o->c->bold, k->kind, o->c->reset, k->about);
+}
+
+static void json_common(struct nb_json *j, const char *in, size_t len, const struct nb_addr *a)
+{
+    char txt[NB_ADDR_TEXT_MAX], hex[40];
+    const struct nb_addr_kind *k = nb_addr_kind_of(a);
+    int nbytes = a->family == 4 ? 4 : 16;
+
+    nb_json_strn(j, "input", in, len);
+    nb_json_bool(j, "valid", 1);
+    nb_json_int(j, "family", a->family);
+    nb_json_str(j, "address", nb_addr_format(a, txt, sizeof txt));
+    for (int i = 0; i < nbytes; i++)
+        snprintf(hex + 2 * i, 3, "%02x", a->b[i]);
+    nb_json_str(j, "bytes", hex);
+    nb_json_str(j, "kind", k->kind);
+    if (k->block[0])
+        nb_json_str(j, "block", k->block);
+}
+
+static void show_v4(const char *in, size_t len, const struct nb_addr *a, const char *readas,
+                    const struct octets_opts *o)
+{
+    char bin[9], sum[64], txt[NB_ADDR_TEXT_MAX], all[160];
+    uint32_t v = nb_ip4_to_u32(a);
+    struct nb_table t;
+
+    for (int i = 0; i < 4; i++)
+        nb_explain_octet(&o->explain, i + 1, a->b[i]);
+    nb_explainf(&o->explain, "the 32-bit integer: %u*16777216 + %u*65536 + %u*256 + %u = %u",
+                a->b[0], a->b[1], a->b[2], a->b[3], v);
+    separate(o);
+    if (o->json) {
+        struct nb_json j;
+        nb_json_begin(&j, stdout);
+        json_common(&j, in, len, a);
+        if (readas)
+            nb_json_str(&j, "read_as", readas);
+        nb_json_open(&j, "octets", '[');
+        for (int i = 0; i < 4; i++) {
+            nb_json_open(&j, NULL, '{');
+            nb_json_int(&j, "decimal", a->b[i]);
+            nb_json_str(&j, "binary", nb_octet_binary(a->b[i], bin));
+            snprintf(sum, sizeof sum, "%02x", a->b[i]);
+            nb_json_str(&j, "hex", sum);
+            nb_json_str(&j, "place_values", nb_octet_sum(a->b[i], sum, sizeof sum));
+            nb_json_close(&j, '}');
+        }
+        nb_json_close(&j, ']');
+        nb_json_uint(&j, "integer", v);
+        nb_json_end(&j);
+        return;
+    }
+    printf("%s%s%s", o->c->bold, nb_addr_format(a, txt, sizeof txt), o->c->reset);
+    if (readas)
+        printf("  (%s)", readas);
+    printf("\n\n");
+    nb_table_init(&t, 5);
+    t.right[1] = 1;
+    nb_table_addf(&t, "octet\tdecimal\tbinary\thex\tplace values (128 64 32 16 8 4 2 1)");
+    for (int i = 0; i < 4; i++)
+        nb_table_addf(&t, "%d\t%u\t%s\t%02x\t%s", i + 1, a->b[i], nb_octet_binary(a->b[i], bin),
+                      a->b[i], nb_octet_sum(a->b[i], sum, sizeof sum));
+    nb_table_print(&t, stdout, "  ");
+    nb_table_free(&t);
+    printf("\n  binary    %s\n", nb_addr_binary(a, -1, "", all, sizeof all));
+    printf("  integer   %u = 0x%08x\n", v, v);
+    printf("  bytes     %02x %02x %02x %02x (network order: the first octet first)\n", a->b[0],
+           a->b[1], a->b[2], a->b[3]);
+    print_kind(a, o);
+}
+
+static void show_v6(const char *in, size_t len, const struct nb_addr *a,
+                    const struct octets_opts *o)
+{
+    char txt[NB_ADDR_TEXT_MAX], bin[40];
+    struct nb_table t;
+
+    separate(o);
+    if (o->json) {
+        struct nb_json j;
+        nb_json_begin(&j, stdout);
+        json_common(&j, in, len, a);
+        if (a->zone[0])
+            nb_json_str(&j, "zone", a->zone);
+        nb_json_open(&j, "groups", '[');
+        for (int i = 0; i < 8; i++) {
+            snprintf(txt, sizeof txt, "%02x%02x", a->b[2 * i], a->b[2 * i + 1]);
+            nb_json_str(&j, NULL, txt);
+        }
+        nb_json_close(&j, ']');
+        nb_json_end(&j);
+        return;
+    }
+    printf("%s%s%s\n\n", o->c->bold, nb_addr_format(a, txt, sizeof txt), o->c->reset);
+    nb_table_init(&t, 4);
+    t.right[3] = 1;
+    nb_table_addf(&t, "group\thex\tbinary\tdecimal");
+    for (int i = 0; i < 8; i++) {
+        nb_octet_binary(a->b[2 * i], bin);
+        nb_octet_binary(a->b[2 * i + 1], bin + 9);
+        bin[8] = ' ';
+        nb_table_addf(&t, "%d\t%02x%02x\t%s\t%u", i + 1, a->b[2 * i], a->b[2 * i + 1], bin,
+                      (unsigned)(a->b[2 * i] << 8 | a->b[2 * i + 1]));
+    }
+    nb_table_print(&t, stdout, "  ");
+    nb_table_free(&t);
+    printf("\n  full      ");
+    for (int i = 0; i < 8; i++)
+        printf("%02x%02x%s", a->b[2 * i], a->b[2 * i + 1], i < 7 ? ":" : "\n");
+    printf("  bytes     ");
+    for (int i = 0; i < 16; i++)
+        printf("%02x%s", a->b[i], i < 15 ? " " : " (16 bytes, network order)\n");
+    if (a->zone[0])
+        printf("  zone      %s (the interface a link-local address is used on)\n", a->zone);
+    print_kind(a, o);
+    if (!strcmp(nb_addr_kind_of(a)->kind, "ipv4-mapped"))
+        printf("  ipv4      %u.%u.%u.%u\n", a->b[12], a->b[13], a->b[14], a->b[15]);
+}
+
+/* 2^bits as text: exact below 2^64, else "2^bits". */
+static void pow2_text(unsigned bits, char *buf, size_t n)
+{
+    if (bits < 64)
+        snprintf(buf, n, "%llu", 1ull << bits);
+    else
+        snprintf(buf, n, "2^%u", bits);
+}
+
+static void show_cidr(const char *in, size_t len, const struct nb_cidr *c,
+                      const struct octets_opts *o)
+{
+    struct nb_addr mask, net, last, first_host, last_host;
+    unsigned width = c->addr.family == 4 ? 32 : 128, hostbits = width - c->prefix;
+    char t1[NB_ADDR_TEXT_MAX], t2[NB_ADDR_TEXT_MAX], bin[200], count[32], hosts[32];
+    char mark[16];
+    int v4 = c->addr.family == 4;
+
+    nb_addr_netmask(c->addr.family, c->prefix, &mask);
+    nb_addr_mask(&c->addr, c->prefix, &net);
+    nb_addr_fill(&c->addr, c->prefix, &last);
+    first_host = net;
+    last_host = last;
+    pow2_text(hostbits, count, sizeof count);
+    snprintf(hosts, sizeof hosts, "%s", count);
+    if (v4 && hostbits >= 2) {
+        nb_ip4_from_u32(nb_ip4_to_u32(&net) + 1, &first_host);
+        nb_ip4_from_u32(nb_ip4_to_u32(&last) - 1, &last_host);
+        snprintf(hosts, sizeof hosts, "%llu", (1ull << hostbits) - 2);
+    }
+    nb_explainf(&o->explain, "the netmask is %u one-bits then %u zero-bits: %s", c->prefix,
+                hostbits, nb_addr_format(&mask, t1, sizeof t1));
+    nb_explainf(&o->explain, "network = address AND netmask: every host bit set to 0 gives %s",
+                nb_addr_format(&net, t1, sizeof t1));
+    nb_explainf(&o->explain, "last address = address OR the inverted netmask: every host bit set "
+                             "to 1 gives %s", nb_addr_format(&last, t1, sizeof t1));
+    nb_explainf(&o->explain, "%u host bits make 2^%u = %s addresses", hostbits, hostbits, count);
+    separate(o);
+    if (o->json) {
+        struct nb_json j;
+        nb_json_begin(&j, stdout);
+        json_common(&j, in, len, &c->addr);
+        nb_json_int(&j, "prefix", c->prefix);
+        nb_json_str(&j, "netmask", nb_addr_format(&mask, t1, sizeof t1));
+        nb_json_str(&j, "network", nb_addr_format(&net, t1, sizeof t1));
+        nb_json_str(&j, "last", nb_addr_format(&last, t1, sizeof t1));
+        if (v4 && hostbits >= 2)
+            nb_json_str(&j, "broadcast", nb_addr_format(&last, t1, sizeof t1));
+        nb_json_str(&j, "first_host", nb_addr_format(&first_host, t1, sizeof t1));
+        nb_json_str(&j, "last_host", nb_addr_format(&last_host, t1, sizeof t1));
+        nb_json_str(&j, "addresses", count);
+        nb_json_str(&j, "hosts", hosts);
+        nb_json_end(&j);
+        return;
+    }
+    snprintf(mark, sizeof mark, "%s|%s", o->c->yellow, o->c->reset);
+    printf("%s%s/%u%s  (IPv%d block of %s address%s: %u network bit%s | %u host bit%s)\n\n",
+           o->c->bold, nb_addr_format(&c->addr, t1, sizeof t1), c->prefix, o->c->reset,
+           c->addr.family, count, hostbits ? "es" : "", c->prefix, c->prefix == 1 ? "" : "s",
+           hostbits, hostbits == 1 ? "" : "s");
+    /* IPv6 rows in binary would be 135 columns wide: the hex shows the prefix */
+    {
+        const struct nb_addr *rows[4] = {&c->addr, &mask, &net, &last};
+        const char *labels[4] = {"address", "netmask", "network",
+                                 v4 && hostbits >= 2 ? "broadcast" : "last"};
+        for (int i = 0; i < 4; i++) {
+            nb_addr_format(rows[i], t1, sizeof t1);
+            if (v4)
+                printf("  %-9s %-16s %s\n", labels[i], t1,
+                       nb_addr_binary(rows[i], (int)c->prefix, mark, bin, sizeof bin));
+            else
+                printf("  %-9s %s\n", labels[i], t1);
+        }
+    }
+    printf("  hosts     %s to %s (%s%s)\n", nb_addr_format(&first_host, t1, sizeof t1),
+           nb_addr_format(&last_host, t2, sizeof t2), hosts,
+           !v4                ? " addresses"
+           : hostbits == 1    ? ": a /31 is a point-to-point link with no broadcast, RFC 3021"
+           : hostbits == 0    ? ": a /32 is a single host"
+                              : " usable: the network and broadcast addresses are not hosts");
+    if (memcmp(net.b, c->addr.b, sizeof net.b))
+        printf("  note      %s is a host inside %s/%u\n", nb_addr_format(&c->addr, t1, sizeof t1),
+               nb_addr_format(&net, t2, sizeof t2), c->prefix);
+    print_kind(&net, o);
+}
+
+static int is_name_char(unsigned char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '-' || ch == '.' || ch == '_';
+}
+
+/* Shows one input; returns 0 when it was an address, 1 when not. */
+static int show_one(const char *s, size_t len, const struct octets_opts *o)
+{
+    struct nb_err e;
+    struct nb_addr a;
+    struct nb_cidr c;
+    enum nb_reverse_form form;
+    char readas[96];
+    int r;
+
+    nb_err_clear(&e);
+    if (len > NB_ADDR_INPUT_MAX) {
+        nb_err_set(&e, NB_E_INVALID, "%zu bytes is too long for an address", len);
+    } else if (memchr(s, '/', len)) {
+        if (nb_cidr_parse(s, len, &c, &e) == 0) {
+            show_cidr(s, len, &c, o);
+            return 0;
+        }
+    } else if (memchr(s, ':', len)) {
+        if (nb_ip6_parse(s, len, 1, &a, &e) == 0) {
+            show_v6(s, len, &a, o);
+            return 0;
+        }
+    } else if (nb_ip4_parse(s, len, &a, &e) == 0) {
+        show_v4(s, len, &a, NULL, o);
+        return 0;
+    } else if ((r = nb_reverse_parse(s, len, &a, &form, &e)) != 0) {
+        if (r > 0) {
+            snprintf(readas, sizeof readas, "read as %s",
+                     form == NB_REV_BINARY ? "binary"
+                     : form == NB_REV_HEX  ? "a 32-bit number in hex"
+                                           : "a 32-bit integer");
+            show_v4(s, len, &a, readas, o);
+            return 0;
+        }
+    } else {
+        size_t i, letters = 0;
+        for (i = 0; i < len && is_name_char((unsigned char)s[i]); i++)
+            letters += (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z';
+        if (i == len && letters > 0)
+            nb_err_set(&e, NB_E_INVALID, "a host name, not an address: look it up with "
+                                         "'netbasics resolve' and give octets its address");
+    }
+    input_error(s, len, &e, o->json);
+    return 1;
+}
+
+static int run_quiz(const struct octets_opts *o)
+{
+    struct nb_lines in;
+    struct nb_rng rng;
+    struct nb_err e;
+    int right = 0, asked = 0, tty = isatty(0);
+
+    nb_rng_seed(&rng, o->have_seed ? o->seed : (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32);
+    if (nb_lines_open(&in, 0, &e) < 0)
+        return nb_report("octets", &e);
+    printf("Quiz yourself: %d questions. Type the answer and press Enter.\n", o->count);
+    for (int i = 0; i < o->count; i++) {
+        struct nb_quiz_q q;
+        const char *line;
+        size_t len;
+        int toolong, got;
+
+        nb_quiz_make(&rng, i, &q);
+        printf("\n%d. %s ", i + 1, q.prompt);
+        fflush(stdout);
+        got = nb_lines_next(&in, 1, &line, &len, &toolong, &e);
+        if (got < 0) {
+            nb_lines_close(&in);
+            return nb_report("octets", &e);
+        }
+        if (got == 0) {
+            printf("\n   (no answer: the input ended)\n");
+            break;
+        }
+        asked++;
+        if (!tty) {
+            nb_escape_write(stdout, line, len, NB_ESC_C); /* echo a scripted answer */
+            putchar('\n');
+        }
+        if (!toolong && nb_quiz_check(&q, line, len)) {
+            right++;
+            printf("   %sRight!%s %s\n", o->c->green, o->c->reset, q.why);
+        } else {
+            printf("   %sNot quite:%s the answer is %s: %s\n", o->c->red, o->c->reset, q.answer,
+                   q.why);
+        }
+    }
+    nb_lines_close(&in);
+    printf("\nScore: %d of %d\n", right, o->count);
+    (void)asked;
+    return right == o->count ? NB_EXIT_OK : NB_EXIT_NEGATIVE;
+}
+
+int cmd_octets(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'},    {"explain", no_argument, NULL, 'x'},
+        {"quiz", no_argument, NULL, 'Q'},    {"seed", required_argument, NULL, 'S'},
+        {"count", required_argument, NULL, 'C'}, {"color", required_argument, NULL, 'K'},
+        {"help", no_argument, NULL, 'h'},    {NULL, 0, NULL, 0},
+    };
+    struct octets_opts o = {.count = 5};
+    struct nb_colors colors;
+    const char *color = "auto";
+    struct nb_err e;
+    uint64_t v;
+    int ch, status = NB_EXIT_OK, stdin_mode, shown = 0;
+
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":jxh", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'j':
+            o.json = 1;
+            break;
+        case 'x':
+            o.explain.fn = nb_explain_to_stderr;
+            break;
+        case 'Q':
+            o.quiz = 1;
+            break;
+        case 'S':
+            if (nb_parse_uint(optarg, 0, UINT64_MAX, "seed", &o.seed, &e) < 0)
+                return nb_errorf("octets", "--seed: %s", e.msg), NB_EXIT_USAGE;
+            o.have_seed = 1;
+            break;
+        case 'C':
+            if (nb_parse_uint(optarg, 1, 100, "count", &v, &e) < 0)
+                return nb_errorf("octets", "--count: %s", e.msg), NB_EXIT_USAGE;
+            o.count = (int)v;
+            break;
+        case 'K':
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+                return nb_errorf("octets", "--color takes auto, always or never"), NB_EXIT_USAGE;
+            color = optarg;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return NB_EXIT_OK;
+        case ':':
+            nb_errorf("octets", "option '%s' needs a value (see 'netbasics octets --help')",
+                      argv[optind - 1]);
+            return NB_EXIT_USAGE;
+        default:
+            nb_errorf("octets", "unknown option '%s' (see 'netbasics octets --help')",
+                      argv[optind - 1]);
+            return NB_EXIT_USAGE;
+        }
+    }
+    if ((o.have_seed || o.count != 5) && !o.quiz) {
+        nb_errorf("octets", "--seed and --count go with --quiz");
+        return NB_EXIT_USAGE;
+    }
+    nb_colors_init(&colors, !o.json && nb_color_wanted(1, color));
+    o.c = &colors;
+    o.shown = &shown;
+    if (o.quiz) {
+        if (optind < argc) {
+            nb_errorf("octets", "--quiz takes no addresses: its answers come from stdin");
+            return NB_EXIT_USAGE;
+        }
+        return run_quiz(&o);
+    }
+    stdin_mode = optind == argc || (optind + 1 == argc && !strcmp(argv[optind], "-"));
+    if (stdin_mode) {
+        struct nb_lines in;
+        const char *line;
+        size_t len;
+        int toolong, got;
+
+        if (nb_lines_open(&in, 0, &e) < 0)
+            return nb_report("octets", &e);
+        while ((got = nb_lines_next(&in, 1, &line, &len, &toolong, &e)) > 0) {
+            if (len == 0)
+                continue; /* blank lines separate nothing */
+            if (toolong) {
+                nb_err_set(&e, NB_E_INVALID, "line %lu is longer than %d bytes", in.lineno,
+                           NB_LINE_MAX);
+                input_error(line, len, &e, o.json);
+                status = NB_EXIT_NEGATIVE;
+            } else if (show_one(line, len, &o)) {
+                status = NB_EXIT_NEGATIVE;
+            }
+            fflush(stdout); /* a pipeline sees each answer as it is made */
+        }
+        nb_lines_close(&in);
+        if (got < 0)
+            return nb_report("octets", &e);
+        return status;
+    }
+    for (int i = optind; i < argc; i++) {
+        if (show_one(argv[i], strlen(argv[i]), &o))
+            status = NB_EXIT_NEGATIVE;
+    }
+    return status;
+}

@@ -1,0 +1,605 @@
+/* addr.c - sans-IO IPv4/IPv6 address, endpoint and CIDR parsing (RFC 791,
+ * RFC 4291 2.2, RFC 5952, RFC 4632), inet_aton's lenient forms, and the IANA
+ * special-purpose address registries (RFC 6890 and its successors). */
+#include <netbasics/addr.h>
+#include <netbasics/num.h>
+
+#include <stdio.h>
+#include <string.h>
+
+static const char IP4_RULE[] = "an IPv4 address is four numbers 0 to 255 separated by dots";
+
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* A message for a byte that has no place in an address. */
+static int bad_byte(struct nb_err *e, unsigned char c, size_t pos, const char *rule)
+{
+    if (c == ' ' || c == '\t')
+        return nb_err_set(e, NB_E_INVALID, "a space at position %zu: nothing may come before, "
+                                           "inside or after the address", pos + 1);
+    if (c == '+' || c == '-')
+        return nb_err_set(e, NB_E_INVALID, "a sign '%c' at position %zu: %s", c, pos + 1, rule);
+    if (c >= 0x80)
+        return nb_err_set(e, NB_E_INVALID,
+                          "byte 0x%02x at position %zu is not ASCII (digits in other scripts do "
+                          "not count): %s", c, pos + 1, rule);
+    if (c < 0x20 || c == 0x7f)
+        return nb_err_set(e, NB_E_INVALID, "control byte 0x%02x at position %zu: %s", c, pos + 1,
+                          rule);
+    return nb_err_set(e, NB_E_INVALID, "'%c' at position %zu: %s", c, pos + 1, rule);
+}
+
+void nb_ip4_from_u32(uint32_t v, struct nb_addr *out)
+{
+    memset(out, 0, sizeof *out);
+    out->family = 4;
+    out->b[0] = (uint8_t)(v >> 24);
+    out->b[1] = (uint8_t)(v >> 16);
+    out->b[2] = (uint8_t)(v >> 8);
+    out->b[3] = (uint8_t)v;
+}
+
+uint32_t nb_ip4_to_u32(const struct nb_addr *a)
+{
+    return (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 | (uint32_t)a->b[2] << 8 | a->b[3];
+}
+
+int nb_ip4_parse(const char *s, size_t len, struct nb_addr *out, struct nb_err *e)
+{
+    uint8_t oct[4];
+    size_t i = 0;
+    int parts = 0;
+
+    if (len == 0)
+        return nb_err_set(e, NB_E_INVALID, "the address is empty: %s", IP4_RULE);
+    if (len > NB_ADDR_INPUT_MAX)
+        return nb_err_set(e, NB_E_INVALID, "%zu bytes is too long: %s", len, IP4_RULE);
+    for (;;) {
+        size_t start = i;
+        unsigned v = 0;
+
+        while (i < len && is_digit((unsigned char)s[i]) && i - start < 4)
+            v = v * 10 + (unsigned)(s[i++] - '0');
+        if (i == start) {
+            if (i == len || s[i] == '.')
+                return nb_err_set(e, NB_E_INVALID, "octet %d is empty: %s", parts + 1, IP4_RULE);
+            return bad_byte(e, (unsigned char)s[i], i, IP4_RULE);
+        }
+        if (i < len && is_digit((unsigned char)s[i])) {
+            size_t n = i;
+            while (n < len && is_digit((unsigned char)s[n]))
+                n++;
+            return nb_err_set(e, NB_E_INVALID, "octet %d has %zu digits, but an octet holds 0 to 255",
+                              parts + 1, n - start);
+        }
+        if (i - start > 1 && s[start] == '0') {
+            struct nb_addr alt;
+            char txt[NB_ADDR_TEXT_MAX];
+            if (!e)
+                return -1;
+            if (nb_ip4_parse_lenient(s, len, &alt, NULL, NULL) == 0)
+                return nb_err_set(e, NB_E_INVALID,
+                                  "octet %d is %.*s with a leading zero: refused, because inet_aton "
+                                  "would read it as octal and give %s", parts + 1,
+                                  (int)(i - start), s + start, nb_addr_format(&alt, txt, sizeof txt));
+            return nb_err_set(e, NB_E_INVALID,
+                              "octet %d is %.*s with a leading zero: refused, because inet_aton "
+                              "reads a leading 0 as octal", parts + 1, (int)(i - start), s + start);
+        }
+        if (v > 255)
+            return nb_err_set(e, NB_E_INVALID, "octet %d is %u, but an octet holds 0 to 255",
+                              parts + 1, v);
+        if (parts == 4)
+            return nb_err_set(e, NB_E_INVALID, "more than 4 octets: %s", IP4_RULE);
+        oct[parts++] = (uint8_t)v;
+        if (i == len)
+            break;
+        if (s[i] != '.')
+            return bad_byte(e, (unsigned char)s[i], i, IP4_RULE);
+        i++;
+    }
+    if (parts != 4) {
+        struct nb_addr alt;
+        char txt[NB_ADDR_TEXT_MAX];
+        if (!e)
+            return -1;
+        if (nb_ip4_parse_lenient(s, len, &alt, NULL, NULL) == 0)
+            return nb_err_set(e, NB_E_INVALID,
+                              "%d octets, but an IPv4 address has 4 (inet_aton would fill in the "
+                              "rest and give %s)", parts, nb_addr_format(&alt, txt, sizeof txt));
+        return nb_err_set(e, NB_E_INVALID, "%d octets, but an IPv4 address has 4", parts);
+    }
+    memset(out, 0, sizeof *out);
+    out->family = 4;
+    memcpy(out->b, oct, 4);
+    return 0;
+}
+
+static int is_c_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Reads one number the way strtoul(s, &end, 0) does after a digit: 0x hex, 0
+ * octal, else decimal. Returns the index after it; *v saturates past 32 bits. */
+static size_t c_number(const char *s, size_t i, size_t len, uint64_t *v, unsigned *quirks)
+{
+    unsigned base = 10;
+    uint64_t x = 0;
+
+    if (s[i] == '0') {
+        if (i + 2 < len && (s[i + 1] == 'x' || s[i + 1] == 'X') &&
+            hex_value((unsigned char)s[i + 2]) >= 0) {
+            base = 16;
+            i += 2;
+            *quirks |= NB_Q_HEX;
+        } else if (i + 1 < len && is_digit((unsigned char)s[i + 1])) {
+            base = 8;
+            *quirks |= NB_Q_OCTAL;
+        }
+    }
+    for (; i < len; i++) {
+        int d = hex_value((unsigned char)s[i]);
+        if (d < 0 || (unsigned)d >= base)
+            break;
+        x = x * base + (unsigned)d;
+        if (x > 0xffffffffull)
+            x = 0x100000000ull; /* saturate: too big for any part */
+    }
+    *v = x;
+    return i;
+}
+
+int nb_ip4_parse_lenient(const char *s, size_t len, struct nb_addr *out, unsigned *quirks,
+                         struct nb_err *e)
+{
+    static const uint64_t max[4] = {0xffffffffu, 0xffffffu, 0xffffu, 0xffu};
+    uint8_t parts[3];
+    unsigned q = 0;
+    int np = 0;
+    size_t i = 0;
+    uint64_t v;
+    uint32_t word;
+
+    for (;;) {
+        if (i >= len || !is_digit((unsigned char)s[i]))
+            return nb_err_set(e, NB_E_INVALID, "inet_aton needs a digit at position %zu", i + 1);
+        i = c_number(s, i, len, &v, &q);
+        if (v > 0xffffffffull)
+            return nb_err_set(e, NB_E_INVALID, "inet_aton refuses part %d: above 4294967295",
+                              np + 1);
+        if (i < len && s[i] == '.') {
+            if (np == 3 || v > 0xff)
+                return nb_err_set(e, NB_E_INVALID,
+                                  np == 3 ? "inet_aton refuses more than 4 parts"
+                                          : "inet_aton refuses a part above 255 before a dot");
+            parts[np++] = (uint8_t)v;
+            i++;
+        } else {
+            break;
+        }
+    }
+    if (i < len) {
+        if (!is_c_space((unsigned char)s[i]))
+            return nb_err_set(e, NB_E_INVALID, "inet_aton refuses '%c' after a number",
+                              s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?');
+        q |= NB_Q_TRAILING;
+    }
+    if (v > max[np])
+        return nb_err_set(e, NB_E_INVALID,
+                          "inet_aton refuses a last part of %llu after %d parts (at most %llu)",
+                          (unsigned long long)v, np, (unsigned long long)max[np]);
+    if (np < 3)
+        q |= NB_Q_SHORT;
+    word = (uint32_t)v;
+    for (int k = 0; k < np; k++)
+        word |= (uint32_t)parts[k] << (24 - 8 * k);
+    nb_ip4_from_u32(word, out);
+    if (quirks)
+        *quirks = q;
+    return 0;
+}
+
+static const char IP6_RULE[] = "an IPv6 address is 8 groups of 1 to 4 hex digits separated by "
+                               "':', with '::' once for a run of zero groups";
+
+static int zone_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
+           c == '.' || c == '-';
+}
+
+int nb_ip6_parse(const char *s, size_t len, int allow_zone, struct nb_addr *out, struct nb_err *e)
+{
+    uint16_t w[8];
+    int n = 0, gap = -1;
+    size_t i = 0, alen;
+    const char *pct;
+    struct nb_addr res;
+
+    if (len == 0)
+        return nb_err_set(e, NB_E_INVALID, "the address is empty: %s", IP6_RULE);
+    if (len > NB_ADDR_INPUT_MAX)
+        return nb_err_set(e, NB_E_INVALID, "%zu bytes is too long: %s", len, IP6_RULE);
+    memset(&res, 0, sizeof res);
+    res.family = 6;
+    pct = memchr(s, '%', len);
+    alen = pct ? (size_t)(pct - s) : len;
+    if (pct) {
+        size_t zlen = len - alen - 1;
+        if (!allow_zone)
+            return nb_err_set(e, NB_E_INVALID, "a zone id ('%%...') is not allowed here");
+        if (zlen == 0 || zlen >= NB_ADDR_ZONE_MAX)
+            return nb_err_set(e, NB_E_INVALID, "a zone id after '%%' is 1 to %d characters",
+                              NB_ADDR_ZONE_MAX - 1);
+        for (size_t k = 0; k < zlen; k++)
+            if (!zone_char((unsigned char)pct[1 + k]))
+                return nb_err_set(e, NB_E_INVALID,
+                                  "a zone id is letters, digits, '_', '.' and '-' only");
+        memcpy(res.zone, pct + 1, zlen);
+    }
+    if (alen == 0)
+        return nb_err_set(e, NB_E_INVALID, "the address is empty: %s", IP6_RULE);
+    if (s[0] == ':') {
+        if (alen < 2 || s[1] != ':')
+            return nb_err_set(e, NB_E_INVALID, "it starts with a single ':': %s", IP6_RULE);
+        gap = 0;
+        i = 2;
+    }
+    while (i < alen) {
+        size_t start = i;
+        unsigned v = 0;
+        int d;
+
+        while (i < alen && (d = hex_value((unsigned char)s[i])) >= 0 && i - start < 5) {
+            v = v * 16 + (unsigned)d;
+            i++;
+        }
+        if (i < alen && s[i] == '.') {
+            struct nb_addr v4;
+            if (n > 6)
+                return nb_err_set(e, NB_E_INVALID,
+                                  "an embedded IPv4 address must take the last 2 of 8 groups");
+            if (nb_ip4_parse(s + start, alen - start, &v4, e) < 0)
+                return -1;
+            w[n++] = (uint16_t)(v4.b[0] << 8 | v4.b[1]);
+            w[n++] = (uint16_t)(v4.b[2] << 8 | v4.b[3]);
+            i = alen;
+            break;
+        }
+        if (i == start) {
+            if (s[i] == ':')
+                return nb_err_set(e, NB_E_INVALID, "':::' or a second '::' at position %zu: %s",
+                                  i + 1, IP6_RULE);
+            return bad_byte(e, (unsigned char)s[i], i, IP6_RULE);
+        }
+        if (i - start > 4)
+            return nb_err_set(e, NB_E_INVALID,
+                              "group %d has more than 4 hex digits, but a group holds 0 to ffff",
+                              n + 1);
+        if (n == 8)
+            return nb_err_set(e, NB_E_INVALID, "more than 8 groups: %s", IP6_RULE);
+        w[n++] = (uint16_t)v;
+        if (i == alen)
+            break;
+        if (s[i] != ':')
+            return bad_byte(e, (unsigned char)s[i], i, IP6_RULE);
+        i++;
+        if (i < alen && s[i] == ':') {
+            if (gap >= 0)
+                return nb_err_set(e, NB_E_INVALID, "'::' appears twice, but it may stand only once");
+            gap = n;
+            i++;
+        } else if (i == alen) {
+            return nb_err_set(e, NB_E_INVALID, "it ends with a single ':': %s", IP6_RULE);
+        }
+    }
+    if (gap >= 0) {
+        if (n == 8)
+            return nb_err_set(e, NB_E_INVALID,
+                              "'::' stands for at least one zero group, but 8 groups are given");
+        for (int k = 0; k < gap; k++) {
+            res.b[2 * k] = (uint8_t)(w[k] >> 8);
+            res.b[2 * k + 1] = (uint8_t)w[k];
+        }
+        for (int k = gap; k < n; k++) {
+            int at = 8 - (n - k);
+            res.b[2 * at] = (uint8_t)(w[k] >> 8);
+            res.b[2 * at + 1] = (uint8_t)w[k];
+        }
+    } else {
+        if (n != 8)
+            return nb_err_set(e, NB_E_INVALID, "%d groups, but an IPv6 address has 8 (or '::')", n);
+        for (int k = 0; k < 8; k++) {
+            res.b[2 * k] = (uint8_t)(w[k] >> 8);
+            res.b[2 * k + 1] = (uint8_t)w[k];
+        }
+    }
+    *out = res;
+    return 0;
+}
+
+int nb_addr_parse(const char *s, size_t len, struct nb_addr *out, struct nb_err *e)
+{
+    if (memchr(s, ':', len))
+        return nb_ip6_parse(s, len, 1, out, e);
+    return nb_ip4_parse(s, len, out, e);
+}
+
+int nb_endpoint_parse(const char *s, size_t len, struct nb_endpoint *out, struct nb_err *e)
+{
+    const char *colon, *portp;
+    uint64_t port;
+    size_t plen;
+
+    if (len == 0)
+        return nb_err_set(e, NB_E_INVALID, "it is empty: a socket is IP:PORT, as in 127.0.0.1:80");
+    if (len > NB_ADDR_INPUT_MAX)
+        return nb_err_set(e, NB_E_INVALID, "%zu bytes is too long for IP:PORT", len);
+    if (s[0] == '[') {
+        const char *close = memchr(s, ']', len);
+        size_t alen;
+        if (!close)
+            return nb_err_set(e, NB_E_INVALID, "'[' without ']': write [IPv6]:PORT, as in [::1]:80");
+        alen = (size_t)(close - s) - 1;
+        if (!memchr(s + 1, ':', alen))
+            return nb_err_set(e, NB_E_INVALID,
+                              "brackets are for IPv6 only: write an IPv4 socket as 127.0.0.1:80");
+        if (nb_ip6_parse(s + 1, alen, 1, &out->addr, e) < 0)
+            return -1;
+        portp = close + 1;
+        if (portp == s + len)
+            return nb_err_set(e, NB_E_INVALID, "no port after ']': write [IPv6]:PORT, as in [::1]:80");
+        if (*portp != ':')
+            return nb_err_set(e, NB_E_INVALID, "']' must be followed by ':PORT', as in [::1]:80");
+        portp++;
+    } else {
+        colon = memchr(s, ':', len);
+        if (!colon)
+            return nb_err_set(e, NB_E_INVALID, "no ':PORT': a socket is IP:PORT, as in 127.0.0.1:80");
+        if (memchr(colon + 1, ':', len - (size_t)(colon + 1 - s))) {
+            struct nb_addr tmp;
+            const char *last = colon;
+            while (memchr(last + 1, ':', len - (size_t)(last + 1 - s)))
+                last = memchr(last + 1, ':', len - (size_t)(last + 1 - s));
+            if (!e)
+                return -1;
+            if (nb_ip6_parse(s, len, 1, &tmp, NULL) == 0 ||
+                nb_ip6_parse(s, (size_t)(last - s), 1, &tmp, NULL) == 0)
+                return nb_err_set(e, NB_E_INVALID,
+                                  "ambiguous: an IPv6 address with a port needs brackets, as in "
+                                  "[::1]:80");
+            return nb_err_set(e, NB_E_INVALID,
+                              "more than one ':': a socket is IPv4:PORT or [IPv6]:PORT");
+        }
+        if (nb_ip4_parse(s, (size_t)(colon - s), &out->addr, e) < 0)
+            return -1;
+        portp = colon + 1;
+    }
+    plen = len - (size_t)(portp - s);
+    if (nb_parse_uint_n(portp, plen, 1, 65535, "port", &port, e) < 0)
+        return -1;
+    out->port = (uint16_t)port;
+    return 0;
+}
+
+int nb_cidr_parse(const char *s, size_t len, struct nb_cidr *out, struct nb_err *e)
+{
+    const char *slash = memchr(s, '/', len);
+    size_t alen;
+    uint64_t prefix;
+
+    if (!slash)
+        return nb_err_set(e, NB_E_INVALID,
+                          "no '/PREFIX': a CIDR block is ADDR/PREFIX, as in 10.0.0.0/8");
+    alen = (size_t)(slash - s);
+    if (memchr(s, ':', alen)) {
+        if (nb_ip6_parse(s, alen, 0, &out->addr, e) < 0)
+            return -1;
+    } else if (nb_ip4_parse(s, alen, &out->addr, e) < 0) {
+        return -1;
+    }
+    if (nb_parse_uint_n(slash + 1, len - alen - 1, 0, out->addr.family == 4 ? 32 : 128, "prefix",
+                        &prefix, e) < 0)
+        return -1;
+    out->prefix = (unsigned)prefix;
+    return 0;
+}
+
+char *nb_addr_format(const struct nb_addr *a, char *buf, size_t n)
+{
+    size_t o = 0;
+    int best = -1, bestlen = 0, k;
+
+    if (n == 0)
+        return buf;
+    if (a->family == 4) {
+        snprintf(buf, n, "%u.%u.%u.%u", a->b[0], a->b[1], a->b[2], a->b[3]);
+        return buf;
+    }
+    for (k = 0; k < 8;) {
+        int run = 0;
+        while (k + run < 8 && a->b[2 * (k + run)] == 0 && a->b[2 * (k + run) + 1] == 0)
+            run++;
+        if (run > bestlen) {
+            best = k;
+            bestlen = run;
+        }
+        k += run ? run : 1;
+    }
+    if (bestlen < 2)
+        best = -1;
+    buf[0] = '\0';
+    if (best == 0 && bestlen == 5 && a->b[10] == 0xff && a->b[11] == 0xff) {
+        snprintf(buf, n, "::ffff:%u.%u.%u.%u", a->b[12], a->b[13], a->b[14], a->b[15]);
+        o = strlen(buf);
+    } else {
+        for (k = 0; k < 8 && o < n; k++) {
+            if (k == best) {
+                o += (size_t)snprintf(buf + o, n - o, k == 0 ? "::" : ":");
+                k += bestlen - 1;
+                continue;
+            }
+            o += (size_t)snprintf(buf + o, n - o, "%x%s", a->b[2 * k] << 8 | a->b[2 * k + 1],
+                                  k < 7 ? ":" : "");
+        }
+    }
+    if (a->zone[0] && o < n)
+        snprintf(buf + o, n - o, "%%%s", a->zone);
+    return buf;
+}
+
+void nb_addr_netmask(int family, unsigned prefix, struct nb_addr *out)
+{
+    unsigned bytes = family == 4 ? 4 : 16;
+
+    memset(out, 0, sizeof *out);
+    out->family = family;
+    for (unsigned i = 0; i < bytes; i++) {
+        unsigned bits = prefix > 8 * i ? prefix - 8 * i : 0;
+        out->b[i] = bits >= 8 ? 0xff : (uint8_t)(0xff00 >> bits);
+    }
+}
+
+void nb_addr_mask(const struct nb_addr *a, unsigned prefix, struct nb_addr *out)
+{
+    struct nb_addr m;
+
+    nb_addr_netmask(a->family, prefix, &m);
+    *out = *a;
+    for (int i = 0; i < 16; i++)
+        out->b[i] = a->b[i] & m.b[i];
+}
+
+void nb_addr_fill(const struct nb_addr *a, unsigned prefix, struct nb_addr *out)
+{
+    struct nb_addr m;
+    int bytes = a->family == 4 ? 4 : 16;
+
+    nb_addr_netmask(a->family, prefix, &m);
+    *out = *a;
+    for (int i = 0; i < bytes; i++)
+        out->b[i] = (uint8_t)(a->b[i] | (uint8_t)~m.b[i]);
+}
+
+struct kind_entry {
+    int family;
+    uint8_t net[16];
+    unsigned prefix;
+    struct nb_addr_kind kind;
+};
+
+#define V4(a, b, c, d) {a, b, c, d}
+static const struct kind_entry KINDS[] = {
+    {4, V4(0, 0, 0, 0), 8, {"this-network", "0.0.0.0/8", "RFC 791",
+        "'this network': only a source while a host has no address yet, never a destination"}},
+    {4, V4(0, 0, 0, 0), 32, {"unspecified", "0.0.0.0/32", "RFC 1122",
+        "'every IP' when a server listens on it"}},
+    {4, V4(10, 0, 0, 0), 8, {"private", "10.0.0.0/8", "RFC 1918",
+        "used inside one network and never routed on the internet"}},
+    {4, V4(100, 64, 0, 0), 10, {"shared", "100.64.0.0/10", "RFC 6598",
+        "a provider's carrier-grade NAT (CGNAT)"}},
+    {4, V4(127, 0, 0, 0), 8, {"loopback", "127.0.0.0/8", "RFC 1122",
+        "this machine talking to itself; it never leaves the machine"}},
+    {4, V4(169, 254, 0, 0), 16, {"link-local", "169.254.0.0/16", "RFC 3927",
+        "self-assigned when no DHCP answers, valid on one link only"}},
+    {4, V4(172, 16, 0, 0), 12, {"private", "172.16.0.0/12", "RFC 1918",
+        "used inside one network and never routed on the internet"}},
+    {4, V4(192, 0, 0, 0), 24, {"protocol-assignment", "192.0.0.0/24", "RFC 6890",
+        "reserved for IETF protocol assignments"}},
+    {4, V4(192, 0, 2, 0), 24, {"documentation", "192.0.2.0/24", "RFC 5737",
+        "TEST-NET-1: for examples only, never on a real network"}},
+    {4, V4(192, 88, 99, 0), 24, {"reserved", "192.88.99.0/24", "RFC 7526",
+        "formerly the 6to4 relay anycast block, now deprecated"}},
+    {4, V4(192, 168, 0, 0), 16, {"private", "192.168.0.0/16", "RFC 1918",
+        "used inside one network and never routed on the internet"}},
+    {4, V4(198, 18, 0, 0), 15, {"benchmarking", "198.18.0.0/15", "RFC 2544",
+        "for testing network devices, never on a real network"}},
+    {4, V4(198, 51, 100, 0), 24, {"documentation", "198.51.100.0/24", "RFC 5737",
+        "TEST-NET-2: for examples only, never on a real network"}},
+    {4, V4(203, 0, 113, 0), 24, {"documentation", "203.0.113.0/24", "RFC 5737",
+        "TEST-NET-3: for examples only, never on a real network"}},
+    {4, V4(224, 0, 0, 0), 4, {"multicast", "224.0.0.0/4", "RFC 5771",
+        "one sender, every receiver that joined the group"}},
+    {4, V4(233, 252, 0, 0), 24, {"documentation", "233.252.0.0/24", "RFC 5771",
+        "MCAST-TEST-NET: multicast for examples only"}},
+    {4, V4(240, 0, 0, 0), 4, {"reserved", "240.0.0.0/4", "RFC 1112",
+        "not routed, most systems refuse it"}},
+    {4, V4(255, 255, 255, 255), 32, {"limited-broadcast", "255.255.255.255/32", "RFC 919",
+        "every host on this link, never forwarded by a router"}},
+    {6, {0}, 128, {"unspecified", "::/128", "RFC 4291",
+        "'every IP' when a server listens on it"}},
+    {6, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 128, {"loopback", "::1/128", "RFC 4291",
+        "this machine talking to itself; it never leaves the machine"}},
+    {6, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff}, 96, {"ipv4-mapped", "::ffff:0:0/96", "RFC 4291",
+        "an IPv4 address written as IPv6, as dual-stack sockets show IPv4 peers"}},
+    {6, {0, 0x64, 0xff, 0x9b}, 96, {"translation", "64:ff9b::/96", "RFC 6052",
+        "IPv4/IPv6 translation (NAT64): an IPv4 address in the last 32 bits"}},
+    {6, {0, 0x64, 0xff, 0x9b, 0, 1}, 48, {"translation", "64:ff9b:1::/48", "RFC 8215",
+        "local-use IPv4/IPv6 translation"}},
+    {6, {0x01, 0x00}, 64, {"discard", "100::/64", "RFC 6666",
+        "whatever is sent here is dropped"}},
+    {6, {0x20, 0x01}, 23, {"protocol-assignment", "2001::/23", "RFC 2928",
+        "reserved for IETF protocol assignments"}},
+    {6, {0x20, 0x01}, 32, {"teredo", "2001::/32", "RFC 4380",
+        "IPv6 tunnelled over IPv4 UDP"}},
+    {6, {0x20, 0x01, 0, 0x02}, 48, {"benchmarking", "2001:2::/48", "RFC 5180",
+        "for testing network devices, never on a real network"}},
+    {6, {0x20, 0x01, 0x0d, 0xb8}, 32, {"documentation", "2001:db8::/32", "RFC 3849",
+        "for examples only, never on a real network"}},
+    {6, {0x20, 0x02}, 16, {"6to4", "2002::/16", "RFC 3056",
+        "an IPv4 address inside an IPv6 prefix, an old transition scheme"}},
+    {6, {0x3f, 0xff}, 20, {"documentation", "3fff::/20", "RFC 9637",
+        "for examples only, never on a real network"}},
+    {6, {0xfc}, 7, {"private", "fc00::/7", "RFC 4193",
+        "unique local (ULA): IPv6's private addresses, never routed on the internet"}},
+    {6, {0xfe, 0x80}, 10, {"link-local", "fe80::/10", "RFC 4291",
+        "valid on one link only; it needs a zone such as %eth0 to be used"}},
+    {6, {0xff}, 8, {"multicast", "ff00::/8", "RFC 4291",
+        "one sender, every receiver that joined the group"}},
+};
+
+static const struct nb_addr_kind GLOBAL = {
+    "global", "", "", "an ordinary public address, in no special-purpose block"};
+
+static int in_block(const struct nb_addr *a, const uint8_t *net, unsigned prefix)
+{
+    unsigned i;
+
+    for (i = 0; i < prefix / 8; i++)
+        if (a->b[i] != net[i])
+            return 0;
+    if (prefix % 8) {
+        uint8_t m = (uint8_t)(0xff00 >> (prefix % 8));
+        if ((a->b[i] & m) != (net[i] & m))
+            return 0;
+    }
+    return 1;
+}
+
+const struct nb_addr_kind *nb_addr_kind_of(const struct nb_addr *a)
+{
+    const struct kind_entry *best = NULL;
+
+    for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++) {
+        const struct kind_entry *k = &KINDS[i];
+        if (k->family == a->family && in_block(a, k->net, k->prefix) &&
+            (!best || k->prefix > best->prefix))
+            best = k;
+    }
+    return best ? &best->kind : &GLOBAL;
+}

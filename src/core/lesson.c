@@ -1,0 +1,158 @@
+/* lesson.c - the lesson's isipandport and Python's int(), reproduced exactly. */
+#include <netbasics/lesson.h>
+
+#include <stdio.h>
+#include <string.h>
+
+/* The zero of every run of ten decimal digits (Unicode 14, category Nd). */
+static const uint32_t ND_ZEROS[] = {
+    0x0030,  0x0660,  0x06F0,  0x07C0,  0x0966,  0x09E6,  0x0A66,  0x0AE6,  0x0B66,  0x0BE6,
+    0x0C66,  0x0CE6,  0x0D66,  0x0DE6,  0x0E50,  0x0ED0,  0x0F20,  0x1040,  0x1090,  0x17E0,
+    0x1810,  0x1946,  0x19D0,  0x1A80,  0x1A90,  0x1B50,  0x1BB0,  0x1C40,  0x1C50,  0xA620,
+    0xA8D0,  0xA900,  0xA9D0,  0xA9F0,  0xAA50,  0xABF0,  0xFF10,  0x104A0, 0x10D30, 0x11066,
+    0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x11730, 0x118E0,
+    0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2,
+    0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+};
+
+static int digit_value(uint32_t c)
+{
+    for (size_t i = 0; i < sizeof ND_ZEROS / sizeof ND_ZEROS[0]; i++)
+        if (c >= ND_ZEROS[i] && c < ND_ZEROS[i] + 10)
+            return (int)(c - ND_ZEROS[i]);
+    return -1;
+}
+
+/* Python's str.isspace(), which int() strips. */
+static int py_space(uint32_t c)
+{
+    return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c == 0x85 || c == 0xa0 ||
+           c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 ||
+           c == 0x202f || c == 0x205f || c == 0x3000;
+}
+
+/* Decodes the code point at s[*i], advancing *i; -1 on invalid UTF-8. */
+static int64_t next_cp(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *p = (const unsigned char *)s + *i;
+    size_t n = len - *i, need, k;
+    uint32_t c;
+
+    if (p[0] < 0x80) {
+        (*i)++;
+        return p[0];
+    }
+    if (p[0] >= 0xc2 && p[0] <= 0xdf)
+        need = 2, c = p[0] & 0x1f;
+    else if (p[0] >= 0xe0 && p[0] <= 0xef)
+        need = 3, c = p[0] & 0x0f;
+    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+        need = 4, c = p[0] & 0x07;
+    else
+        return -1;
+    if (n < need)
+        return -1;
+    for (k = 1; k < need; k++) {
+        if ((p[k] & 0xc0) != 0x80)
+            return -1;
+        c = c << 6 | (p[k] & 0x3f);
+    }
+    if ((need == 3 && c < 0x800) || (need == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+        (c >= 0xd800 && c <= 0xdfff))
+        return -1;
+    *i += need;
+    return c;
+}
+
+int nb_py_int(const char *s, size_t len, int *neg, uint64_t *mag, int *big)
+{
+    uint32_t cps[4096];
+    size_t n = 0, i = 0, a, b;
+    uint64_t v = 0;
+    int prev_digit = 0, ndigits = 0;
+
+    while (i < len) {
+        int64_t c = next_cp(s, len, &i);
+        if (c < 0 || n == sizeof cps / sizeof cps[0])
+            return -1;
+        cps[n++] = (uint32_t)c;
+    }
+    for (a = 0; a < n && py_space(cps[a]); a++)
+        ;
+    for (b = n; b > a && py_space(cps[b - 1]); b--)
+        ;
+    *neg = 0;
+    *big = 0;
+    if (a < b && (cps[a] == '+' || cps[a] == '-')) {
+        *neg = cps[a] == '-';
+        a++;
+    }
+    for (; a < b; a++) {
+        int d = digit_value(cps[a]);
+        if (cps[a] == '_') {
+            if (!prev_digit || a + 1 >= b || digit_value(cps[a + 1]) < 0)
+                return -1;
+            prev_digit = 0;
+            continue;
+        }
+        if (d < 0)
+            return -1;
+        prev_digit = 1;
+        ndigits++;
+        if (v > (UINT64_MAX - (unsigned)d) / 10) {
+            v = UINT64_MAX;
+            *big = 1;
+        } else if (!*big) {
+            v = v * 10 + (unsigned)d;
+        }
+    }
+    if (ndigits == 0)
+        return -1;
+    *mag = v;
+    return 0;
+}
+
+void nb_lesson_isipandport(const char *s, size_t len, struct nb_lesson_verdict *v)
+{
+    const char *colon;
+    struct nb_err e;
+
+    memset(v, 0, sizeof *v);
+    if (len == 0) {
+        snprintf(v->why, sizeof v->why, "it is empty, and 'if not socketstring' returns False");
+        return;
+    }
+    colon = memchr(s, ':', len);
+    if (!colon || memchr(colon + 1, ':', len - (size_t)(colon + 1 - s))) {
+        snprintf(v->why, sizeof v->why,
+                 "split(':') must give exactly 2 parts for 'ip, port = ...'; it has %s ':'",
+                 colon ? "more than one" : "no");
+        return;
+    }
+    if (memchr(s, '\0', len)) {
+        snprintf(v->why, sizeof v->why, "Python refuses a NUL byte inside the address");
+        return;
+    }
+    if (nb_ip4_parse_lenient(s, (size_t)(colon - s), &v->addr, &v->quirks, &e) < 0) {
+        snprintf(v->why, sizeof v->why, "socket.inet_aton raises an error: %s", e.msg);
+        return;
+    }
+    if (nb_py_int(colon + 1, len - (size_t)(colon + 1 - s), &v->port_neg, &v->port,
+                  &v->port_big) < 0) {
+        snprintf(v->why, sizeof v->why, "int() raises ValueError for the port");
+        return;
+    }
+    v->accepted = 1;
+    v->port_warning = v->port_neg || v->port < 7 || v->port > 65535;
+}
+
+const struct nb_port_kind *nb_port_kind_of(unsigned port)
+{
+    static const struct nb_port_kind kinds[] = {
+        {"well-known", "below 1024: listening on it needs root or CAP_NET_BIND_SERVICE"},
+        {"registered", "1024 to 49151: any program may listen on it"},
+        {"ephemeral", "49152 and above: the range client ports are picked from"},
+    };
+
+    return port < 1024 ? &kinds[0] : port < 49152 ? &kinds[1] : &kinds[2];
+}

@@ -1,0 +1,168 @@
+/* lines.c - a bounded line reader and a buffered writer over file descriptors. */
+#include <netbasics/lines.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define READ_CHUNK 65536
+
+int nb_lines_open(struct nb_lines *r, int fd, struct nb_err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->fd = fd;
+    r->cap = READ_CHUNK + NB_LINE_MAX + 1;
+    r->buf = malloc(r->cap);
+    if (!r->buf)
+        return nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot allocate a line buffer");
+    return 0;
+}
+
+/* Reads more input after what is buffered; returns bytes read, 0 at EOF, -1. */
+static ssize_t fill(struct nb_lines *r)
+{
+    ssize_t n;
+
+    if (r->start > 0) {
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->start = 0;
+    }
+    do
+        n = read(r->fd, r->buf + r->end, r->cap - r->end);
+    while (n < 0 && errno == EINTR);
+    if (n > 0)
+        r->end += (size_t)n;
+    return n;
+}
+
+/* Drops input up to and including the next newline (the rest of a cut line). */
+static int skip_rest(struct nb_lines *r, struct nb_err *e)
+{
+    for (;;) {
+        char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+        ssize_t n;
+        if (nl) {
+            r->start = (size_t)(nl - r->buf) + 1;
+            r->skip = 0;
+            return 0;
+        }
+        r->start = r->end = 0;
+        n = fill(r);
+        if (n < 0)
+            return nb_err_sys(e, NB_E_SYS, errno, "cannot read input");
+        if (n == 0) {
+            r->eof = 1;
+            r->skip = 0;
+            return 0;
+        }
+    }
+}
+
+int nb_lines_next(struct nb_lines *r, int strip_cr, const char **line, size_t *len, int *toolong,
+                  struct nb_err *e)
+{
+    char *nl;
+
+    *toolong = 0;
+    if (r->skip && skip_rest(r, e) < 0)
+        return -1;
+    for (;;) {
+        size_t avail = r->end - r->start;
+        nl = memchr(r->buf + r->start, '\n', avail);
+        if (nl || r->eof)
+            break;
+        if (avail > NB_LINE_MAX) {
+            /* return the first NB_LINE_MAX bytes; the next call skips the rest */
+            *line = r->buf + r->start;
+            *len = NB_LINE_MAX;
+            *toolong = 1;
+            r->start = r->end;
+            r->skip = 1;
+            r->lineno++;
+            return 1;
+        }
+        ssize_t n = fill(r);
+        if (n < 0)
+            return nb_err_sys(e, NB_E_SYS, errno, "cannot read input");
+        if (n == 0)
+            r->eof = 1;
+    }
+    if (!nl && r->start == r->end)
+        return 0;
+    *line = r->buf + r->start;
+    if (nl) {
+        *len = (size_t)(nl - *line);
+        r->start = (size_t)(nl - r->buf) + 1;
+    } else {
+        *len = r->end - r->start;
+        r->start = r->end;
+    }
+    if (*len > NB_LINE_MAX) {
+        *len = NB_LINE_MAX;
+        *toolong = 1;
+    }
+    if (strip_cr && !*toolong && *len > 0 && (*line)[*len - 1] == '\r')
+        (*len)--;
+    r->lineno++;
+    return 1;
+}
+
+void nb_lines_close(struct nb_lines *r)
+{
+    free(r->buf);
+    r->buf = NULL;
+}
+
+int nb_write_all(int fd, const void *p, size_t n)
+{
+    const char *s = p;
+
+    while (n > 0) {
+        ssize_t k = write(fd, s, n);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        s += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+void nb_wbuf_init(struct nb_wbuf *w, int fd)
+{
+    w->fd = fd;
+    w->err = 0;
+    w->len = 0;
+}
+
+int nb_wbuf_flush(struct nb_wbuf *w)
+{
+    if (!w->err && w->len && nb_write_all(w->fd, w->buf, w->len) < 0)
+        w->err = errno;
+    w->len = 0;
+    if (w->err) {
+        errno = w->err;
+        return -1;
+    }
+    return 0;
+}
+
+void nb_wbuf_put(struct nb_wbuf *w, const void *p, size_t n)
+{
+    if (w->err)
+        return;
+    if (w->len + n > sizeof w->buf) {
+        nb_wbuf_flush(w);
+        if (n > sizeof w->buf) {
+            if (!w->err && nb_write_all(w->fd, p, n) < 0)
+                w->err = errno;
+            return;
+        }
+    }
+    memcpy(w->buf + w->len, p, n);
+    w->len += n;
+}

@@ -1,0 +1,508 @@
+/* out.c - terminal-safe escaping, JSON lines, aligned tables, colour and the
+ * --explain channel: everything that shapes text for a person or a pipeline. */
+#include <netbasics/out.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* An append cursor that counts what it could not store, like snprintf. */
+struct sbuf {
+    char *p;
+    size_t cap, len;
+};
+
+static void sb_putc(struct sbuf *b, char c)
+{
+    if (b->len + 1 < b->cap)
+        b->p[b->len] = c;
+    b->len++;
+}
+
+static void sb_puts(struct sbuf *b, const char *s)
+{
+    while (*s)
+        sb_putc(b, *s++);
+}
+
+static void sb_hex(struct sbuf *b, const char *pre, unsigned v, int digits)
+{
+    static const char hex[] = "0123456789abcdef";
+
+    sb_puts(b, pre);
+    while (digits-- > 0)
+        sb_putc(b, hex[(v >> (4 * digits)) & 15]);
+}
+
+/* Decodes one UTF-8 sequence at p[0..n): returns its length and sets *cp, or 0
+ * when it is invalid (bad lead, short, overlong, surrogate, above U+10FFFF). */
+static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+    size_t len, i;
+    uint32_t c;
+
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    } else if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+        len = 2;
+        c = p[0] & 0x1f;
+    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+        len = 3;
+        c = p[0] & 0x0f;
+    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+        len = 4;
+        c = p[0] & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        c = c << 6 | (p[i] & 0x3f);
+    }
+    if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+        (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+/* Code points that must not reach a terminal raw: C0/C1 controls, DEL, and the
+ * invisible ones that reorder or hide text (bidi controls, line separators). */
+static int unsafe_cp(uint32_t c)
+{
+    return c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0xad || (c >= 0x200b && c <= 0x200f) ||
+           (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) || c == 0xfeff;
+}
+
+static void esc_c(struct sbuf *b, const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        uint32_t c;
+        size_t len = utf8_decode(p + i, n - i, &c);
+
+        if (len == 1 && p[i] == '\\') {
+            sb_puts(b, "\\\\");
+        } else if (len == 1 && p[i] == '\n') {
+            sb_puts(b, "\\n");
+        } else if (len == 1 && p[i] == '\r') {
+            sb_puts(b, "\\r");
+        } else if (len == 1 && p[i] == '\t') {
+            sb_puts(b, "\\t");
+        } else if (len == 0 || unsafe_cp(c)) {
+            size_t k, bad = len ? len : 1;
+            for (k = 0; k < bad; k++)
+                sb_hex(b, "\\x", p[i + k], 2);
+            i += bad;
+            continue;
+        } else {
+            for (size_t k = 0; k < len; k++)
+                sb_putc(b, (char)p[i + k]);
+        }
+        i += len;
+    }
+}
+
+static void esc_dns(struct sbuf *b, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c == '\\' || c == '"') {
+            sb_putc(b, '\\');
+            sb_putc(b, (char)c);
+        } else if (c < 0x20 || c >= 0x7f) {
+            sb_putc(b, '\\');
+            sb_putc(b, (char)('0' + c / 100));
+            sb_putc(b, (char)('0' + c / 10 % 10));
+            sb_putc(b, (char)('0' + c % 10));
+        } else {
+            sb_putc(b, (char)c);
+        }
+    }
+}
+
+static void esc_pyrepr(struct sbuf *b, const unsigned char *p, size_t n)
+{
+    char quote = memchr(p, '\'', n) && !memchr(p, '"', n) ? '"' : '\'';
+
+    sb_putc(b, quote);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c == '\\' || c == (unsigned char)quote) {
+            sb_putc(b, '\\');
+            sb_putc(b, (char)c);
+        } else if (c == '\n') {
+            sb_puts(b, "\\n");
+        } else if (c == '\r') {
+            sb_puts(b, "\\r");
+        } else if (c == '\t') {
+            sb_puts(b, "\\t");
+        } else if (c < 0x20 || c >= 0x7f) {
+            sb_hex(b, "\\x", c, 2);
+        } else {
+            sb_putc(b, (char)c);
+        }
+    }
+    sb_putc(b, quote);
+}
+
+size_t nb_escape(const void *p, size_t n, enum nb_esc_style style, char *buf, size_t bufsz)
+{
+    struct sbuf b = {buf, bufsz, 0};
+
+    switch (style) {
+    case NB_ESC_C:
+        esc_c(&b, p, n);
+        break;
+    case NB_ESC_DNS:
+        esc_dns(&b, p, n);
+        break;
+    case NB_ESC_PYREPR:
+        esc_pyrepr(&b, p, n);
+        break;
+    }
+    if (bufsz)
+        buf[b.len < bufsz ? b.len : bufsz - 1] = '\0';
+    return b.len;
+}
+
+int nb_escape_write(FILE *f, const void *p, size_t n, enum nb_esc_style style)
+{
+    const unsigned char *s = p;
+    char buf[4096];
+
+    /* Escape in slices that never split a UTF-8 sequence of up to 4 bytes. */
+    while (n > 0) {
+        size_t take = n < 512 ? n : 512, len;
+        if (take < n)
+            while (take > 508 && (s[take] & 0xc0) == 0x80)
+                take--;
+        if (style == NB_ESC_PYREPR)
+            take = n; /* needs the whole text to choose its quotes */
+        if (take > 512) {
+            char *big;
+            len = nb_escape(s, take, style, NULL, 0);
+            big = malloc(len + 1);
+            if (!big)
+                return -1;
+            nb_escape(s, take, style, big, len + 1);
+            len = fwrite(big, 1, len, f) == len ? 0 : 1;
+            free(big);
+            if (len)
+                return -1;
+        } else {
+            len = nb_escape(s, take, style, buf, sizeof buf);
+            if (fwrite(buf, 1, len, f) != len)
+                return -1;
+        }
+        s += take;
+        n -= take;
+    }
+    return 0;
+}
+
+int nb_json_string(FILE *f, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    char buf[16];
+    size_t i = 0;
+
+    putc('"', f);
+    while (i < n) {
+        uint32_t c;
+        size_t len = utf8_decode(s + i, n - i, &c);
+
+        if (len == 0) {
+            snprintf(buf, sizeof buf, "\\u%04x", s[i]);
+            fputs(buf, f);
+            i++;
+            continue;
+        }
+        if (c == '"' || c == '\\') {
+            putc('\\', f);
+            putc((int)c, f);
+        } else if (c == '\n') {
+            fputs("\\n", f);
+        } else if (c == '\r') {
+            fputs("\\r", f);
+        } else if (c == '\t') {
+            fputs("\\t", f);
+        } else if (unsafe_cp(c)) {
+            snprintf(buf, sizeof buf, "\\u%04x", (unsigned)c);
+            fputs(buf, f);
+        } else {
+            fwrite(s + i, 1, len, f);
+        }
+        i += len;
+    }
+    return putc('"', f) == EOF ? -1 : 0;
+}
+
+static void json_sep(struct nb_json *j, const char *key)
+{
+    unsigned bit = 1u << j->depth;
+
+    if (j->need_comma & bit)
+        putc(',', j->f);
+    j->need_comma |= bit;
+    if (key) {
+        nb_json_string(j->f, key, strlen(key));
+        putc(':', j->f);
+    }
+}
+
+void nb_json_begin(struct nb_json *j, FILE *f)
+{
+    j->f = f;
+    j->depth = 0;
+    j->need_comma = 0;
+    putc('{', f);
+}
+
+void nb_json_end(struct nb_json *j)
+{
+    while (j->depth > 0)
+        nb_json_close(j, '}');
+    fputs("}\n", j->f);
+}
+
+void nb_json_key(struct nb_json *j, const char *key)
+{
+    json_sep(j, key);
+}
+
+void nb_json_str(struct nb_json *j, const char *key, const char *v)
+{
+    if (!v) {
+        nb_json_null(j, key);
+        return;
+    }
+    nb_json_strn(j, key, v, strlen(v));
+}
+
+void nb_json_strn(struct nb_json *j, const char *key, const void *v, size_t n)
+{
+    json_sep(j, key);
+    nb_json_string(j->f, v, n);
+}
+
+void nb_json_int(struct nb_json *j, const char *key, int64_t v)
+{
+    json_sep(j, key);
+    fprintf(j->f, "%lld", (long long)v);
+}
+
+void nb_json_uint(struct nb_json *j, const char *key, uint64_t v)
+{
+    json_sep(j, key);
+    fprintf(j->f, "%llu", (unsigned long long)v);
+}
+
+void nb_json_bool(struct nb_json *j, const char *key, int v)
+{
+    json_sep(j, key);
+    fputs(v ? "true" : "false", j->f);
+}
+
+void nb_json_null(struct nb_json *j, const char *key)
+{
+    json_sep(j, key);
+    fputs("null", j->f);
+}
+
+void nb_json_open(struct nb_json *j, const char *key, char bracket)
+{
+    json_sep(j, key);
+    putc(bracket, j->f);
+    if (j->depth < 30)
+        j->depth++;
+    j->need_comma &= ~(1u << j->depth);
+}
+
+void nb_json_close(struct nb_json *j, char bracket)
+{
+    putc(bracket, j->f);
+    if (j->depth > 0)
+        j->depth--;
+}
+
+void nb_table_init(struct nb_table *t, int ncols)
+{
+    memset(t, 0, sizeof *t);
+    t->ncols = ncols > NB_TABLE_COLS ? NB_TABLE_COLS : ncols;
+}
+
+int nb_table_add(struct nb_table *t, const char *const *cells)
+{
+    if (t->nrows == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        char **c = realloc(t->cells, cap * (size_t)t->ncols * sizeof *c);
+        if (!c)
+            return -1;
+        t->cells = c;
+        t->cap = cap;
+    }
+    for (int i = 0; i < t->ncols; i++) {
+        char *d = strdup(cells[i] ? cells[i] : "");
+        if (!d) {
+            for (int k = 0; k < i; k++)
+                free(t->cells[t->nrows * (size_t)t->ncols + (size_t)k]);
+            return -1;
+        }
+        t->cells[t->nrows * (size_t)t->ncols + (size_t)i] = d;
+    }
+    t->nrows++;
+    return 0;
+}
+
+int nb_table_addf(struct nb_table *t, const char *fmt, ...)
+{
+    char line[1024], *cells[NB_TABLE_COLS] = {0}, *p = line;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    for (int i = 0; i < t->ncols && p; i++) {
+        cells[i] = p;
+        p = strchr(p, '\t');
+        if (p)
+            *p++ = '\0';
+    }
+    return nb_table_add(t, (const char *const *)cells);
+}
+
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xc0) != 0x80)
+            w++;
+    return w;
+}
+
+void nb_table_print(const struct nb_table *t, FILE *f, const char *indent)
+{
+    size_t width[NB_TABLE_COLS] = {0};
+
+    for (size_t r = 0; r < t->nrows; r++)
+        for (int c = 0; c < t->ncols; c++) {
+            size_t w = display_width(t->cells[r * (size_t)t->ncols + (size_t)c]);
+            if (w > width[c])
+                width[c] = w;
+        }
+    for (size_t r = 0; r < t->nrows; r++) {
+        int last = t->ncols - 1;
+        /* trailing empty cells print nothing, so lines carry no trailing blanks */
+        while (last > 0 && !t->cells[r * (size_t)t->ncols + (size_t)last][0])
+            last--;
+        fputs(indent ? indent : "", f);
+        for (int c = 0; c <= last; c++) {
+            const char *cell = t->cells[r * (size_t)t->ncols + (size_t)c];
+            size_t pad = width[c] - display_width(cell);
+            if (t->right[c])
+                fprintf(f, "%*s", (int)pad, "");
+            fputs(cell, f);
+            if (c < last)
+                fprintf(f, "%*s", (int)(t->right[c] ? 2 : pad + 2), "");
+        }
+        putc('\n', f);
+    }
+}
+
+void nb_table_free(struct nb_table *t)
+{
+    for (size_t i = 0; i < t->nrows * (size_t)t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    t->cells = NULL;
+    t->nrows = t->cap = 0;
+}
+
+int nb_color_wanted(int fd, const char *mode)
+{
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+    if (mode && !strcmp(mode, "always"))
+        return 1;
+    if (mode && !strcmp(mode, "never"))
+        return 0;
+    if (nc && *nc)
+        return 0;
+    if (term && !strcmp(term, "dumb"))
+        return 0;
+    return isatty(fd);
+}
+
+void nb_colors_init(struct nb_colors *c, int on)
+{
+    c->bold = on ? "\033[1m" : "";
+    c->dim = on ? "\033[2m" : "";
+    c->red = on ? "\033[31m" : "";
+    c->green = on ? "\033[32m" : "";
+    c->yellow = on ? "\033[33m" : "";
+    c->blue = on ? "\033[34m" : "";
+    c->cyan = on ? "\033[36m" : "";
+    c->reset = on ? "\033[0m" : "";
+}
+
+int nb_explaining(const struct nb_explain *x)
+{
+    return x && x->fn;
+}
+
+void nb_explainf(const struct nb_explain *x, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+
+    if (!nb_explaining(x))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    x->fn(x->ctx, line);
+}
+
+void nb_explain_to_stderr(void *ctx, const char *line)
+{
+    (void)ctx;
+    fprintf(stderr, "* %s\n", line);
+}
+
+void nb_errorf(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fflush(stdout);
+    fprintf(stderr, "netbasics%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int nb_report(const char *cmd, const struct nb_err *e)
+{
+    nb_errorf(cmd, "%s", e->msg);
+    return nb_exit_code(e->code);
+}
+
+int nb_finish_stdout(const char *cmd, int status)
+{
+    int bad = fflush(stdout) != 0 || ferror(stdout);
+
+    if (!bad)
+        return status;
+    if (errno == EPIPE)
+        return status;
+    nb_errorf(cmd, "cannot write to standard output: %s", strerror(errno));
+    return NB_EXIT_SYS;
+}

@@ -1,0 +1,850 @@
+/* sock.c - the one socket layer: every socket system call, its errors and its --explain narration. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* accept4 */
+#endif
+
+#include <netbasics/sock.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NS_PER_MS 1000000LL
+/* Longer timeouts are clamped to this (about 100 years) so ns never overflow. */
+#define TIMEOUT_MAX_MS (100LL * 365 * 24 * 3600 * 1000)
+/* The longest name DNS can carry, in its text form. */
+#define HOST_NAME_MAX_LEN 253
+
+/* --- clock and waiting ------------------------------------------------- */
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+
+    /* CLOCK_MONOTONIC cannot fail with a valid pointer on any POSIX system. */
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int64_t nb_now_ms(void)
+{
+    return now_ns() / NS_PER_MS;
+}
+
+void nb_deadline_init(struct nb_deadline *d, int64_t timeout_ms)
+{
+    if (timeout_ms < 0) {
+        d->at_ns = -1;
+        return;
+    }
+    if (timeout_ms > TIMEOUT_MAX_MS)
+        timeout_ms = TIMEOUT_MAX_MS;
+    d->at_ns = now_ns() + timeout_ms * NS_PER_MS;
+}
+
+int nb_deadline_left(const struct nb_deadline *d)
+{
+    int64_t left;
+
+    if (d->at_ns < 0)
+        return -1;
+    left = d->at_ns - now_ns();
+    if (left <= 0)
+        return 0;
+    /* Round up, so poll never wakes just before the deadline and spins. */
+    left = (left + NS_PER_MS - 1) / NS_PER_MS;
+    return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+int nb_deadline_passed(const struct nb_deadline *d)
+{
+    return d->at_ns >= 0 && now_ns() >= d->at_ns;
+}
+
+int nb_sock_poll(struct pollfd *fds, size_t n, const struct nb_deadline *d,
+                 const volatile sig_atomic_t *stop, struct nb_err *e)
+{
+    int r;
+
+    for (;;) {
+        if (stop && *stop)
+            return 0;
+        r = poll(fds, (nfds_t)n, d ? nb_deadline_left(d) : -1);
+        if (r > 0)
+            return r;
+        if (r == 0) {
+            if (!d || nb_deadline_passed(d))
+                return 0;
+            continue; /* woke early: wait out the rest */
+        }
+        if (errno != EINTR)
+            return nb_err_sys(e, NB_E_SYS, errno, "poll failed");
+    }
+}
+
+/* Waits for events on one fd: 1 when ready (or in error, which the next call
+ * will report), 0 when the deadline passed, -1 with e set. */
+static int wait_fd(int fd, short events, const struct nb_deadline *d, struct nb_err *e)
+{
+    struct pollfd p;
+
+    p.fd = fd;
+    p.events = events;
+    p.revents = 0;
+    return nb_sock_poll(&p, 1, d, NULL, e);
+}
+
+/* "5s", "0.25s": a timeout as a person gave it on the command line. */
+static char *format_ms(int64_t ms, char *buf, size_t n)
+{
+    if (ms % 1000 == 0)
+        snprintf(buf, n, "%llds", (long long)(ms / 1000));
+    else if (ms % 100 == 0)
+        snprintf(buf, n, "%lld.%01llds", (long long)(ms / 1000), (long long)(ms % 1000 / 100));
+    else if (ms % 10 == 0)
+        snprintf(buf, n, "%lld.%02llds", (long long)(ms / 1000), (long long)(ms % 1000 / 10));
+    else
+        snprintf(buf, n, "%lld.%03llds", (long long)(ms / 1000), (long long)(ms % 1000));
+    return buf;
+}
+
+/* --- addresses --------------------------------------------------------- */
+
+/* A zone of 1-10 digits as an interface index, 0 if it is not one. */
+static unsigned zone_number(const char *z)
+{
+    unsigned long v = 0;
+    size_t i;
+
+    for (i = 0; z[i]; i++) {
+        if (z[i] < '0' || z[i] > '9' || i >= 10)
+            return 0;
+        v = v * 10 + (unsigned long)(z[i] - '0');
+    }
+    return v > UINT_MAX ? 0 : (unsigned)v;
+}
+
+int nb_sockaddr_from_addr(const struct nb_addr *a, uint16_t port, struct nb_sockaddr *out,
+                          struct nb_err *e)
+{
+    char name[IF_NAMESIZE];
+    unsigned idx;
+
+    memset(out, 0, sizeof *out);
+    if (a->family == 4) {
+        out->u.in4.sin_family = AF_INET;
+        out->u.in4.sin_port = htons(port);
+        memcpy(&out->u.in4.sin_addr, a->b, 4);
+        out->len = sizeof out->u.in4;
+        return 0;
+    }
+    if (a->family != 6)
+        return nb_err_set(e, NB_E_INVALID, "address family %d is neither 4 nor 6", a->family);
+    out->u.in6.sin6_family = AF_INET6;
+    out->u.in6.sin6_port = htons(port);
+    memcpy(&out->u.in6.sin6_addr, a->b, 16);
+    out->len = sizeof out->u.in6;
+    if (a->zone[0]) {
+        idx = if_nametoindex(a->zone);
+        if (idx == 0) {
+            idx = zone_number(a->zone);
+            if (idx == 0 || !if_indextoname(idx, name))
+                return nb_err_set(e, NB_E_INVALID, "zone '%s' names no network interface here",
+                                  a->zone);
+        }
+        out->u.in6.sin6_scope_id = idx;
+    }
+    return 0;
+}
+
+int nb_sockaddr_to_addr(const struct nb_sockaddr *sa, struct nb_addr *out, uint16_t *port,
+                        struct nb_err *e)
+{
+    char name[IF_NAMESIZE];
+    struct nb_addr a;
+    uint16_t p;
+
+    memset(&a, 0, sizeof a);
+    if (sa->u.sa.sa_family == AF_INET && sa->len >= (socklen_t)sizeof sa->u.in4) {
+        a.family = 4;
+        memcpy(a.b, &sa->u.in4.sin_addr, 4);
+        p = ntohs(sa->u.in4.sin_port);
+    } else if (sa->u.sa.sa_family == AF_INET6 && sa->len >= (socklen_t)sizeof sa->u.in6) {
+        a.family = 6;
+        memcpy(a.b, &sa->u.in6.sin6_addr, 16);
+        p = ntohs(sa->u.in6.sin6_port);
+        if (sa->u.in6.sin6_scope_id) {
+            if (if_indextoname(sa->u.in6.sin6_scope_id, name) && strlen(name) < sizeof a.zone)
+                memcpy(a.zone, name, strlen(name) + 1);
+            else
+                snprintf(a.zone, sizeof a.zone, "%u", (unsigned)sa->u.in6.sin6_scope_id);
+        }
+    } else {
+        return nb_err_set(e, NB_E_INVALID, "socket address family %d is neither IPv4 nor IPv6",
+                          (int)sa->u.sa.sa_family);
+    }
+    if (out)
+        *out = a;
+    if (port)
+        *port = p;
+    return 0;
+}
+
+uint16_t nb_sockaddr_port(const struct nb_sockaddr *sa)
+{
+    uint16_t port = 0;
+
+    if (nb_sockaddr_to_addr(sa, NULL, &port, NULL) < 0)
+        return 0;
+    return port;
+}
+
+char *nb_sockaddr_format(const struct nb_sockaddr *sa, char *buf, size_t n)
+{
+    char text[NB_ADDR_TEXT_MAX];
+    struct nb_addr a;
+    uint16_t port;
+
+    if (n == 0)
+        return buf;
+    if (nb_sockaddr_to_addr(sa, &a, &port, NULL) < 0) {
+        snprintf(buf, n, "?");
+        return buf;
+    }
+    nb_addr_format(&a, text, sizeof text);
+    if (a.family == 4)
+        snprintf(buf, n, "%s:%u", text, (unsigned)port);
+    else
+        snprintf(buf, n, "[%s]:%u", text, (unsigned)port);
+    return buf;
+}
+
+/* Same family, address, scope and port. */
+static int sockaddr_same(const struct nb_sockaddr *a, const struct nb_sockaddr *b)
+{
+    if (a->u.sa.sa_family != b->u.sa.sa_family)
+        return 0;
+    if (a->u.sa.sa_family == AF_INET)
+        return a->u.in4.sin_port == b->u.in4.sin_port &&
+               memcmp(&a->u.in4.sin_addr, &b->u.in4.sin_addr, 4) == 0;
+    if (a->u.sa.sa_family == AF_INET6)
+        return a->u.in6.sin6_port == b->u.in6.sin6_port &&
+               a->u.in6.sin6_scope_id == b->u.in6.sin6_scope_id &&
+               memcmp(&a->u.in6.sin6_addr, &b->u.in6.sin6_addr, 16) == 0;
+    return a->len == b->len && memcmp(&a->u, &b->u, a->len) == 0;
+}
+
+/* --- narration helpers ------------------------------------------------- */
+
+static const char *family_name(int af)
+{
+    return af == AF_INET6 ? "AF_INET6" : af == AF_INET ? "AF_INET" : "AF_UNSPEC";
+}
+
+/* "::1, 127.0.0.1": the addresses of a lookup for the narration. */
+static void format_list(const struct nb_sockaddr *list, size_t count, char *buf, size_t n)
+{
+    char text[NB_ADDR_TEXT_MAX];
+    struct nb_addr a;
+    size_t used = 0, i;
+    int w;
+
+    buf[0] = '\0';
+    for (i = 0; i < count; i++) {
+        if (nb_sockaddr_to_addr(&list[i], &a, NULL, NULL) < 0)
+            continue;
+        nb_addr_format(&a, text, sizeof text);
+        w = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", text);
+        if (w < 0 || (size_t)w >= n - used) {
+            buf[used] = '\0';
+            snprintf(buf + used, n - used, "%s...", used ? ", " : "");
+            return;
+        }
+        used += (size_t)w;
+    }
+}
+
+/* --- the socket calls -------------------------------------------------- */
+
+void nb_sock_ignore_sigpipe(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Text that a resolver would read as an address: only digits and dots, or a
+ * ':' anywhere, or something inet_aton takes (0x7f.1, 0177.1). It never goes
+ * to DNS, whether or not it is a valid strict address. */
+static int looks_numeric(const char *s, size_t len)
+{
+    struct nb_addr a;
+    struct nb_err scratch;
+    size_t i;
+    int only_digits_dots = 1;
+
+    for (i = 0; i < len; i++) {
+        if (s[i] == ':')
+            return 1;
+        if (!(s[i] == '.' || (s[i] >= '0' && s[i] <= '9')))
+            only_digits_dots = 0;
+    }
+    return only_digits_dots || nb_ip4_parse_lenient(s, len, &a, NULL, &scratch) == 0;
+}
+
+static int resolve_numeric(const char *host, const struct nb_addr *a, uint16_t port, int family,
+                           struct nb_sockaddr *out, size_t *count, const struct nb_explain *x,
+                           struct nb_err *e)
+{
+    char text[NB_ADDR_TEXT_MAX];
+
+    if (family && family != a->family)
+        return nb_err_set(e, NB_E_INVALID, "'%s' is an IPv%d address, but IPv%d was asked for",
+                          host, a->family, family);
+    if (nb_sockaddr_from_addr(a, port, &out[0], e) < 0)
+        return -1;
+    *count = 1;
+    if (nb_explaining(x))
+        nb_explainf(x, "inet_pton(\"%s\") = %s — a numeric address, no DNS lookup needed", host,
+                    nb_addr_format(a, text, sizeof text));
+    return 0;
+}
+
+static int resolve_error(const char *host, int family, int rc, int saved_errno,
+                         const struct nb_explain *x, struct nb_err *e)
+{
+    const char *fam = family == 4 ? "IPv4 " : family == 6 ? "IPv6 " : "";
+
+    if (rc == EAI_SYSTEM) {
+        nb_explainf(x, "getaddrinfo(\"%s\") = %s — the lookup itself failed", host,
+                    strerror(saved_errno));
+        return nb_err_sys(e, NB_E_SYS, saved_errno, "cannot resolve '%s'", host);
+    }
+    nb_explainf(x, "getaddrinfo(\"%s\") = %s — the name does not resolve", host, gai_strerror(rc));
+    switch (rc) {
+    case EAI_NONAME:
+#ifdef EAI_NODATA
+    case EAI_NODATA:
+#endif
+#ifdef EAI_ADDRFAMILY
+    case EAI_ADDRFAMILY:
+#endif
+        return nb_err_set(e, NB_E_RESOLVE, "no %saddress found for '%s'", fam, host);
+    case EAI_MEMORY:
+        return nb_err_set(e, NB_E_SYS, "cannot resolve '%s': %s", host, gai_strerror(rc));
+    default:
+        return nb_err_set(e, NB_E_RESOLVE, "cannot resolve '%s': %s", host, gai_strerror(rc));
+    }
+}
+
+static int resolve_name(const char *host, uint16_t port, int family, int socktype,
+                        struct nb_sockaddr *out, size_t max, size_t *count,
+                        const struct nb_explain *x, struct nb_err *e)
+{
+    struct addrinfo hints, *res = NULL, *ai;
+    struct nb_sockaddr sa;
+    size_t n = 0, i;
+    char list[512];
+    int rc;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = family == 4 ? AF_INET : family == 6 ? AF_INET6 : AF_UNSPEC;
+    hints.ai_socktype = socktype;
+    /* No AI_ADDRCONFIG: it hides ::1 where only loopback is up. No service
+     * either: the port is set below, so /etc/services is never read. */
+    hints.ai_flags = 0;
+    errno = 0;
+    rc = getaddrinfo(host, NULL, &hints, &res);
+    if (rc != 0)
+        return resolve_error(host, family, rc, errno, x, e);
+    for (ai = res; ai && n < max; ai = ai->ai_next) {
+        if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+            ai->ai_addrlen > sizeof sa.u.ss)
+            continue;
+        memset(&sa, 0, sizeof sa);
+        memcpy(&sa.u.ss, ai->ai_addr, ai->ai_addrlen);
+        sa.len = ai->ai_addrlen;
+        if (ai->ai_family == AF_INET)
+            sa.u.in4.sin_port = htons(port);
+        else
+            sa.u.in6.sin6_port = htons(port);
+        for (i = 0; i < n && !sockaddr_same(&out[i], &sa); i++)
+            ;
+        if (i == n)
+            out[n++] = sa;
+    }
+    freeaddrinfo(res);
+    if (n == 0)
+        return resolve_error(host, family, EAI_NONAME, 0, x, e);
+    *count = n;
+    if (nb_explaining(x)) {
+        format_list(out, n, list, sizeof list);
+        nb_explainf(x, "getaddrinfo(\"%s\") = %s — the name's addresses", host, list);
+    }
+    return 0;
+}
+
+int nb_sock_resolve(const char *host, uint16_t port, int family, int socktype,
+                    struct nb_sockaddr *out, size_t max, size_t *count,
+                    const struct nb_explain *x, struct nb_err *e)
+{
+    struct nb_err scratch;
+    struct nb_addr a;
+    size_t len, i;
+
+    if (count)
+        *count = 0;
+    if (!host || !out || !count || max == 0)
+        return nb_err_set(e, NB_E_INVALID, "no host or no room for its addresses");
+    if (family != 0 && family != 4 && family != 6)
+        return nb_err_set(e, NB_E_INVALID, "address family %d is not 0, 4 or 6", family);
+    len = strnlen(host, HOST_NAME_MAX_LEN + 1);
+    if (len == 0)
+        return nb_err_set(e, NB_E_INVALID, "the host name is empty");
+    if (len > HOST_NAME_MAX_LEN)
+        return nb_err_set(e, NB_E_INVALID, "the host name is longer than %d bytes",
+                          HOST_NAME_MAX_LEN);
+    for (i = 0; i < len; i++) {
+        if ((unsigned char)host[i] <= ' ' || (unsigned char)host[i] >= 0x7f)
+            return nb_err_set(e, NB_E_INVALID,
+                              "byte %zu of the host name is not printable ASCII, as a name's "
+                              "must be",
+                              i + 1);
+    }
+    if (host[0] == '[') {
+        if (len < 2 || host[len - 1] != ']')
+            return nb_err_set(e, NB_E_INVALID, "'%s' opens a '[' that it does not close", host);
+        if (nb_ip6_parse(host + 1, len - 2, 1, &a, e) < 0)
+            return -1;
+        return resolve_numeric(host, &a, port, family, out, count, x, e);
+    }
+    if (nb_addr_parse(host, len, &a, &scratch) == 0)
+        return resolve_numeric(host, &a, port, family, out, count, x, e);
+    if (looks_numeric(host, len)) {
+        /* Parse again for the message that names the broken rule. */
+        nb_addr_parse(host, len, &a, e);
+        if (e)
+            e->code = NB_E_INVALID;
+        return -1;
+    }
+    return resolve_name(host, port, family, socktype, out, max, count, x, e);
+}
+
+/* The words for a failed connect: what happened, and what it means. */
+static void connect_words(int err, const char **what, const char **means)
+{
+    switch (err) {
+    case ECONNREFUSED:
+        *what = "refused";
+        *means = "nobody is listening on that port";
+        return;
+    case ENETUNREACH:
+        *what = "network unreachable";
+        *means = "no route to that network";
+        return;
+    case EHOSTUNREACH:
+        *what = "host unreachable";
+        *means = "no route to that host";
+        return;
+    default:
+        *what = strerror(err);
+        *means = "this address did not work";
+        return;
+    }
+}
+
+/* One attempt. Returns the connected fd; -1 when this address failed (*err
+ * is its errno, ETIMEDOUT with *timed_out set for our own timeout); -2 with e
+ * set for a local failure that the next address would hit too. */
+static int connect_one(const struct nb_sockaddr *sa, int64_t timeout_ms,
+                       const struct nb_explain *x, int *err, int *timed_out, struct nb_err *e)
+{
+    char at[NB_SOCKADDR_TEXT_MAX], ms[32];
+    struct nb_deadline d;
+    const char *what, *means;
+    socklen_t len;
+    int fd, r, soerr, fl, af = sa->u.sa.sa_family;
+
+    *timed_out = 0;
+    nb_sockaddr_format(sa, at, sizeof at);
+    fd = socket(af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        *err = errno;
+        nb_explainf(x, "socket(%s, SOCK_STREAM) = %s — this machine cannot make that socket",
+                    family_name(af), strerror(*err));
+        if (*err == EAFNOSUPPORT || *err == EPROTONOSUPPORT || *err == EINVAL)
+            return -1;
+        nb_err_sys(e, NB_E_SYS, *err, "cannot make a socket for %s", at);
+        return -2;
+    }
+    nb_explainf(x, "socket(%s, SOCK_STREAM) = %d — a new TCP socket", family_name(af), fd);
+
+    /* Non-blocking, so the wait for the answer has a limit (OpenBSD nc's
+     * timeout_connect); EINTR leaves the connect going on, like EINPROGRESS. */
+    nb_deadline_init(&d, timeout_ms);
+    soerr = 0;
+    if (connect(fd, &sa->u.sa, sa->len) < 0) {
+        soerr = errno;
+        if (soerr == EINPROGRESS || soerr == EINTR) {
+            r = wait_fd(fd, POLLOUT, &d, e);
+            if (r < 0) {
+                nb_sock_close(fd, x);
+                return -2;
+            }
+            if (r == 0) {
+                *timed_out = 1;
+                soerr = ETIMEDOUT;
+            } else {
+                len = sizeof soerr;
+                if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+                    soerr = errno;
+            }
+        }
+    }
+    if (soerr == 0) {
+        fl = fcntl(fd, F_GETFL);
+        if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+            nb_err_sys(e, NB_E_SYS, errno, "cannot make the socket for %s blocking", at);
+            nb_sock_close(fd, x);
+            return -2;
+        }
+        nb_explainf(x, "connect(%d, %s) — call the server", fd, at);
+        return fd;
+    }
+    *err = soerr;
+    if (*timed_out)
+        nb_explainf(x, "connect(%d, %s) = timed out — no answer within %s", fd, at,
+                    format_ms(timeout_ms, ms, sizeof ms));
+    else if (nb_explaining(x)) {
+        connect_words(soerr, &what, &means);
+        nb_explainf(x, "connect(%d, %s) = %s — %s", fd, at, what, means);
+    }
+    nb_sock_close(fd, x);
+    return -1;
+}
+
+int nb_sock_connect(const struct nb_sockaddr *list, size_t count, int64_t timeout_ms,
+                    const struct nb_explain *x, struct nb_err *e)
+{
+    char at[NB_SOCKADDR_TEXT_MAX], ms[32], tried[48];
+    int fd, err = 0, timed_out = 0;
+    size_t i;
+
+    if (!list || count == 0)
+        return nb_err_set(e, NB_E_INVALID, "no address to connect to");
+    for (i = 0; i < count; i++) {
+        fd = connect_one(&list[i], timeout_ms, x, &err, &timed_out, e);
+        if (fd >= 0) {
+            nb_err_clear(e);
+            return fd;
+        }
+        if (fd == -2)
+            return -1;
+    }
+    nb_sockaddr_format(&list[count - 1], at, sizeof at);
+    tried[0] = '\0';
+    if (count > 1)
+        snprintf(tried, sizeof tried, " (%zu addresses tried)", count);
+    if (timed_out) {
+        nb_err_set(e, NB_E_TIMEOUT, "connect to %s timed out after %s%s", at,
+                   format_ms(timeout_ms, ms, sizeof ms), tried);
+    } else {
+        nb_err_set(e, NB_E_CONNECT, "connect to %s failed: %s%s", at, strerror(err), tried);
+    }
+    if (e)
+        e->sys_errno = err;
+    return -1;
+}
+
+int nb_sock_listen(const struct nb_sockaddr *sa, int backlog, int v6only,
+                   const struct nb_explain *x, struct nb_err *e)
+{
+    char at[NB_SOCKADDR_TEXT_MAX], got[NB_SOCKADDR_TEXT_MAX];
+    struct nb_sockaddr local;
+    int fd, one = 1, err, af = sa->u.sa.sa_family;
+    uint16_t port = nb_sockaddr_port(sa);
+
+    if (af != AF_INET && af != AF_INET6)
+        return nb_err_set(e, NB_E_INVALID, "can only listen on an IPv4 or IPv6 address");
+    nb_sockaddr_format(sa, at, sizeof at);
+    fd = socket(af, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return nb_err_sys(e, NB_E_SYS, errno, "cannot make a socket for %s", at);
+    nb_explainf(x, "socket(%s, SOCK_STREAM) = %d — a new TCP socket", family_name(af), fd);
+
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
+        nb_err_sys(e, NB_E_SYS, errno, "cannot set SO_REUSEADDR for %s", at);
+        goto fail;
+    }
+    nb_explainf(x, "setsockopt(%d, SO_REUSEADDR, 1) — let a restart reuse the port at once", fd);
+
+    if (af == AF_INET6 && v6only >= 0) {
+        int on = v6only ? 1 : 0;
+        if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) < 0) {
+            nb_err_sys(e, NB_E_SYS, errno, "cannot set IPV6_V6ONLY for %s", at);
+            goto fail;
+        }
+        nb_explainf(x, "setsockopt(%d, IPV6_V6ONLY, %d) — %s", fd, on,
+                    on ? "IPv6 clients only" : "IPv4 clients too, seen as ::ffff:a.b.c.d");
+    }
+
+    if (bind(fd, &sa->u.sa, sa->len) < 0) {
+        err = errno;
+        nb_explainf(x, "bind(%d, %s) = %s", fd, at, strerror(err));
+        if (err == EADDRINUSE && port != 0)
+            nb_err_set(e, NB_E_SYS, "cannot bind %s: port %u is in use", at, (unsigned)port);
+        else if (err == EACCES && port != 0 && port < 1024)
+            nb_err_set(e, NB_E_SYS,
+                       "cannot bind %s: ports below 1024 need root or CAP_NET_BIND_SERVICE", at);
+        else if (err == EADDRNOTAVAIL)
+            nb_err_set(e, NB_E_SYS, "cannot bind %s: the address is not one of this machine's",
+                       at);
+        else
+            nb_err_sys(e, NB_E_SYS, err, "cannot bind %s", at);
+        if (e)
+            e->sys_errno = err;
+        goto fail;
+    }
+    nb_explainf(x, "bind(%d, %s) — own the IP and port", fd, at);
+    if (port == 0 && nb_explaining(x) && nb_sock_local(fd, &local, NULL) == 0)
+        nb_explainf(x, "getsockname(%d) = %s — the port the kernel picked", fd,
+                    nb_sockaddr_format(&local, got, sizeof got));
+
+    if (listen(fd, backlog) < 0) {
+        err = errno;
+        nb_explainf(x, "listen(%d, %d) = %s", fd, backlog, strerror(err));
+        nb_err_sys(e, NB_E_SYS, err, "cannot listen on %s", at);
+        goto fail;
+    }
+    nb_explainf(x, "listen(%d, %d) — start listening", fd, backlog);
+    return fd;
+
+fail:
+    nb_sock_close(fd, x);
+    return -1;
+}
+
+int nb_sock_accept(int lfd, struct nb_sockaddr *peer, int flags, const struct nb_explain *x,
+                   struct nb_err *e)
+{
+    char from[NB_SOCKADDR_TEXT_MAX];
+    struct nb_sockaddr sa;
+    socklen_t len = sizeof sa.u.ss;
+    int fd, err;
+
+    if (flags & ~SOCK_NONBLOCK)
+        return nb_err_set(e, NB_E_INVALID, "accept takes no flag but SOCK_NONBLOCK");
+    memset(&sa, 0, sizeof sa);
+    fd = accept4(lfd, &sa.u.sa, &len, flags | SOCK_CLOEXEC);
+    if (fd >= 0) {
+        sa.len = len;
+        if (peer)
+            *peer = sa;
+        nb_explainf(x, "accept(%d) = %d from %s — see who is talking to us", lfd, fd,
+                    nb_sockaddr_format(&sa, from, sizeof from));
+        return fd;
+    }
+    err = errno;
+    switch (err) {
+    case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+    case EWOULDBLOCK:
+#endif
+    case EINTR:
+    /* The client left before we took it, or (Linux) a network error of the
+     * new connection: accept4(2) says to treat these like EAGAIN. */
+    case ECONNABORTED:
+    case EPROTO:
+    case ENETDOWN:
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+#ifdef EHOSTDOWN
+    case EHOSTDOWN:
+#endif
+#ifdef ENONET
+    case ENONET:
+#endif
+        nb_err_clear(e);
+        if (e)
+            e->sys_errno = err;
+        return NB_SOCK_AGAIN;
+    default:
+        return nb_err_sys(e, NB_E_SYS, err, "cannot accept a client");
+    }
+}
+
+int nb_sock_local(int fd, struct nb_sockaddr *out, struct nb_err *e)
+{
+    socklen_t len = sizeof out->u.ss;
+
+    memset(out, 0, sizeof *out);
+    if (getsockname(fd, &out->u.sa, &len) < 0)
+        return nb_err_sys(e, NB_E_SYS, errno, "getsockname failed");
+    out->len = len;
+    return 0;
+}
+
+int nb_sock_peer(int fd, struct nb_sockaddr *out, struct nb_err *e)
+{
+    socklen_t len = sizeof out->u.ss;
+    int err;
+
+    memset(out, 0, sizeof *out);
+    if (getpeername(fd, &out->u.sa, &len) < 0) {
+        err = errno;
+        return nb_err_sys(e, err == ENOTCONN ? NB_E_CONNECT : NB_E_SYS, err,
+                          "getpeername failed");
+    }
+    out->len = len;
+    return 0;
+}
+
+int nb_sock_set_nonblock(int fd, int on, struct nb_err *e)
+{
+    int fl = fcntl(fd, F_GETFL);
+
+    if (fl < 0)
+        return nb_err_sys(e, NB_E_SYS, errno, "fcntl(F_GETFL) failed");
+    fl = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
+    if (fcntl(fd, F_SETFL, fl) < 0)
+        return nb_err_sys(e, NB_E_SYS, errno, "fcntl(F_SETFL) failed");
+    return 0;
+}
+
+/* The peer going away, as opposed to a local failure. */
+static int peer_gone(int err)
+{
+    return err == EPIPE || err == ECONNRESET || err == ETIMEDOUT || err == EHOSTUNREACH ||
+           err == ENETUNREACH || err == ENOTCONN;
+}
+
+int nb_sock_write_all(int fd, const void *buf, size_t len, int64_t timeout_ms, struct nb_err *e)
+{
+    const unsigned char *p = buf;
+    struct nb_deadline d;
+    int use_write = 0, fresh = 1, r, err;
+    /* MSG_DONTWAIT makes a blocking socket honour the timeout too. */
+    int flags = MSG_NOSIGNAL | (timeout_ms >= 0 ? MSG_DONTWAIT : 0);
+    char ms[32];
+    ssize_t n;
+
+    while (len > 0) {
+        size_t chunk = len > SSIZE_MAX ? SSIZE_MAX : len;
+
+        n = use_write ? write(fd, p, chunk) : send(fd, p, chunk, flags);
+        if (n > 0) {
+            p += n;
+            len -= (size_t)n;
+            fresh = 1;
+            continue;
+        }
+        if (n == 0)
+            return nb_err_set(e, NB_E_SYS, "write made no progress");
+        err = errno;
+        if (err == EINTR)
+            continue;
+        if (err == ENOTSOCK && !use_write) {
+            use_write = 1; /* a pipe or file: plain write(2) */
+            continue;
+        }
+        if (err == EAGAIN || err == EWOULDBLOCK) {
+            if (fresh) /* the timeout counts from the last progress */
+                nb_deadline_init(&d, timeout_ms);
+            fresh = 0;
+            r = wait_fd(fd, POLLOUT, &d, e);
+            if (r < 0)
+                return -1;
+            if (r == 0)
+                return nb_err_set(e, NB_E_TIMEOUT, "the peer took no data for %s",
+                                  format_ms(timeout_ms, ms, sizeof ms));
+            continue;
+        }
+        return nb_err_sys(e, peer_gone(err) ? NB_E_CONNECT : NB_E_SYS, err, "%s failed",
+                          use_write ? "write" : "send");
+    }
+    return 0;
+}
+
+ssize_t nb_sock_read_some(int fd, void *buf, size_t cap, int64_t timeout_ms, struct nb_err *e)
+{
+    struct nb_deadline d;
+    int use_read = 0, waiting = 0, r, err;
+    int flags = timeout_ms >= 0 ? MSG_DONTWAIT : 0;
+    char ms[32];
+    ssize_t n;
+
+    if (cap > SSIZE_MAX)
+        cap = SSIZE_MAX;
+    for (;;) {
+        if (use_read && timeout_ms >= 0) {
+            /* read(2) has no MSG_DONTWAIT: wait first so the timeout holds. */
+            if (!waiting)
+                nb_deadline_init(&d, timeout_ms);
+            waiting = 1;
+            r = wait_fd(fd, POLLIN, &d, e);
+            if (r < 0)
+                return -1;
+            if (r == 0)
+                break;
+        }
+        n = use_read ? read(fd, buf, cap) : recv(fd, buf, cap, flags);
+        if (n >= 0)
+            return n;
+        err = errno;
+        if (err == EINTR)
+            continue;
+        if (err == ENOTSOCK && !use_read) {
+            use_read = 1;
+            continue;
+        }
+        if (err == EAGAIN || err == EWOULDBLOCK) {
+            if (use_read && timeout_ms >= 0)
+                continue; /* the wait at the top */
+            if (!waiting) /* the clock starts at the first wait, not at every call */
+                nb_deadline_init(&d, timeout_ms);
+            waiting = 1;
+            r = wait_fd(fd, POLLIN, &d, e);
+            if (r < 0)
+                return -1;
+            if (r == 0)
+                break;
+            continue;
+        }
+        return nb_err_sys(e, peer_gone(err) ? NB_E_CONNECT : NB_E_SYS, err, "%s failed",
+                          use_read ? "read" : "receive");
+    }
+    return nb_err_set(e, NB_E_TIMEOUT, "nothing received for %s",
+                      format_ms(timeout_ms, ms, sizeof ms));
+}
+
+int nb_sock_shutdown_write(int fd, const struct nb_explain *x, struct nb_err *e)
+{
+    int err;
+
+    if (shutdown(fd, SHUT_WR) < 0) {
+        err = errno;
+        nb_explainf(x, "shutdown(%d, SHUT_WR) = %s", fd, strerror(err));
+        return nb_err_sys(e, err == ENOTCONN ? NB_E_CONNECT : NB_E_SYS, err, "shutdown failed");
+    }
+    nb_explainf(x, "shutdown(%d, SHUT_WR) — tell the peer we are done sending (half-close)", fd);
+    return 0;
+}
+
+void nb_sock_close(int fd, const struct nb_explain *x)
+{
+    if (fd < 0)
+        return;
+    nb_explainf(x, "close(%d)", fd);
+    /* Linux frees the fd even when close says EINTR: never retry. */
+    close(fd);
+}

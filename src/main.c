@@ -1,0 +1,118 @@
+/* main.c - the command table of netbasics and its dispatch; nothing else. */
+#include "cmd/cmd.h"
+
+#include <netbasics/cli.h>
+#include <netbasics/err.h>
+#include <netbasics/out.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv); /* NULL: not built in this version */
+    const char *summary;
+};
+
+/* In the order the lesson meets them. */
+static const struct command COMMANDS[] = {
+    {"resolve", NULL, "look up a name: its server, canonical names and addresses (nslookup, dig)"},
+    {"octets", cmd_octets, "an address's octets in decimal, binary and hex; CIDR blocks; a quiz"},
+    {"listen", NULL, "the lesson's server: answer 'You said ...' until 'bye' (nc -l)"},
+    {"send", NULL, "the lesson's netcat client: send, half-close, read to the end (nc)"},
+    {"checksock", cmd_checksock, "check IP:PORT sockets, the lesson's isipandport, at grep speed"},
+    {"fetch", NULL, "download a URL over HTTP/1.1 and save a local copy (curl, wget)"},
+};
+#define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+
+static void usage(FILE *f)
+{
+    size_t i;
+
+    fprintf(f, "usage: netbasics COMMAND [OPTIONS] [ARGS]\n"
+               "       netbasics help [COMMAND]    netbasics --version\n\n"
+               "The companion of the lesson \"Python Networking Basics\": each command does one\n"
+               "of the lesson's jobs for real, and -x/--explain tells what it does, step by step.\n\n"
+               "commands:\n");
+    for (i = 0; i < NCOMMANDS; i++)
+        if (COMMANDS[i].run)
+            fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fprintf(f, "\nnot built yet in this version:\n");
+    for (i = 0; i < NCOMMANDS; i++)
+        if (!COMMANDS[i].run)
+            fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fprintf(f, "\nRun 'netbasics COMMAND --help' for a command's options; 'man netbasics' for all.\n"
+               "Exit status: 0 success, 1 negative answer, 2 usage, 3 resolution failed,\n"
+               "4 connection failed, 5 protocol error, 6 local error, 7 timed out.\n");
+}
+
+static const struct command *find(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(COMMANDS[i].name, name))
+            return &COMMANDS[i];
+    return NULL;
+}
+
+static int unknown(const char *name)
+{
+    const char *names[NCOMMANDS];
+    const char *near;
+
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        names[i] = COMMANDS[i].name;
+    near = nb_closest(name, names, NCOMMANDS);
+    if (near)
+        nb_errorf(NULL, "'%s' is not a command; did you mean '%s'? (see 'netbasics --help')", name,
+                  near);
+    else
+        nb_errorf(NULL, "'%s' is not a command (see 'netbasics --help')", name);
+    return NB_EXIT_USAGE;
+}
+
+static int run(const struct command *c, int argc, char **argv)
+{
+    if (!c->run) {
+        nb_errorf(NULL, "'%s' is not built in this version %s yet (see 'netbasics --help')",
+                  c->name, NB_VERSION);
+        return NB_EXIT_USAGE;
+    }
+    return nb_finish_stdout(c->name, c->run(argc, argv));
+}
+
+int main(int argc, char **argv)
+{
+    const struct command *c;
+
+    signal(SIGPIPE, SIG_IGN); /* a closed pipe or peer is an error return, not a death */
+    if (argc < 2) {
+        usage(stderr);
+        return NB_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(stdout);
+        return nb_finish_stdout(NULL, NB_EXIT_OK);
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("netbasics %s\nfeatures: ipv4 ipv6 http (no tls: https is not built in)\n",
+               NB_VERSION);
+        return nb_finish_stdout(NULL, NB_EXIT_OK);
+    }
+    if (!strcmp(argv[1], "help")) {
+        static char help[] = "--help";
+        char *hargv[] = {argv[2], help, NULL};
+        if (argc < 3) {
+            usage(stdout);
+            return nb_finish_stdout(NULL, NB_EXIT_OK);
+        }
+        c = find(argv[2]);
+        return c ? run(c, 2, hargv) : unknown(argv[2]);
+    }
+    if (argv[1][0] == '-') {
+        nb_errorf(NULL, "unknown option '%s' (see 'netbasics --help')", argv[1]);
+        return NB_EXIT_USAGE;
+    }
+    c = find(argv[1]);
+    return c ? run(c, argc - 1, argv + 1) : unknown(argv[1]);
+}
