@@ -39,6 +39,7 @@ struct nb_json {
     FILE *f;
     int depth;
     unsigned need_comma; /* bit d: the container at depth d has an element */
+    int after_key;       /* nb_json_key wrote a key: the next value follows it */
 };
 void nb_json_begin(struct nb_json *j, FILE *f);          /* opens the top object */
 void nb_json_end(struct nb_json *j);                     /* closes it and writes '\n' */
@@ -88,7 +89,7 @@ struct nb_explain {
 void nb_explainf(const struct nb_explain *x, const char *fmt, ...) NB_PRINTF(2, 3);
 int nb_explaining(const struct nb_explain *x);
 
-/* The standard sink for commands: writes "  | line\n" to stderr (ctx unused). */
+/* The standard sink for commands: writes "* line\n" to stderr (ctx unused). */
 void nb_explain_to_stderr(void *ctx, const char *line);
 
 /* Commands' shared printers: "netbasics CMD: message" on stderr. */

@@ -92,6 +92,11 @@ char *nb_sockaddr_format(const struct nb_sockaddr *sa, char *buf, size_t n);
 
 /* --- the socket calls -------------------------------------------------- */
 
+/* Blocks SIGINT and SIGTERM outside nb_sock_poll, which lets them in only
+ * while it waits when it is given a stop flag: the handler that sets the flag
+ * then always wakes the wait. Call once after installing the handlers. */
+void nb_sock_block_stop_signals(void);
+
 /* Makes writes to a closed peer fail with EPIPE instead of killing the
  * process: sets SIGPIPE to SIG_IGN. main calls it once; the writes of this
  * layer also pass MSG_NOSIGNAL. */
@@ -101,16 +106,17 @@ void nb_sock_ignore_sigpipe(void);
  * resolver gives them, duplicates removed, at most max. family is 0 (any), 4
  * or 6; socktype is SOCK_STREAM, SOCK_DGRAM or 0. A numeric address (strict
  * IPv4, IPv6 with optional zone, IPv6 in brackets) is parsed without any
- * lookup; text that fails to parse but looks like an address (only digits
+ * lookup. Text that fails to parse but looks like an address (only digits
  * and dots, a ':', or a form inet_aton reads such as 0x7f.1) is NB_E_INVALID
- * and never sent to DNS, nor is a name with a byte outside printable ASCII. Other names go to getaddrinfo (no
- * AI_ADDRCONFIG, so ::1 works where only loopback is up). Returns 0 and sets
- * *count (at least 1), or -1 with e set to NB_E_RESOLVE ("no address found
- * for 'name'", or the resolver's own reason), NB_E_INVALID (bad text, or a
- * numeric address of the other family than the one asked for) or NB_E_SYS. */
+ * and never sent to DNS, nor is a name with a byte outside printable ASCII.
+ * Other names go to getaddrinfo (no AI_ADDRCONFIG, so ::1 works where only
+ * loopback is up). Returns 0 and sets *count (at least 1), or -1 with e set
+ * to NB_E_RESOLVE ("no address found for 'name'", or the resolver's own
+ * reason), NB_E_INVALID (bad text, or a numeric address of the other family
+ * than the one asked for) or NB_E_SYS. */
 int nb_sock_resolve(const char *host, uint16_t port, int family, int socktype,
-                    struct nb_sockaddr *out, size_t max, size_t *count,
-                    const struct nb_explain *x, struct nb_err *e);
+                    struct nb_sockaddr *out, size_t max, size_t *count, const struct nb_explain *x,
+                    struct nb_err *e);
 
 /* Opens a TCP connection to the first address of list[0..count) that
  * answers, trying each in turn; timeout_ms (-1: none) bounds each attempt
@@ -134,8 +140,9 @@ int nb_sock_listen(const struct nb_sockaddr *sa, int backlog, int v6only,
 
 /* Accepts one client on the listening socket lfd; flags may hold
  * SOCK_NONBLOCK (SOCK_CLOEXEC is always added). Fills *peer (may be NULL) and
- * returns the new fd, which the caller owns. Returns NB_SOCK_AGAIN, with e
- * cleared, when there is nothing to take now: EAGAIN on a non-blocking lfd,
+ * returns the new fd, which the caller owns. Returns NB_SOCK_AGAIN, with
+ * e->code NB_E_NONE and e->sys_errno saying why, when there is nothing to
+ * take now: EAGAIN on a non-blocking lfd,
  * EINTR (a signal arrived: check the stop flag), or a client that left before
  * it was taken (ECONNABORTED and the network errors accept4(2) passes on).
  * Returns -1 with e set to NB_E_SYS otherwise; EMFILE and ENFILE (out of fds)
@@ -159,16 +166,18 @@ int nb_sock_set_nonblock(int fd, int on, struct nb_err *e);
 /* Writes all len bytes of buf to fd, over partial writes and EINTR, without
  * SIGPIPE. timeout_ms (-1: none) bounds each wait for the peer to take more
  * bytes, so a slow peer that keeps reading never times out. fd may also be a
- * pipe or file (write(2) is used then). Returns 0, or -1 with e set to
- * NB_E_TIMEOUT, NB_E_CONNECT (the peer closed or reset the connection) or
- * NB_E_SYS; some bytes may have been written before a failure. */
+ * pipe or file: write(2) is used then, the timeout holds only if fd is
+ * non-blocking, and a closed pipe is NB_E_SYS with sys_errno EPIPE. Returns
+ * 0, or -1 with e set to NB_E_TIMEOUT, NB_E_CONNECT (the peer closed or reset
+ * the connection) or NB_E_SYS; some bytes may have been written before a
+ * failure. */
 int nb_sock_write_all(int fd, const void *buf, size_t len, int64_t timeout_ms, struct nb_err *e);
 
-/* Reads what is there, up to cap bytes, waiting at most timeout_ms (-1: no
- * limit) for the first byte; EINTR is retried. fd may also be a pipe or
- * file. Returns the number of bytes read, 0 at end of stream, or -1 with e
- * set to NB_E_TIMEOUT (nothing arrived in time), NB_E_CONNECT (reset by the
- * peer) or NB_E_SYS. */
+/* Reads what is there, up to cap (at least 1) bytes, waiting at most
+ * timeout_ms (-1: no limit) for the first byte; EINTR is retried. fd may also
+ * be a pipe or file. Returns the number of bytes read, 0 at end of stream, or
+ * -1 with e set to NB_E_TIMEOUT (nothing arrived in time), NB_E_CONNECT
+ * (reset by the peer), NB_E_INVALID (cap 0) or NB_E_SYS. */
 ssize_t nb_sock_read_some(int fd, void *buf, size_t cap, int64_t timeout_ms, struct nb_err *e);
 
 /* Half-closes fd: tells the peer we are done sending (it reads end of

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+NB_PRINTF(4, 0)
 static void vset(struct nb_err *e, enum nb_errcode code, int errnum, const char *fmt, va_list ap)
 {
     e->code = code;

@@ -32,6 +32,7 @@ int nb_parse_uint_n(const char *s, size_t len, uint64_t min, uint64_t max, const
                     uint64_t *out, struct nb_err *e)
 {
     uint64_t v = 0;
+    int overflow = 0;
     char q[112];
     size_t i;
 
@@ -52,8 +53,8 @@ int nb_parse_uint_n(const char *s, size_t len, uint64_t min, uint64_t max, const
                               what, q, what);
         if (c >= 0x80)
             return nb_err_set(e, NB_E_INVALID,
-                              "%s '%s' is not ASCII: a %s is ASCII digits 0-9 only (digits of "
-                              "other scripts do not count)", what, q, what);
+                              "%s '%s' is not an ASCII number: a %s is digits 0-9 only (digits "
+                              "of other scripts do not count)", what, q, what);
         return nb_err_set(e, NB_E_INVALID, "%s '%s' is not a number: a %s is ASCII digits 0-9 only",
                           what, q, what);
     }
@@ -67,12 +68,12 @@ int nb_parse_uint_n(const char *s, size_t len, uint64_t min, uint64_t max, const
     for (i = 0; i < len; i++) {
         unsigned d = (unsigned)(s[i] - '0');
         if (v > (UINT64_MAX - d) / 10) {
-            v = UINT64_MAX; /* saturate: reported as out of range below */
+            overflow = 1; /* reported as out of range below, whatever max is */
             break;
         }
         v = v * 10 + d;
     }
-    if (v < min || v > max) {
+    if (overflow || v < min || v > max) {
         if (!e)
             return -1;
         quote(s, len, q, sizeof q);
@@ -117,7 +118,8 @@ int nb_parse_seconds(const char *s, uint64_t max_s, int allow_zero, int64_t *ms,
         for (; flen < 3; flen++)
             frac *= 10;
     }
-    if (whole == max_s && frac > 0)
+    if ((whole == max_s && frac > 0) || whole > (uint64_t)INT64_MAX / 1000 ||
+        whole * 1000 > (uint64_t)INT64_MAX - frac)
         return nb_err_set(e, NB_E_INVALID, "timeout %s is out of range: at most %llu seconds", s,
                           (unsigned long long)max_s);
     if (!allow_zero && whole == 0 && frac == 0)

@@ -174,37 +174,21 @@ size_t nb_escape(const void *p, size_t n, enum nb_esc_style style, char *buf, si
 
 int nb_escape_write(FILE *f, const void *p, size_t n, enum nb_esc_style style)
 {
-    const unsigned char *s = p;
-    char buf[4096];
+    char small[4096], *buf = small;
+    size_t len = nb_escape(p, n, style, small, sizeof small);
+    int rc = 0;
 
-    /* Escape in slices that never split a UTF-8 sequence of up to 4 bytes. */
-    while (n > 0) {
-        size_t take = n < 512 ? n : 512, len;
-        if (take < n)
-            while (take > 508 && (s[take] & 0xc0) == 0x80)
-                take--;
-        if (style == NB_ESC_PYREPR)
-            take = n; /* needs the whole text to choose its quotes */
-        if (take > 512) {
-            char *big;
-            len = nb_escape(s, take, style, NULL, 0);
-            big = malloc(len + 1);
-            if (!big)
-                return -1;
-            nb_escape(s, take, style, big, len + 1);
-            len = fwrite(big, 1, len, f) == len ? 0 : 1;
-            free(big);
-            if (len)
-                return -1;
-        } else {
-            len = nb_escape(s, take, style, buf, sizeof buf);
-            if (fwrite(buf, 1, len, f) != len)
-                return -1;
-        }
-        s += take;
-        n -= take;
+    if (len >= sizeof small) {
+        buf = malloc(len + 1);
+        if (!buf)
+            return -1;
+        nb_escape(p, n, style, buf, len + 1);
     }
-    return 0;
+    if (fwrite(buf, 1, len, f) != len)
+        rc = -1;
+    if (buf != small)
+        free(buf);
+    return rc;
 }
 
 int nb_json_string(FILE *f, const void *p, size_t n)
@@ -248,6 +232,10 @@ static void json_sep(struct nb_json *j, const char *key)
 {
     unsigned bit = 1u << j->depth;
 
+    if (j->after_key) {
+        j->after_key = 0; /* the value of nb_json_key's key: no comma, no key */
+        return;
+    }
     if (j->need_comma & bit)
         putc(',', j->f);
     j->need_comma |= bit;
@@ -262,6 +250,7 @@ void nb_json_begin(struct nb_json *j, FILE *f)
     j->f = f;
     j->depth = 0;
     j->need_comma = 0;
+    j->after_key = 0;
     putc('{', f);
 }
 
@@ -275,6 +264,7 @@ void nb_json_end(struct nb_json *j)
 void nb_json_key(struct nb_json *j, const char *key)
 {
     json_sep(j, key);
+    j->after_key = 1;
 }
 
 void nb_json_str(struct nb_json *j, const char *key, const char *v)
@@ -378,13 +368,28 @@ int nb_table_addf(struct nb_table *t, const char *fmt, ...)
     return nb_table_add(t, (const char *const *)cells);
 }
 
+/* Columns a code point takes on a terminal: 2 for East Asian wide ones. */
+static int cp_width(uint32_t c)
+{
+    return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf && c != 0x303f) ||
+                   (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+                   (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+                   (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
+                   (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x20000 && c <= 0x3fffd)
+               ? 2
+               : 1;
+}
+
 static size_t display_width(const char *s)
 {
-    size_t w = 0;
+    size_t w = 0, n = strlen(s), i = 0;
 
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xc0) != 0x80)
-            w++;
+    while (i < n) {
+        uint32_t c;
+        size_t len = utf8_decode((const unsigned char *)s + i, n - i, &c);
+        w += len ? (size_t)cp_width(c) : 1;
+        i += len ? len : 1;
+    }
     return w;
 }
 

@@ -1,4 +1,4 @@
-/* sock.c - the one socket layer: every socket system call, its errors and its --explain narration. */
+/* sock.c - the one socket layer: every socket call, its errors, its --explain narration. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* accept4 */
 #endif
@@ -71,12 +71,25 @@ int nb_deadline_passed(const struct nb_deadline *d)
 int nb_sock_poll(struct pollfd *fds, size_t n, const struct nb_deadline *d,
                  const volatile sig_atomic_t *stop, struct nb_err *e)
 {
+    sigset_t during;
     int r;
 
+    /* With a stop flag, SIGINT and SIGTERM are let in only inside ppoll, so a
+     * signal can never land between the flag check and the wait (the caller
+     * blocks them beforehand with nb_sock_block_stop_signals). */
+    sigprocmask(SIG_SETMASK, NULL, &during);
+    sigdelset(&during, SIGINT);
+    sigdelset(&during, SIGTERM);
     for (;;) {
+        int left = d ? nb_deadline_left(d) : -1;
         if (stop && *stop)
             return 0;
-        r = poll(fds, (nfds_t)n, d ? nb_deadline_left(d) : -1);
+        if (stop) {
+            struct timespec ts = {left / 1000, (long)(left % 1000) * 1000000L};
+            r = ppoll(fds, (nfds_t)n, left < 0 ? NULL : &ts, &during);
+        } else {
+            r = poll(fds, (nfds_t)n, left);
+        }
         if (r > 0)
             return r;
         if (r == 0) {
@@ -273,6 +286,16 @@ static void format_list(const struct nb_sockaddr *list, size_t count, char *buf,
 
 /* --- the socket calls -------------------------------------------------- */
 
+void nb_sock_block_stop_signals(void)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 void nb_sock_ignore_sigpipe(void)
 {
     struct sigaction sa;
@@ -395,8 +418,8 @@ static int resolve_name(const char *host, uint16_t port, int family, int socktyp
 }
 
 int nb_sock_resolve(const char *host, uint16_t port, int family, int socktype,
-                    struct nb_sockaddr *out, size_t max, size_t *count,
-                    const struct nb_explain *x, struct nb_err *e)
+                    struct nb_sockaddr *out, size_t max, size_t *count, const struct nb_explain *x,
+                    struct nb_err *e)
 {
     struct nb_err scratch;
     struct nb_addr a;
@@ -417,8 +440,8 @@ int nb_sock_resolve(const char *host, uint16_t port, int family, int socktype,
     for (i = 0; i < len; i++) {
         if ((unsigned char)host[i] <= ' ' || (unsigned char)host[i] >= 0x7f)
             return nb_err_set(e, NB_E_INVALID,
-                              "byte %zu of the host name is not printable ASCII, as a name's "
-                              "must be",
+                              "byte %zu of the host name is a space, a control byte or not ASCII, "
+                              "which no name holds",
                               i + 1);
     }
     if (host[0] == '[') {
@@ -466,8 +489,8 @@ static void connect_words(int err, const char **what, const char **means)
 /* One attempt. Returns the connected fd; -1 when this address failed (*err
  * is its errno, ETIMEDOUT with *timed_out set for our own timeout); -2 with e
  * set for a local failure that the next address would hit too. */
-static int connect_one(const struct nb_sockaddr *sa, int64_t timeout_ms,
-                       const struct nb_explain *x, int *err, int *timed_out, struct nb_err *e)
+static int connect_one(const struct nb_sockaddr *sa, int64_t timeout_ms, const struct nb_explain *x,
+                       int *err, int *timed_out, struct nb_err *e)
 {
     char at[NB_SOCKADDR_TEXT_MAX], ms[32];
     struct nb_deadline d;
@@ -600,15 +623,14 @@ int nb_sock_listen(const struct nb_sockaddr *sa, int backlog, int v6only,
 
     if (bind(fd, &sa->u.sa, sa->len) < 0) {
         err = errno;
-        nb_explainf(x, "bind(%d, %s) = %s", fd, at, strerror(err));
+        nb_explainf(x, "bind(%d, %s) = %s — could not own the IP and port", fd, at, strerror(err));
         if (err == EADDRINUSE && port != 0)
             nb_err_set(e, NB_E_SYS, "cannot bind %s: port %u is in use", at, (unsigned)port);
         else if (err == EACCES && port != 0 && port < 1024)
             nb_err_set(e, NB_E_SYS,
                        "cannot bind %s: ports below 1024 need root or CAP_NET_BIND_SERVICE", at);
         else if (err == EADDRNOTAVAIL)
-            nb_err_set(e, NB_E_SYS, "cannot bind %s: the address is not one of this machine's",
-                       at);
+            nb_err_set(e, NB_E_SYS, "cannot bind %s: the address is not one of this machine's", at);
         else
             nb_err_sys(e, NB_E_SYS, err, "cannot bind %s", at);
         if (e)
@@ -622,7 +644,8 @@ int nb_sock_listen(const struct nb_sockaddr *sa, int backlog, int v6only,
 
     if (listen(fd, backlog) < 0) {
         err = errno;
-        nb_explainf(x, "listen(%d, %d) = %s", fd, backlog, strerror(err));
+        nb_explainf(x, "listen(%d, %d) = %s — could not start listening", fd, backlog,
+                    strerror(err));
         nb_err_sys(e, NB_E_SYS, err, "cannot listen on %s", at);
         goto fail;
     }
@@ -647,7 +670,7 @@ int nb_sock_accept(int lfd, struct nb_sockaddr *peer, int flags, const struct nb
     memset(&sa, 0, sizeof sa);
     fd = accept4(lfd, &sa.u.sa, &len, flags | SOCK_CLOEXEC);
     if (fd >= 0) {
-        sa.len = len;
+        sa.len = len > sizeof sa.u.ss ? (socklen_t)sizeof sa.u.ss : len;
         if (peer)
             *peer = sa;
         nb_explainf(x, "accept(%d) = %d from %s — see who is talking to us", lfd, fd,
@@ -702,8 +725,7 @@ int nb_sock_peer(int fd, struct nb_sockaddr *out, struct nb_err *e)
     memset(out, 0, sizeof *out);
     if (getpeername(fd, &out->u.sa, &len) < 0) {
         err = errno;
-        return nb_err_sys(e, err == ENOTCONN ? NB_E_CONNECT : NB_E_SYS, err,
-                          "getpeername failed");
+        return nb_err_sys(e, err == ENOTCONN ? NB_E_CONNECT : NB_E_SYS, err, "getpeername failed");
     }
     out->len = len;
     return 0;
@@ -769,8 +791,9 @@ int nb_sock_write_all(int fd, const void *buf, size_t len, int64_t timeout_ms, s
                                   format_ms(timeout_ms, ms, sizeof ms));
             continue;
         }
-        return nb_err_sys(e, peer_gone(err) ? NB_E_CONNECT : NB_E_SYS, err, "%s failed",
-                          use_write ? "write" : "send");
+        if (use_write)
+            return nb_err_sys(e, NB_E_SYS, err, "write failed");
+        return nb_err_sys(e, peer_gone(err) ? NB_E_CONNECT : NB_E_SYS, err, "send failed");
     }
     return 0;
 }
@@ -783,6 +806,8 @@ ssize_t nb_sock_read_some(int fd, void *buf, size_t cap, int64_t timeout_ms, str
     char ms[32];
     ssize_t n;
 
+    if (cap == 0) /* recv would return 0, which means end of stream */
+        return nb_err_set(e, NB_E_INVALID, "no room to read into");
     if (cap > SSIZE_MAX)
         cap = SSIZE_MAX;
     for (;;) {
@@ -820,8 +845,9 @@ ssize_t nb_sock_read_some(int fd, void *buf, size_t cap, int64_t timeout_ms, str
                 break;
             continue;
         }
-        return nb_err_sys(e, peer_gone(err) ? NB_E_CONNECT : NB_E_SYS, err, "%s failed",
-                          use_read ? "read" : "receive");
+        if (use_read)
+            return nb_err_sys(e, NB_E_SYS, err, "read failed");
+        return nb_err_sys(e, peer_gone(err) ? NB_E_CONNECT : NB_E_SYS, err, "receive failed");
     }
     return nb_err_set(e, NB_E_TIMEOUT, "nothing received for %s",
                       format_ms(timeout_ms, ms, sizeof ms));
@@ -833,7 +859,7 @@ int nb_sock_shutdown_write(int fd, const struct nb_explain *x, struct nb_err *e)
 
     if (shutdown(fd, SHUT_WR) < 0) {
         err = errno;
-        nb_explainf(x, "shutdown(%d, SHUT_WR) = %s", fd, strerror(err));
+        nb_explainf(x, "shutdown(%d, SHUT_WR) = %s — could not half-close", fd, strerror(err));
         return nb_err_sys(e, err == ENOTCONN ? NB_E_CONNECT : NB_E_SYS, err, "shutdown failed");
     }
     nb_explainf(x, "shutdown(%d, SHUT_WR) — tell the peer we are done sending (half-close)", fd);
