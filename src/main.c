@@ -19,8 +19,8 @@ struct command {
 static const struct command COMMANDS[] = {
     {"resolve", NULL, "look up a name: its server, canonical names and addresses (nslookup, dig)"},
     {"octets", cmd_octets, "an address's octets in decimal, binary and hex; CIDR blocks; a quiz"},
-    {"listen", NULL, "the lesson's server: answer 'You said ...' until 'bye' (nc -l)"},
-    {"send", NULL, "the lesson's netcat client: send, half-close, read to the end (nc)"},
+    {"listen", cmd_listen, "the lesson's server: answer 'You said ...' until 'bye' (nc -l)"},
+    {"send", cmd_send, "the lesson's netcat client: send, half-close, read to the end (nc)"},
     {"checksock", cmd_checksock, "check IP:PORT sockets, the lesson's isipandport, at grep speed"},
     {"fetch", NULL, "download a URL over HTTP/1.1 and save a local copy (curl, wget)"},
 };

@@ -65,6 +65,13 @@ int nb_addr_parse(const char *s, size_t len, struct nb_addr *out, struct nb_err 
  * refused as ambiguous. Returns 0 or -1 with e set to NB_E_INVALID. */
 int nb_endpoint_parse(const char *s, size_t len, struct nb_endpoint *out, struct nb_err *e);
 
+/* Splits "HOST:PORT" or "[IPv6]:PORT" at its port colon: copies the host
+ * (without brackets) into host (size hostsz) and points *port at the port
+ * text. An unbracketed text with two or more colons is refused as ambiguous.
+ * Returns 0, or -1 with e set to NB_E_INVALID (no colon, no port, too long). */
+int nb_hostport_split(const char *s, char *host, size_t hostsz, const char **port,
+                      struct nb_err *e);
+
 /* A CIDR block ADDR/PREFIX, strict address, prefix without leading zeros and no
  * larger than the family's width. Returns 0 or -1 with e set to NB_E_INVALID. */
 int nb_cidr_parse(const char *s, size_t len, struct nb_cidr *out, struct nb_err *e);

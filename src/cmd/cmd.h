@@ -6,5 +6,7 @@
 
 int cmd_octets(int argc, char **argv);
 int cmd_checksock(int argc, char **argv);
+int cmd_listen(int argc, char **argv);
+int cmd_send(int argc, char **argv);
 
 #endif

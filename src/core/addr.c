@@ -397,6 +397,37 @@ int nb_endpoint_parse(const char *s, size_t len, struct nb_endpoint *out, struct
     return 0;
 }
 
+int nb_hostport_split(const char *s, char *host, size_t hostsz, const char **port,
+                      struct nb_err *e)
+{
+    const char *colon, *start = s, *end;
+
+    if (s[0] == '[') {
+        end = strchr(s, ']');
+        if (!end)
+            return nb_err_set(e, NB_E_INVALID, "'[' without ']': write [IPv6]:PORT, as in [::1]:80");
+        if (end[1] != ':')
+            return nb_err_set(e, NB_E_INVALID, "']' must be followed by ':PORT', as in [::1]:80");
+        start = s + 1;
+        colon = end + 1;
+    } else {
+        colon = strchr(s, ':');
+        if (!colon)
+            return nb_err_set(e, NB_E_INVALID, "no ':PORT' in '%.64s': write HOST:PORT", s);
+        if (strchr(colon + 1, ':'))
+            return nb_err_set(e, NB_E_INVALID,
+                              "ambiguous: an IPv6 address with a port needs brackets, as in "
+                              "[::1]:80");
+        end = colon;
+    }
+    if ((size_t)(end - start) >= hostsz)
+        return nb_err_set(e, NB_E_INVALID, "the host is longer than %zu bytes", hostsz - 1);
+    memcpy(host, start, (size_t)(end - start));
+    host[end - start] = '\0';
+    *port = colon + 1;
+    return 0;
+}
+
 int nb_cidr_parse(const char *s, size_t len, struct nb_cidr *out, struct nb_err *e)
 {
     const char *slash = memchr(s, '/', len);

@@ -1,0 +1,320 @@
+/* listen.c - `netbasics listen`: the lesson's server on 0.0.0.0:9087, right
+ * where the lesson's code is wrong, plus nc -l's raw and sink modes. */
+#include "cmd/cmd.h"
+
+#include <netbasics/addr.h>
+#include <netbasics/num.h>
+#include <netbasics/out.h>
+#include <netbasics/pump.h>
+#include <netbasics/serve.h>
+#include <netbasics/sock.h>
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char USAGE[] =
+    "usage: netbasics listen [OPTIONS] [[ADDR:]PORT]\n"
+    "\n"
+    "The lesson's server: listens on ADDR:PORT (default 0.0.0.0:9087, backlog 50),\n"
+    "answers every line a client sends with 'You said LINE' and prints 'I got LINE',\n"
+    "until the client sends a line that is exactly 'bye'; then 'Stopping server.'.\n"
+    "PORT 0 lets the kernel pick a free port; the 'Listening on' line shows it.\n"
+    "ADDR may be [IPv6] as in [::]:9087.\n"
+    "\n"
+    "  -k, --keep-open        serve any number of clients at once until Ctrl-C\n"
+    "  -r, --raw              like nc -l: bytes from the client to stdout, stdin to it\n"
+    "  -s, --sink             read and discard, then report bytes and rate (stderr)\n"
+    "  -6                     listen on [::] by default, and on IPv6 only\n"
+    "  -b, --backlog N        queue of waiting connections (default 50; 4096 with -k)\n"
+    "      --max-line N       longest line kept, longer ones answered in pieces\n"
+    "                         (default 4096)\n"
+    "      --max-clients N    clients served at once with -k (default 1000)\n"
+    "      --idle-timeout S   close a client silent for S seconds\n"
+    "  -q, --quiet            no narration on stderr\n"
+    "  -x, --explain          narrate each socket call on stderr\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "Exit status: 0 served (or stopped by Ctrl-C/SIGTERM), 2 usage error,\n"
+    "3 ADDR is a name that does not resolve, 6 cannot listen (port in use,\n"
+    "port below 1024 without privileges).\n";
+
+struct listen_opts {
+    int keep_open, raw, sink, v6, quiet;
+    int backlog;
+    size_t max_line;
+    unsigned max_clients;
+    int64_t idle_ms;
+    struct nb_explain explain;
+};
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+/* Echo mode narrates the conversation on stdout, as the lesson prints it. */
+static void ev_connected(void *ctx, const struct nb_serve_client *c)
+{
+    const struct listen_opts *o = ctx;
+
+    if (o->keep_open)
+        printf("Connected with %s (client %u)\n", c->peer, c->id);
+    else
+        printf("Connected with %s\n", c->peer);
+    fflush(stdout);
+}
+
+static void ev_line(void *ctx, const struct nb_serve_client *c, const char *line, size_t len,
+                    int cut)
+{
+    const struct listen_opts *o = ctx;
+
+    if (o->keep_open)
+        printf("%s: ", c->peer);
+    fputs("I got ", stdout);
+    nb_escape_write(stdout, line, len, NB_ESC_C); /* a peer never reaches the terminal raw */
+    fputs(cut ? " (part of a longer line)\n" : "\n", stdout);
+    fflush(stdout);
+}
+
+static void ev_closed(void *ctx, const struct nb_serve_client *c, const char *why)
+{
+    const struct listen_opts *o = ctx;
+    double secs = (double)(c->ended_ms - c->started_ms) / 1000.0;
+
+    if (o->sink) {
+        double rate = secs > 0 ? (double)c->bytes_in / secs / (1 << 20) : 0;
+        if (!o->quiet)
+            fprintf(stderr, "%s %s: received %llu bytes in %.3f s (%.1f MiB/s)\n", c->peer, why,
+                    (unsigned long long)c->bytes_in, secs, rate);
+        return;
+    }
+    printf("%s %s\n", c->peer, why);
+    fflush(stdout);
+}
+
+static void ev_notice(void *ctx, const char *msg)
+{
+    (void)ctx;
+    nb_errorf("listen", "%s", msg);
+}
+
+/* Parses [[ADDR:]PORT] into a socket address. Returns 0 or an exit status. */
+static int parse_where(const char *arg, const struct listen_opts *o, struct nb_sockaddr *sa)
+{
+    char host[300];
+    const char *port_text = arg;
+    uint64_t port = 9087;
+    size_t count;
+    struct nb_err e;
+
+    snprintf(host, sizeof host, "%s", o->v6 ? "::" : "0.0.0.0");
+    if (arg && arg[strspn(arg, "0123456789")] != '\0') {
+        if (nb_hostport_split(arg, host, sizeof host, &port_text, &e) < 0) {
+            nb_errorf("listen", "%s", e.msg);
+            return NB_EXIT_USAGE;
+        }
+    }
+    if (arg && nb_parse_uint(port_text, 0, 65535, "port", &port, &e) < 0) {
+        nb_errorf("listen", "%s", e.msg);
+        return NB_EXIT_USAGE;
+    }
+    if (nb_sock_resolve(host, (uint16_t)port, o->v6 ? 6 : 0, SOCK_STREAM, sa, 1, &count,
+                        &o->explain, &e) < 0) {
+        nb_errorf("listen", "%s", e.msg);
+        return e.code == NB_E_INVALID ? NB_EXIT_USAGE : nb_exit_code(e.code);
+    }
+    return 0;
+}
+
+static int serve_raw(int lfd, const struct listen_opts *o)
+{
+    int in_fd = 0;
+
+    do {
+        struct nb_sockaddr peer;
+        struct nb_pump_opts po = {0};
+        struct nb_pump_stats ps;
+        char ptxt[NB_SOCKADDR_TEXT_MAX];
+        struct nb_err e;
+        int fd = nb_serve_accept_one(lfd, &stop_flag, &peer, &o->explain, &e);
+
+        if (fd < 0) {
+            if (e.code == NB_E_NONE)
+                return NB_EXIT_OK; /* stopped by a signal */
+            return nb_report("listen", &e);
+        }
+        if (!o->quiet)
+            fprintf(stderr, "Connection from %s\n",
+                    nb_sockaddr_format(&peer, ptxt, sizeof ptxt));
+        po.in_fd = in_fd;
+        po.out_fd = 1;
+        po.idle_ms = o->idle_ms;
+        po.read_chunk = 65536;
+        po.stop = &stop_flag;
+        po.x = &o->explain;
+        if (nb_pump(fd, &po, &ps, &e) < 0) {
+            nb_sock_close(fd, &o->explain);
+            return nb_report("listen", &e);
+        }
+        nb_sock_close(fd, &o->explain);
+        if (ps.stopped)
+            break;
+    } while (o->keep_open && !stop_flag);
+    return NB_EXIT_OK;
+}
+
+int cmd_listen(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"keep-open", no_argument, NULL, 'k'},
+        {"raw", no_argument, NULL, 'r'},
+        {"sink", no_argument, NULL, 's'},
+        {"backlog", required_argument, NULL, 'b'},
+        {"max-line", required_argument, NULL, 'L'},
+        {"max-clients", required_argument, NULL, 'M'},
+        {"idle-timeout", required_argument, NULL, 'I'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"explain", no_argument, NULL, 'x'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct listen_opts o = {.backlog = -1, .max_line = 4096, .max_clients = 1000, .idle_ms = -1};
+    struct nb_sockaddr sa, local;
+    struct nb_serve_stats st;
+    struct nb_err e;
+    struct sigaction act;
+    char where[NB_SOCKADDR_TEXT_MAX];
+    uint64_t v;
+    int ch, lfd, rc;
+
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":krs6b:qxh", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'k':
+            o.keep_open = 1;
+            break;
+        case 'r':
+            o.raw = 1;
+            break;
+        case 's':
+            o.sink = 1;
+            break;
+        case '6':
+            o.v6 = 1;
+            break;
+        case 'b':
+            if (nb_parse_uint(optarg, 1, 65535, "backlog", &v, &e) < 0)
+                return nb_errorf("listen", "--backlog: %s", e.msg), NB_EXIT_USAGE;
+            o.backlog = (int)v;
+            break;
+        case 'L':
+            if (nb_parse_uint(optarg, 1, 1 << 20, "line length", &v, &e) < 0)
+                return nb_errorf("listen", "--max-line: %s", e.msg), NB_EXIT_USAGE;
+            o.max_line = (size_t)v;
+            break;
+        case 'M':
+            if (nb_parse_uint(optarg, 1, 100000, "client count", &v, &e) < 0)
+                return nb_errorf("listen", "--max-clients: %s", e.msg), NB_EXIT_USAGE;
+            o.max_clients = (unsigned)v;
+            break;
+        case 'I':
+            if (nb_parse_seconds(optarg, 86400, 0, &o.idle_ms, &e) < 0)
+                return nb_errorf("listen", "--idle-timeout: %s", e.msg), NB_EXIT_USAGE;
+            break;
+        case 'q':
+            o.quiet = 1;
+            break;
+        case 'x':
+            o.explain.fn = nb_explain_to_stderr;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return NB_EXIT_OK;
+        case ':':
+            nb_errorf("listen", "option '%s' needs a value (see 'netbasics listen --help')",
+                      argv[optind - 1]);
+            return NB_EXIT_USAGE;
+        default:
+            nb_errorf("listen", "unknown option '%s' (see 'netbasics listen --help')",
+                      argv[optind - 1]);
+            return NB_EXIT_USAGE;
+        }
+    }
+    if (o.raw && o.sink) {
+        nb_errorf("listen", "cannot use --raw and --sink together");
+        return NB_EXIT_USAGE;
+    }
+    if (argc - optind > 1) {
+        nb_errorf("listen", "takes one [[ADDR:]PORT], not %d arguments", argc - optind);
+        return NB_EXIT_USAGE;
+    }
+    rc = parse_where(optind < argc ? argv[optind] : NULL, &o, &sa);
+    if (rc)
+        return rc;
+    if (o.backlog < 0)
+        o.backlog = o.keep_open ? 4096 : 50;
+
+    memset(&act, 0, sizeof act);
+    act.sa_handler = on_signal; /* no SA_RESTART: the wait wakes and sees the flag */
+    sigaction(SIGINT, &act, NULL);
+    sigaction(SIGTERM, &act, NULL);
+    nb_sock_block_stop_signals();
+
+    lfd = nb_sock_listen(&sa, o.backlog, o.v6 ? 1 : -1, &o.explain, &e);
+    if (lfd < 0)
+        return nb_report("listen", &e);
+    if (nb_sock_local(lfd, &local, &e) < 0) {
+        nb_sock_close(lfd, &o.explain);
+        return nb_report("listen", &e);
+    }
+    nb_sockaddr_format(&local, where, sizeof where);
+    if (o.raw || o.sink) {
+        /* stdout carries the data: the narration goes to stderr */
+        if (!o.quiet)
+            fprintf(stderr, "Listening on %s\n", where);
+        if (o.raw) {
+            rc = serve_raw(lfd, &o);
+            nb_sock_close(lfd, &o.explain);
+            return rc;
+        }
+    } else {
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        printf("Starting server.\nListening on %s\n", where);
+        fflush(stdout);
+    }
+    {
+        struct nb_serve_opts so = {
+            .mode = o.sink ? NB_SERVE_SINK : NB_SERVE_ECHO,
+            .keep_open = o.keep_open,
+            .max_line = o.max_line,
+            .idle_ms = o.idle_ms,
+            .max_clients = o.keep_open ? o.max_clients : 1,
+            .stop = &stop_flag,
+            .x = &o.explain,
+        };
+        struct nb_serve_events ev = {&o, ev_connected, ev_line, ev_closed, ev_notice};
+        if (o.sink) {
+            ev.connected = NULL;
+            ev.line = NULL;
+        }
+        rc = nb_serve(lfd, &so, &ev, &st, &e);
+    }
+    nb_sock_close(lfd, &o.explain);
+    if (rc < 0)
+        return nb_report("listen", &e);
+    if (!o.sink)
+        printf("Stopping server.\n");
+    if ((o.keep_open || st.stopped) && !o.quiet)
+        fprintf(stderr, "netbasics listen: %s: served %u client%s, %llu bytes in, %llu bytes out\n",
+                st.stopped ? "stopped by a signal" : "done", st.clients,
+                st.clients == 1 ? "" : "s", (unsigned long long)st.bytes_in,
+                (unsigned long long)st.bytes_out);
+    return NB_EXIT_OK;
+}

@@ -1,0 +1,206 @@
+/* send.c - `netbasics send`: the lesson's netcat() client, right: send, half-
+ * close, read until the peer closes; both directions at once, like nc. */
+#include "cmd/cmd.h"
+
+#include <netbasics/addr.h>
+#include <netbasics/num.h>
+#include <netbasics/out.h>
+#include <netbasics/pump.h>
+#include <netbasics/sock.h>
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char USAGE[] =
+    "usage: netbasics send [OPTIONS] HOST PORT [MESSAGE...]\n"
+    "       netbasics send [OPTIONS] HOST:PORT|[IPv6]:PORT [MESSAGE...]\n"
+    "\n"
+    "The lesson's netcat(): connects to HOST PORT (trying every address the name\n"
+    "has), sends MESSAGE with a newline, or standard input when there is no\n"
+    "MESSAGE, then half-closes (tells the server it is done sending) and prints\n"
+    "everything the server sends until it closes. Both directions run at once, so\n"
+    "it works interactively and in pipelines. stdout carries exactly the bytes\n"
+    "received.\n"
+    "\n"
+    "  -n                 no newline after MESSAGE\n"
+    "      --repr         print the lesson's view: Received: '...' per read,\n"
+    "                     then Connection closed.\n"
+    "  -w, --timeout S    give up connecting, or waiting for data, after S seconds\n"
+    "                     (default: 10 to connect, no idle limit)\n"
+    "  -4, -6             use IPv4 or IPv6 addresses only\n"
+    "  -q, --quiet        no narration on stderr\n"
+    "  -x, --explain      narrate each socket call on stderr\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Exit status: 0 done, 2 usage error, 3 HOST does not resolve, 4 refused,\n"
+    "unreachable or reset, 6 local error, 7 timed out.\n";
+
+struct send_opts {
+    int no_newline, repr, quiet, family;
+    int64_t timeout_ms;
+    struct nb_explain explain;
+};
+
+/* --repr: the lesson's print("Received:", repr(data)) for every read. */
+static void print_repr(void *ctx, const char *p, size_t n)
+{
+    (void)ctx;
+    fputs("Received: ", stdout);
+    nb_escape_write(stdout, p, n, NB_ESC_PYREPR);
+    putchar('\n');
+    fflush(stdout);
+}
+
+/* Whether s is "[IPv6]:PORT" or a text with one colon and digits after it. */
+static int has_port(const char *s)
+{
+    const char *c = strchr(s, ':');
+
+    if (s[0] == '[')
+        return strstr(s, "]:") != NULL;
+    return c && !strchr(c + 1, ':') && c[1] && c[1 + strspn(c + 1, "0123456789")] == '\0';
+}
+
+/* The message: the arguments joined by spaces, with a newline unless -n. */
+static char *join(char **args, int n, int newline, size_t *len)
+{
+    size_t total = 1;
+    char *msg, *p;
+
+    for (int i = 0; i < n; i++)
+        total += strlen(args[i]) + 1;
+    msg = malloc(total);
+    if (!msg)
+        return NULL;
+    p = msg;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(args[i]);
+        if (i)
+            *p++ = ' ';
+        memcpy(p, args[i], l);
+        p += l;
+    }
+    if (newline)
+        *p++ = '\n';
+    *len = (size_t)(p - msg);
+    return msg;
+}
+
+int cmd_send(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"repr", no_argument, NULL, 'R'},          {"timeout", required_argument, NULL, 'w'},
+        {"quiet", no_argument, NULL, 'q'},         {"explain", no_argument, NULL, 'x'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+    };
+    struct send_opts o = {.timeout_ms = -1};
+    struct nb_sockaddr addrs[NB_RESOLVE_MAX], peer;
+    struct nb_pump_opts po = {0};
+    struct nb_pump_stats ps;
+    struct nb_err e;
+    char host[300], ptxt[NB_SOCKADDR_TEXT_MAX], *msg = NULL;
+    const char *port_text;
+    uint64_t port;
+    size_t count, msg_len = 0;
+    int ch, fd, first_msg, rc = NB_EXIT_OK;
+
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "+:nw:46qxh", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'n':
+            o.no_newline = 1;
+            break;
+        case 'R':
+            o.repr = 1;
+            break;
+        case 'w':
+            if (nb_parse_seconds(optarg, 86400, 0, &o.timeout_ms, &e) < 0)
+                return nb_errorf("send", "-w: %s", e.msg), NB_EXIT_USAGE;
+            break;
+        case '4':
+            o.family = 4;
+            break;
+        case '6':
+            o.family = 6;
+            break;
+        case 'q':
+            o.quiet = 1;
+            break;
+        case 'x':
+            o.explain.fn = nb_explain_to_stderr;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return NB_EXIT_OK;
+        case ':':
+            nb_errorf("send", "option '%s' needs a value (see 'netbasics send --help')",
+                      argv[optind - 1]);
+            return NB_EXIT_USAGE;
+        default:
+            nb_errorf("send", "unknown option '%s' (see 'netbasics send --help')",
+                      argv[optind - 1]);
+            return NB_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        nb_errorf("send", "needs HOST PORT or HOST:PORT (see 'netbasics send --help')");
+        return NB_EXIT_USAGE;
+    }
+    if (has_port(argv[optind])) {
+        if (nb_hostport_split(argv[optind], host, sizeof host, &port_text, &e) < 0)
+            return nb_errorf("send", "%s", e.msg), NB_EXIT_USAGE;
+        first_msg = optind + 1;
+    } else {
+        if (optind + 1 >= argc) {
+            nb_errorf("send", "needs a PORT after '%.64s' (see 'netbasics send --help')",
+                      argv[optind]);
+            return NB_EXIT_USAGE;
+        }
+        snprintf(host, sizeof host, "%s", argv[optind]);
+        port_text = argv[optind + 1];
+        first_msg = optind + 2;
+    }
+    if (nb_parse_uint(port_text, 1, 65535, "port", &port, &e) < 0)
+        return nb_errorf("send", "%s", e.msg), NB_EXIT_USAGE;
+    if (nb_sock_resolve(host, (uint16_t)port, o.family, SOCK_STREAM, addrs, NB_RESOLVE_MAX,
+                        &count, &o.explain, &e) < 0) {
+        nb_errorf("send", "%s", e.msg);
+        return e.code == NB_E_INVALID ? NB_EXIT_USAGE : nb_exit_code(e.code);
+    }
+    if (first_msg < argc) {
+        msg = join(argv + first_msg, argc - first_msg, !o.no_newline, &msg_len);
+        if (!msg)
+            return nb_errorf("send", "out of memory"), NB_EXIT_SYS;
+    }
+    fd = nb_sock_connect(addrs, count, o.timeout_ms >= 0 ? o.timeout_ms : 10000, &o.explain, &e);
+    if (fd < 0) {
+        free(msg);
+        return nb_report("send", &e);
+    }
+    if (!o.quiet && nb_sock_peer(fd, &peer, &e) == 0)
+        fprintf(stderr, "Connected to %s\n", nb_sockaddr_format(&peer, ptxt, sizeof ptxt));
+    if (msg) {
+        if (nb_sock_write_all(fd, msg, msg_len, o.timeout_ms, &e) < 0) {
+            free(msg);
+            nb_sock_close(fd, &o.explain);
+            return nb_report("send", &e);
+        }
+        nb_explainf(&o.explain, "sendall(%d, %zu bytes) — say what we came to say", fd, msg_len);
+        free(msg);
+    }
+    po.in_fd = first_msg < argc ? -1 : 0;
+    po.out_fd = o.repr ? -1 : 1;
+    po.on_data = o.repr ? print_repr : NULL;
+    po.read_chunk = o.repr ? 1024 : 65536; /* --repr reads as the lesson's recv(1024) does */
+    po.idle_ms = o.timeout_ms;
+    po.x = &o.explain;
+    if (nb_pump(fd, &po, &ps, &e) < 0)
+        rc = nb_report("send", &e);
+    else if (o.repr)
+        printf("Connection closed.\n");
+    nb_sock_close(fd, &o.explain);
+    return rc;
+}
