@@ -6,7 +6,9 @@
 #include <netbasics/addr.h>
 #include <netbasics/lesson.h>
 #include <netbasics/lines.h>
+#include <netbasics/num.h>
 #include <netbasics/out.h>
+#include <netbasics/sock.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -29,33 +31,83 @@ static const char USAGE[] =
     "                   showing what each address really becomes\n"
     "  -a, --ask        the lesson's exercise: ask for an IP and port, answer\n"
     "                   'Thanks!' or 'Wrong!', until the input ends\n"
+    "  -c, --connect    also try a TCP connection to each valid socket, like nc -z:\n"
+    "                   open, closed (refused) or no answer (timed out)\n"
+    "  -w, --timeout S  how long --connect waits for an answer (default 3)\n"
     "      --color WHEN auto (default), always or never\n"
     "  -h, --help       this help\n"
     "\n"
-    "Exit status: 0 every socket was valid, 1 some were not, 2 usage error.\n";
+    "Exit status: 0 every socket was valid (and open, with --connect), 1 some\n"
+    "were not, 2 usage error.\n";
 
 struct checksock_opts {
-    int filter, quiet, json, lenient, ask;
+    int filter, quiet, json, lenient, ask, connect;
+    int64_t timeout_ms;
+    struct nb_explain explain;
     int tty_out;
     const struct nb_colors *c;
 };
 
+/* What a --connect probe found. */
+enum reach { REACH_NONE, REACH_OPEN, REACH_CLOSED, REACH_TIMEOUT, REACH_OTHER };
+static const char *const REACH_WORD[] = {"", "open", "closed", "no answer", "unreachable"};
+
 /* The verdict on one socket, in both rule sets. */
 struct verdict {
     int valid;
+    enum reach reach;
+    char reach_why[NB_ERR_MSG_MAX]; /* for REACH_OTHER */
     struct nb_endpoint ep;      /* strict */
     struct nb_err err;          /* strict refusal */
     struct nb_lesson_verdict l; /* lenient */
 };
 
-static void judge(const char *s, size_t len, int lenient, struct verdict *v)
+/* Tries a TCP connection to a valid socket, like nc -z. */
+static void probe(struct verdict *v, const struct checksock_opts *o)
+{
+    struct nb_sockaddr sa;
+    struct nb_err e;
+    int fd;
+
+    if (o->lenient) /* the lesson's rules: connect where inet_aton points */
+        v->ep.addr = v->l.addr, v->ep.port = (uint16_t)v->l.port;
+    if (nb_sockaddr_from_addr(&v->ep.addr, v->ep.port, &sa, &e) < 0) {
+        v->reach = REACH_OTHER;
+        snprintf(v->reach_why, sizeof v->reach_why, "%s", e.msg);
+        return;
+    }
+    fd = nb_sock_connect(&sa, 1, o->timeout_ms, &o->explain, &e);
+    if (fd >= 0) {
+        v->reach = REACH_OPEN;
+        nb_sock_close(fd, &o->explain);
+    } else if (e.code == NB_E_TIMEOUT) {
+        v->reach = REACH_TIMEOUT;
+    } else if (e.sys_errno == ECONNREFUSED) {
+        v->reach = REACH_CLOSED;
+    } else {
+        v->reach = REACH_OTHER;
+        snprintf(v->reach_why, sizeof v->reach_why, "%s", e.msg);
+    }
+}
+
+/* Judges one socket; returns 1 when it passes (valid, and open with --connect). */
+static int judge(const char *s, size_t len, const struct checksock_opts *o, struct verdict *v)
 {
     nb_err_clear(&v->err);
+    v->reach = REACH_NONE;
     v->valid = nb_endpoint_parse(s, len, &v->ep, &v->err) == 0;
-    if (lenient) {
+    if (o->lenient) {
         nb_lesson_isipandport(s, len, &v->l);
         v->valid = v->l.accepted;
+        if (o->connect && v->l.accepted && (v->l.port_big || v->l.port_neg || v->l.port == 0 ||
+                                            v->l.port > 65535)) {
+            v->reach = REACH_OTHER;
+            snprintf(v->reach_why, sizeof v->reach_why, "no connection can use that port");
+        }
     }
+    if (o->connect && v->valid && v->reach == REACH_NONE)
+        probe(v, o);
+    return v->valid && (!o->connect || v->reach == REACH_OPEN);
 }
 
 /* "IPv4 loopback address, port 80 is well-known (below 1024: ...)" */
@@ -133,6 +185,12 @@ static void print_json(const char *s, size_t len, const struct verdict *v, int l
             nb_json_str(&j, "error", v->l.why);
         }
     }
+    if (v->reach != REACH_NONE) {
+        static const char *const key[] = {"", "open", "closed", "timeout", "unreachable"};
+        nb_json_str(&j, "connect", key[v->reach]);
+        if (v->reach == REACH_OTHER)
+            nb_json_str(&j, "connect_error", v->reach_why);
+    }
     nb_json_end(&j);
 }
 
@@ -151,8 +209,20 @@ static void print_human(const char *s, size_t len, const struct verdict *v,
         describe_lenient(s, len, v, about, sizeof about);
     else
         describe_valid(&v->ep, about, sizeof about);
-    printf(" is %s%s%s: %s\n", o->c->green, o->lenient ? "accepted by the lesson's rules" : "valid",
+    printf(" is %s%s%s: %s", o->c->green, o->lenient ? "accepted by the lesson's rules" : "valid",
            o->c->reset, about);
+    if (v->reach == REACH_OPEN)
+        printf("; %sopen%s: a server accepted the connection\n", o->c->green, o->c->reset);
+    else if (v->reach == REACH_CLOSED)
+        printf("; %sclosed%s: the connection was refused, nothing listens there\n", o->c->red,
+               o->c->reset);
+    else if (v->reach == REACH_TIMEOUT)
+        printf("; %sno answer%s within %.3g s: a firewall may drop the packets\n", o->c->yellow,
+               o->c->reset, (double)o->timeout_ms / 1000);
+    else if (v->reach == REACH_OTHER)
+        printf("; %sunreachable%s: %s\n", o->c->red, o->c->reset, v->reach_why);
+    else
+        putchar('\n');
 }
 
 /* Checks one socket and prints as the options say; returns 1 if it was valid. */
@@ -160,20 +230,22 @@ static int check_one(const char *s, size_t len, int toolong, const struct checks
                      struct nb_wbuf *w)
 {
     struct verdict v;
+    int pass;
 
     if (toolong) {
-        v.valid = 0;
+        v.valid = pass = 0;
+        v.reach = REACH_NONE;
         nb_err_set(&v.err, NB_E_INVALID, "longer than %d bytes: no socket is that long",
                    NB_LINE_MAX);
         snprintf(v.l.why, sizeof v.l.why, "%s", v.err.msg);
         memset(&v.ep, 0, sizeof v.ep);
     } else {
-        judge(s, len, o->lenient, &v);
+        pass = judge(s, len, o, &v);
     }
     if (o->quiet)
-        return v.valid;
+        return pass;
     if (o->filter) {
-        if (!v.valid)
+        if (!pass)
             return 0;
         if (o->tty_out) {
             nb_escape_write(stdout, s, len, NB_ESC_C); /* never raw bytes to a terminal */
@@ -188,7 +260,7 @@ static int check_one(const char *s, size_t len, int toolong, const struct checks
         print_json(s, len, &v, o->lenient);
     else
         print_human(s, len, &v, o);
-    return v.valid;
+    return pass;
 }
 
 /* The fast path for --filter and --quiet with the strict rules: no message is
@@ -241,11 +313,15 @@ static int ask(const struct checksock_opts *o)
             all = 0;
             continue;
         }
-        judge(line, len, o->lenient, &v);
-        if (v.valid) {
-            printf("%sThanks!%s\n", o->c->green, o->c->reset);
-        } else {
+        if (judge(line, len, o, &v)) {
+            printf("%sThanks!%s%s\n", o->c->green, o->c->reset,
+                   v.reach == REACH_OPEN ? " It is open." : "");
+        } else if (!v.valid) {
             printf("%sWrong!%s %s\n", o->c->red, o->c->reset, o->lenient ? v.l.why : v.err.msg);
+            all = 0;
+        } else {
+            printf("%sWrong!%s it is valid, but %s\n", o->c->red, o->c->reset,
+                   v.reach == REACH_OTHER ? v.reach_why : REACH_WORD[v.reach]);
             all = 0;
         }
     }
@@ -262,9 +338,11 @@ int cmd_checksock(int argc, char **argv)
         {"filter", no_argument, NULL, 'f'},  {"quiet", no_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'j'},    {"lenient", no_argument, NULL, 'l'},
         {"ask", no_argument, NULL, 'a'},     {"color", required_argument, NULL, 'K'},
+        {"connect", no_argument, NULL, 'c'}, {"timeout", required_argument, NULL, 'w'},
+        {"explain", no_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},    {NULL, 0, NULL, 0},
     };
-    struct checksock_opts o = {0};
+    struct checksock_opts o = {.timeout_ms = 3000};
     struct nb_colors colors;
     const char *color = "auto";
     static struct nb_wbuf w;
@@ -272,7 +350,7 @@ int cmd_checksock(int argc, char **argv)
     int ch, all = 1, modes;
 
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":fqjlah", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":fqjlacw:xh", longopts, NULL)) != -1) {
         switch (ch) {
         case 'f':
             o.filter = 1;
@@ -288,6 +366,18 @@ int cmd_checksock(int argc, char **argv)
             break;
         case 'a':
             o.ask = 1;
+            break;
+        case 'c':
+            o.connect = 1;
+            break;
+        case 'w':
+            if (nb_parse_seconds(optarg, 3600, 0, &o.timeout_ms, &e) < 0) {
+                nb_errorf("checksock", "--timeout: %s", e.msg);
+                return NB_EXIT_USAGE;
+            }
+            break;
+        case 'x':
+            o.explain.fn = nb_explain_to_stderr;
             break;
         case 'K':
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
@@ -332,7 +422,7 @@ int cmd_checksock(int argc, char **argv)
 
         if (nb_lines_open(&in, 0, &e) < 0)
             return nb_report("checksock", &e);
-        if ((o.filter || o.quiet) && !o.lenient && !o.tty_out) {
+        if ((o.filter || o.quiet) && !o.lenient && !o.connect && !o.tty_out) {
             got = filter_fast(&in, &o, &w, &e);
             all = got == 1;
         } else {

@@ -7,6 +7,7 @@
 #include <netbasics/lines.h>
 #include <netbasics/num.h>
 #include <netbasics/out.h>
+#include <netbasics/sock.h>
 
 #include <getopt.h>
 #include <stdio.h>
@@ -23,7 +24,8 @@ static const char USAGE[] =
     "32-bit integer, and the address's special-purpose kind (loopback, private...).\n"
     "ADDR is an IPv4 or IPv6 address, a CIDR block (192.168.1.0/24: mask, network,\n"
     "broadcast, hosts), a 32-bit integer (3115099576), 0x hex, or binary\n"
-    "(10111001.10101100.10100101.10111000). With no ADDR or '-', reads one per line\n"
+    "(10111001.10101100.10100101.10111000), or a host name (each of its addresses).\n"
+    "With no ADDR or '-', reads one per line\n"
     "from standard input.\n"
     "\n"
     "  -j, --json         one JSON object per address\n"
@@ -153,7 +155,7 @@ static void show_v4(const char *in, size_t len, const struct nb_addr *a, const c
     print_kind(a, o);
 }
 
-static void show_v6(const char *in, size_t len, const struct nb_addr *a,
+static void show_v6(const char *in, size_t len, const struct nb_addr *a, const char *readas,
                     const struct octets_opts *o)
 {
     char txt[NB_ADDR_TEXT_MAX], bin[40];
@@ -166,6 +168,8 @@ static void show_v6(const char *in, size_t len, const struct nb_addr *a,
         json_common(&j, in, len, a);
         if (a->zone[0])
             nb_json_str(&j, "zone", a->zone);
+        if (readas)
+            nb_json_str(&j, "read_as", readas);
         nb_json_open(&j, "groups", '[');
         for (int i = 0; i < 8; i++) {
             snprintf(txt, sizeof txt, "%02x%02x", a->b[2 * i], a->b[2 * i + 1]);
@@ -175,7 +179,10 @@ static void show_v6(const char *in, size_t len, const struct nb_addr *a,
         nb_json_end(&j);
         return;
     }
-    printf("%s%s%s\n\n", o->c->bold, nb_addr_format(a, txt, sizeof txt), o->c->reset);
+    printf("%s%s%s", o->c->bold, nb_addr_format(a, txt, sizeof txt), o->c->reset);
+    if (readas)
+        printf("  (%s)", readas);
+    printf("\n\n");
     nb_table_init(&t, 4);
     t.right[3] = 1;
     nb_table_addf(&t, "group\thex\tbinary\tdecimal");
@@ -300,7 +307,7 @@ static int show_one(const char *s, size_t len, const struct octets_opts *o)
     struct nb_addr a;
     struct nb_cidr c;
     enum nb_reverse_form form;
-    char readas[96];
+    char readas[320];
     int r;
 
     nb_err_clear(&e);
@@ -313,7 +320,7 @@ static int show_one(const char *s, size_t len, const struct octets_opts *o)
         }
     } else if (memchr(s, ':', len)) {
         if (nb_ip6_parse(s, len, 1, &a, &e) == 0) {
-            show_v6(s, len, &a, o);
+            show_v6(s, len, &a, NULL, o);
             return 0;
         }
     } else if (nb_ip4_parse(s, len, &a, &e) == 0) {
@@ -332,9 +339,28 @@ static int show_one(const char *s, size_t len, const struct octets_opts *o)
         size_t i, letters = 0;
         for (i = 0; i < len && is_name_char((unsigned char)s[i]); i++)
             letters += (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z';
-        if (i == len && letters > 0)
-            nb_err_set(&e, NB_E_INVALID, "a host name, not an address: look it up with "
-                                         "'netbasics resolve' and give octets its address");
+        if (i == len && letters > 0 && len < 254) {
+            struct nb_sockaddr list[NB_RESOLVE_MAX];
+            char name[256];
+            size_t count;
+            memcpy(name, s, len);
+            name[len] = '\0';
+            if (nb_sock_resolve(name, 0, 0, 0, list, NB_RESOLVE_MAX, &count, &o->explain, &e) ==
+                0) {
+                for (size_t k = 0; k < count; k++) {
+                    if (nb_sockaddr_to_addr(&list[k], &a, NULL, &e) < 0)
+                        continue;
+                    a.zone[0] = '\0';
+                    snprintf(readas, sizeof readas, "address %zu of %zu of the name %s", k + 1,
+                             count, name);
+                    if (a.family == 4)
+                        show_v4(s, len, &a, readas, o);
+                    else
+                        show_v6(s, len, &a, readas, o);
+                }
+                return 0;
+            }
+        }
     }
     input_error(s, len, &e, o->json);
     return 1;

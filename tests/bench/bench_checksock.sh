@@ -59,23 +59,25 @@ VALID=$("$PY" "$HERE/gen_socks.py" "$N" "$IN" "$SEED")
 BYTES=$(stat -c %s "$IN")
 
 # ---- the tools ----
-add nb:netbasics "exec '$NB' checksock --filter <'$IN' >'$WORK/out.netbasics'"
-add peer:python3-ipaddress "exec '$PY' '$HERE/checksock_peer.py' <'$IN' >'$WORK/out.python3'"
+# tool LABEL OUTNAME COMMAND-PREFIX: reads $IN, writes $WORK/out.OUTNAME
+tool() { add "$1" "$3 <'$IN' >'$WORK/out.$2'" "$WORK/out.$2"; }
+tool nb:netbasics netbasics "exec '$NB' checksock --filter"
+tool peer:python3-ipaddress python3 "exec '$PY' '$HERE/checksock_peer.py'"
 if have grep; then
-    add peer:grep-E "export LC_ALL=C; exec grep -E -x '$RE' <'$IN' >'$WORK/out.grep'"
+    tool peer:grep-E grep "export LC_ALL=C; exec grep -E -x '$RE'"
 else note "grep is not installed: the grep -E peer is left out"; fi
 AWKS=0
 for a in mawk gawk; do
     if have "$a"; then
-        add "peer:$a" "export LC_ALL=C; exec $a -f '$HERE/checksock_peer.awk' <'$IN' >'$WORK/out.$a'"
+        tool "peer:$a" "$a" "export LC_ALL=C; exec $a -f '$HERE/checksock_peer.awk'"
         AWKS=$((AWKS + 1))
     fi
 done
 if ((AWKS == 0)); then
-    if have awk; then add peer:awk "export LC_ALL=C; exec awk -f '$HERE/checksock_peer.awk' <'$IN' >'$WORK/out.awk'"
+    if have awk; then tool peer:awk awk "export LC_ALL=C; exec awk -f '$HERE/checksock_peer.awk'"
     else note "no awk is installed: the awk peer is left out"; fi
 fi
-add ref:wc-l "exec wc -l <'$IN' >'$WORK/out.wc'"
+tool ref:wc-l wc "exec wc -l"
 
 # ---- untimed check run ----
 say "check run (untimed): every filter must print the $VALID valid lines"
@@ -83,8 +85,7 @@ NB_OK=1
 REF_OUT=""
 i=0
 while ((i < ${#LABELS[@]})); do
-    lab=${LABELS[i]} cmd=${CMDS[i]}
-    out=$(sed -E "s/.*>'([^']*)'\$/\\1/" <<<"$cmd")
+    lab=${LABELS[i]} cmd=${CMDS[i]} out=${OUTS[i]}
     st=0
     timeout -k 5 "$RUN_TIMEOUT" sh -c "$cmd" </dev/null 2>"$WORK/check.err" || st=$?
     why=""
@@ -129,29 +130,31 @@ T1=$(date +%s)
 # The feeder (cat) runs in the background of the timed command, which then
 # execs the tool on the FIFO: the tool is the timed process and ru_maxrss is
 # its own (the tool never waits for cat, so cat's RSS is not counted).
-MEMROWS=""
 if ((MEM)); then
     FIFO=$WORK/fifo
     mkfifo "$FIFO"
-    rep=""
-    for ((k = 0; k < MEM_X; k++)); do rep+="'$IN' "; done
-    LABELS=() CMDS=()
+    LABELS=() CMDS=() OUTS=()
+    # mtool LABEL OUTNAME COPIES COMMAND-PREFIX
+    mtool() {
+        local feed="cat" k
+        for ((k = 0; k < $3; k++)); do feed+=" '$IN'"; done
+        add "$1" "$feed >'$FIFO' & $4 <'$FIFO' >'$WORK/out.$2'" "$WORK/out.$2"
+    }
     if ((NB_OK)); then
-        add "nb:netbasics@1x" "cat '$IN' >'$FIFO' & exec '$NB' checksock --filter <'$FIFO' >'$WORK/out.mem.nb1'"
-        add "nb:netbasics@${MEM_X}x" "cat $rep>'$FIFO' & exec '$NB' checksock --filter <'$FIFO' >'$WORK/out.mem.nbX'"
+        mtool "nb:netbasics@1x" mem.nb1 1 "exec '$NB' checksock --filter"
+        mtool "nb:netbasics@${MEM_X}x" mem.nbX "$MEM_X" "exec '$NB' checksock --filter"
     fi
     if have grep; then
-        add "peer:grep-E@1x" "cat '$IN' >'$FIFO' & export LC_ALL=C; exec grep -E -x '$RE' <'$FIFO' >'$WORK/out.mem.gr1'"
-        add "peer:grep-E@${MEM_X}x" "cat $rep>'$FIFO' & export LC_ALL=C; exec grep -E -x '$RE' <'$FIFO' >'$WORK/out.mem.grX'"
+        mtool "peer:grep-E@1x" mem.gr1 1 "export LC_ALL=C; exec grep -E -x '$RE'"
+        mtool "peer:grep-E@${MEM_X}x" mem.grX "$MEM_X" "export LC_ALL=C; exec grep -E -x '$RE'"
     fi
     # check: the line counts through the FIFO
     for i in "${!LABELS[@]}"; do
-        cmd=${CMDS[i]}
-        out=$(sed -E "s/.*>'([^']*)'\$/\\1/" <<<"$cmd")
-        timeout -k 5 "$RUN_TIMEOUT" sh -c "$cmd" </dev/null 2>/dev/null || true
+        out=${OUTS[i]}
+        timeout -k 5 "$RUN_TIMEOUT" sh -c "${CMDS[i]}" </dev/null 2>/dev/null || true
         want=$VALID
         [[ ${LABELS[i]} == *@1x ]] || want=$((VALID * MEM_X))
-        got=$(wc -l <"$out")
+        got=$(wc -l <"$out" 2>/dev/null || echo 0)
         [[ $got == "$want" ]] || note "memory check: ${LABELS[i]#*:} printed $got lines, not $want"
         rm -f "$out"
     done
@@ -250,6 +253,7 @@ STATUS=0
     print_notes
     echo
     echo "Versions: $("$PY" --version 2>&1) ($PY); grep $(pkgver grep); mawk $(pkgver mawk); gawk $(pkgver gawk); coreutils $(pkgver coreutils) (wc, cat); dash $(pkgver dash) (/bin/sh)."
-} | tee "$WORK/report.md"
-[[ -n ${REPORT:-} ]] && cp "$WORK/report.md" "$REPORT"
+} >"$WORK/report.md"
+cat "$WORK/report.md"
+if [[ -n ${REPORT:-} ]]; then cp "$WORK/report.md" "$REPORT"; fi
 exit "$STATUS"

@@ -64,15 +64,18 @@ build_runner() {
     RUNNER=$BIN/runner
 }
 
-# Peers: parallel arrays of labels (KIND:NAME) and shell command lines.
+# The tools: parallel arrays of labels (KIND:NAME), shell command lines and
+# the file each writes its output to (for the check run).
 LABELS=()
 CMDS=()
-add() { LABELS+=("$1"); CMDS+=("$2"); }
+OUTS=()
+add() { LABELS+=("$1"); CMDS+=("$2"); OUTS+=("${3:-}"); }
 # drop I: remove entry I from the lists
 drop() {
     local i=$1
     LABELS=("${LABELS[@]:0:i}" "${LABELS[@]:i+1}")
     CMDS=("${CMDS[@]:0:i}" "${CMDS[@]:i+1}")
+    OUTS=("${OUTS[@]:0:i}" "${OUTS[@]:i+1}")
 }
 have() { command -v "$1" >/dev/null 2>&1; }
 
