@@ -131,6 +131,7 @@ assert_match "stdin: the bad line is named" "$OUT" "^bad is not valid: "
 assert_match "stdin: the line after it is still checked" "$OUT" '^5\.6\.7\.8:90 is valid'
 run_in $'1.2.3.4:80\r\n' "$NB" checksock
 assert_status "stdin CRLF line: exit 0" 0
+assert_match "stdin CRLF line: valid, shown without the CR" "$OUT" '^1\.2\.3\.4:80 is valid'
 run_in '1.2.3.4:80' "$NB" checksock
 assert_status "stdin without a final newline: exit 0" 0
 assert_match "stdin without a final newline: checked" "$OUT" '^1\.2\.3\.4:80 is valid'
@@ -208,7 +209,7 @@ assert_eq "--json: port_kind" well-known "$(jget "$OUT" 'j[0]["port_kind"]')"
 assert_eq "--json: family 6" 6 "$(jget "$OUT" 'j[1]["family"]')"
 assert_eq "--json: port_kind ephemeral" ephemeral "$(jget "$OUT" 'j[1]["port_kind"]')"
 assert_eq "--json invalid: valid false" false "$(jget "$OUT" 'j[2]["valid"]')"
-assert_contains "--json invalid: the error" "$(jget "$OUT" 'j[2]["error"]')" "out of range"
+assert_eq "--json invalid: the error" "port 70000 is out of range: a port is 1 to 65535" "$(jget "$OUT" 'j[2]["error"]')"
 assert_eq "--json: a hostile input comes back exactly" $'a"\\\033:1' "$(jget "$OUT" 'j[3]["input"]')"
 assert_not_contains "--json: no raw ESC byte" "$OUT" "$ESC"
 
@@ -314,6 +315,7 @@ assert_eq "--ask all good: two Thanks!" 2 "$(printf '%s\n' "$OUT" | grep -c '^Th
 run_in '' "$NB" checksock --ask
 assert_status "--ask empty input: exit 0" 0
 assert_eq "--ask empty input: nothing on stderr" "" "$ERR"
+assert_contains "--ask empty input: it still asked" "$OUT" "IP address and port"
 run_in '127.0.0.1:9087' "$NB" checksock --ask
 assert_match "--ask last answer without newline: Thanks!" "$OUT" '^Thanks!$'
 run_in $'127.0.0.1:9087\r\n' "$NB" checksock --ask
