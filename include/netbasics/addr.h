@@ -107,4 +107,9 @@ struct nb_addr_kind {
  * the entry is static and constant. */
 const struct nb_addr_kind *nb_addr_kind_of(const struct nb_addr *a);
 
+/* The kind of a whole CIDR block: the entry of the most specific special
+ * block that contains all of it, "global" when no special block overlaps it,
+ * or NULL when it spans several kinds (as 0.0.0.0/0 does). */
+const struct nb_addr_kind *nb_cidr_kind_of(const struct nb_cidr *c);
+
 #endif

@@ -230,7 +230,11 @@ static int check_one(const char *s, size_t len, int toolong, const struct checks
                      struct nb_wbuf *w)
 {
     struct verdict v;
+    size_t full = len; /* --filter prints the line as it came, CR and all */
     int pass;
+
+    if (len > 0 && s[len - 1] == '\r')
+        len--;
 
     if (toolong) {
         v.valid = pass = 0;
@@ -251,7 +255,7 @@ static int check_one(const char *s, size_t len, int toolong, const struct checks
             nb_escape_write(stdout, s, len, NB_ESC_C); /* never raw bytes to a terminal */
             putchar('\n');
         } else {
-            nb_wbuf_put(w, s, len);
+            nb_wbuf_put(w, s, full);
             nb_wbuf_put(w, "\n", 1);
         }
         return 1;
@@ -314,7 +318,8 @@ static int ask(const struct checksock_opts *o)
             continue;
         }
         if (judge(line, len, o, &v)) {
-            printf("%sThanks!%s%s\n", o->c->green, o->c->reset,
+            printf("%sThanks!%s%s%s\n", o->c->green, o->c->reset,
+                   o->lenient && v.l.port_warning ? " (the lesson warns: port out of range)" : "",
                    v.reach == REACH_OPEN ? " It is open." : "");
         } else if (!v.valid) {
             printf("%sWrong!%s %s\n", o->c->red, o->c->reset, o->lenient ? v.l.why : v.err.msg);
@@ -426,7 +431,7 @@ int cmd_checksock(int argc, char **argv)
             got = filter_fast(&in, &o, &w, &e);
             all = got == 1;
         } else {
-            while ((got = nb_lines_next(&in, 1, &line, &len, &toolong, &e)) > 0)
+            while ((got = nb_lines_next(&in, 0, &line, &len, &toolong, &e)) > 0)
                 if (!check_one(line, len, toolong, &o, &w))
                     all = 0;
         }

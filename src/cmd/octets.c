@@ -74,21 +74,22 @@ static void input_error(const char *s, size_t len, const struct nb_err *e, int j
     }
 }
 
-static void print_kind(const struct nb_addr *a, const struct octets_opts *o)
+static void print_kind(const struct nb_addr_kind *k, const struct octets_opts *o)
 {
-    const struct nb_addr_kind *k = nb_addr_kind_of(a);
-
-    if (k->block[0])
+    if (!k)
+        printf("  kind      several: the block holds addresses of more than one special-purpose "
+               "kind\n");
+    else if (k->block[0])
         printf("  kind      %s%s%s (%s, %s): %s\n", o->c->bold, k->kind, o->c->reset, k->block,
                k->rfc, k->about);
     else
         printf("  kind      %s%s%s: %s\n", o->c->bold, k->kind, o->c->reset, k->about);
 }
 
-static void json_common(struct nb_json *j, const char *in, size_t len, const struct nb_addr *a)
+static void json_common(struct nb_json *j, const char *in, size_t len, const struct nb_addr *a,
+                        const struct nb_addr_kind *k)
 {
     char txt[NB_ADDR_TEXT_MAX], hex[40];
-    const struct nb_addr_kind *k = nb_addr_kind_of(a);
     int nbytes = a->family == 4 ? 4 : 16;
 
     nb_json_strn(j, "input", in, len);
@@ -98,8 +99,8 @@ static void json_common(struct nb_json *j, const char *in, size_t len, const str
     for (int i = 0; i < nbytes; i++)
         snprintf(hex + 2 * i, 3, "%02x", a->b[i]);
     nb_json_str(j, "bytes", hex);
-    nb_json_str(j, "kind", k->kind);
-    if (k->block[0])
+    nb_json_str(j, "kind", k ? k->kind : "several");
+    if (k && k->block[0])
         nb_json_str(j, "block", k->block);
 }
 
@@ -118,7 +119,7 @@ static void show_v4(const char *in, size_t len, const struct nb_addr *a, const c
     if (o->json) {
         struct nb_json j;
         nb_json_begin(&j, stdout);
-        json_common(&j, in, len, a);
+        json_common(&j, in, len, a, nb_addr_kind_of(a));
         if (readas)
             nb_json_str(&j, "read_as", readas);
         nb_json_open(&j, "octets", '[');
@@ -152,7 +153,7 @@ static void show_v4(const char *in, size_t len, const struct nb_addr *a, const c
     printf("  integer   %u = 0x%08x\n", v, v);
     printf("  bytes     %02x %02x %02x %02x (network order: the first octet first)\n", a->b[0],
            a->b[1], a->b[2], a->b[3]);
-    print_kind(a, o);
+    print_kind(nb_addr_kind_of(a), o);
 }
 
 static void show_v6(const char *in, size_t len, const struct nb_addr *a, const char *readas,
@@ -165,7 +166,7 @@ static void show_v6(const char *in, size_t len, const struct nb_addr *a, const c
     if (o->json) {
         struct nb_json j;
         nb_json_begin(&j, stdout);
-        json_common(&j, in, len, a);
+        json_common(&j, in, len, a, nb_addr_kind_of(a));
         if (a->zone[0])
             nb_json_str(&j, "zone", a->zone);
         if (readas)
@@ -203,7 +204,7 @@ static void show_v6(const char *in, size_t len, const struct nb_addr *a, const c
         printf("%02x%s", a->b[i], i < 15 ? " " : " (16 bytes, network order)\n");
     if (a->zone[0])
         printf("  zone      %s (the interface a link-local address is used on)\n", a->zone);
-    print_kind(a, o);
+    print_kind(nb_addr_kind_of(a), o);
     if (!strcmp(nb_addr_kind_of(a)->kind, "ipv4-mapped"))
         printf("  ipv4      %u.%u.%u.%u\n", a->b[12], a->b[13], a->b[14], a->b[15]);
 }
@@ -249,7 +250,7 @@ static void show_cidr(const char *in, size_t len, const struct nb_cidr *c,
     if (o->json) {
         struct nb_json j;
         nb_json_begin(&j, stdout);
-        json_common(&j, in, len, &c->addr);
+        json_common(&j, in, len, &c->addr, nb_cidr_kind_of(c));
         nb_json_int(&j, "prefix", c->prefix);
         nb_json_str(&j, "netmask", nb_addr_format(&mask, t1, sizeof t1));
         nb_json_str(&j, "network", nb_addr_format(&net, t1, sizeof t1));
@@ -284,14 +285,14 @@ static void show_cidr(const char *in, size_t len, const struct nb_cidr *c,
     }
     printf("  hosts     %s to %s (%s%s)\n", nb_addr_format(&first_host, t1, sizeof t1),
            nb_addr_format(&last_host, t2, sizeof t2), hosts,
-           !v4                ? " addresses"
+           !v4                ? (hostbits ? " addresses" : " address")
            : hostbits == 1    ? ": a /31 is a point-to-point link with no broadcast, RFC 3021"
            : hostbits == 0    ? ": a /32 is a single host"
                               : " usable: the network and broadcast addresses are not hosts");
     if (memcmp(net.b, c->addr.b, sizeof net.b))
         printf("  note      %s is a host inside %s/%u\n", nb_addr_format(&c->addr, t1, sizeof t1),
                nb_addr_format(&net, t2, sizeof t2), c->prefix);
-    print_kind(&net, o);
+    print_kind(nb_cidr_kind_of(c), o);
 }
 
 static int is_name_char(unsigned char ch)
@@ -376,7 +377,8 @@ static int run_quiz(const struct octets_opts *o)
     nb_rng_seed(&rng, o->have_seed ? o->seed : (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32);
     if (nb_lines_open(&in, 0, &e) < 0)
         return nb_report("octets", &e);
-    printf("Quiz yourself: %d questions. Type the answer and press Enter.\n", o->count);
+    printf("Quiz yourself: %d question%s. Type the answer and press Enter.\n", o->count,
+           o->count == 1 ? "" : "s");
     for (int i = 0; i < o->count; i++) {
         struct nb_quiz_q q;
         const char *line;

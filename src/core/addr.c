@@ -634,3 +634,25 @@ const struct nb_addr_kind *nb_addr_kind_of(const struct nb_addr *a)
     }
     return best ? &best->kind : &GLOBAL;
 }
+
+const struct nb_addr_kind *nb_cidr_kind_of(const struct nb_cidr *c)
+{
+    const struct kind_entry *best = NULL;
+
+    for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++) {
+        const struct kind_entry *k = &KINDS[i];
+        if (k->family != c->addr.family)
+            continue;
+        if (k->prefix <= c->prefix && in_block(&c->addr, k->net, k->prefix)) {
+            if (!best || k->prefix > best->prefix)
+                best = k; /* the block lies inside this one */
+        } else if (k->prefix > c->prefix) {
+            struct nb_addr net;
+            memset(&net, 0, sizeof net);
+            memcpy(net.b, k->net, sizeof net.b);
+            if (in_block(&net, c->addr.b, c->prefix))
+                return NULL; /* a special block lies inside ours: several kinds */
+        }
+    }
+    return best ? &best->kind : &GLOBAL;
+}

@@ -23,10 +23,12 @@ static int digit_value(uint32_t c)
     return -1;
 }
 
-/* Python's str.isspace(), which int() strips. */
+/* The spaces int() strips: ASCII space, \t \n \v \f \r, and the non-ASCII
+ * code points of str.isspace() (CPython maps those to ' ' first; the ASCII
+ * separators 0x1c-0x1f, which isspace() also counts, are not stripped). */
 static int py_space(uint32_t c)
 {
-    return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c == 0x85 || c == 0xa0 ||
+    return (c >= 0x09 && c <= 0x0d) || c == 0x20 || c == 0x85 || c == 0xa0 ||
            c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 ||
            c == 0x202f || c == 0x205f || c == 0x3000;
 }

@@ -8,6 +8,15 @@ die() { say "$(basename "$0"): $*"; exit 2; }
 NOTES=()
 note() { NOTES+=("$*"); say "note: $*"; }
 
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# The scripts themselves need these (awk for every summary, timeout for the
+# check runs, a C compiler for the runner).
+for _t in awk cmp timeout mkfifo "${CC:-cc}"; do
+    have "$_t" || die "$_t is needed and not installed"
+done
+unset _t
+
 # need_uint NAME VALUE MIN MAX: VALUE must be a whole number in [MIN, MAX].
 need_uint() {
     [[ $2 =~ ^[0-9]+$ ]] && (($2 >= $3 && $2 <= $4)) || die "$1 must be a whole number from $3 to $4, not '$2'"
@@ -77,14 +86,20 @@ drop() {
     CMDS=("${CMDS[@]:0:i}" "${CMDS[@]:i+1}")
     OUTS=("${OUTS[@]:0:i}" "${OUTS[@]:i+1}")
 }
-have() { command -v "$1" >/dev/null 2>&1; }
 
-# run_bench OUT.tsv ROUNDS: the runner over all LABELS/CMDS.
+# run_bench OUT.tsv ROUNDS: the runner over all LABELS/CMDS.  It runs in the
+# background so that a signal to this script is handled at once (bash runs a
+# trap only after a foreground child ends); the EXIT trap then stops the
+# runner by its PID, and the runner kills the group of the run in progress.
 run_bench() {
-    local args=() i
+    local args=() i st=0
     for i in "${!LABELS[@]}"; do args+=("${LABELS[i]}=${CMDS[i]}"); done
     "$RUNNER" -o "$1" -n "$2" -w "${WARM:-1}" -t "${RUN_TIMEOUT:-120}" -T "${TOTAL_TIMEOUT:-900}" \
-        -l "$WORK/runs.log" "${args[@]}"
+        -l "$WORK/runs.log" "${args[@]}" &
+    BG_PIDS+=("$!")
+    wait "$!" || st=$?
+    BG_PIDS=()
+    ((st == 0)) || die "the runner failed (status $st)"
 }
 
 pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "not installed"; }

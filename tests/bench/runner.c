@@ -22,6 +22,8 @@
  * Output: a TSV with a header line, then one row per run:
  *   round  label  seconds  maxrss_kb  status
  * where status is the exit status (0, 1, ...), "sig:N" or "timeout".
+ * SIGTERM, SIGHUP or SIGINT stop it: the running command's group is killed,
+ * the unfinished round is not recorded, and the runner exits 128+signal.
  *
  * Built by the bench scripts: cc -O2 -o runner runner.c  (not part of CMake).
  */
@@ -44,12 +46,17 @@
 #define MAX_CMDS 64
 #define MAX_ROUNDS 100000
 
-static volatile sig_atomic_t alarmed;
+static volatile sig_atomic_t alarmed, stopping;
 
 static void on_alarm(int sig)
 {
     (void)sig;
     alarmed = 1;
+}
+
+static void on_stop(int sig)
+{
+    stopping = sig;
 }
 
 static void die(const char *fmt, ...)
@@ -130,6 +137,11 @@ static void reap(pid_t pid, double timeout_s, double *end, struct rusage *ru, ch
     alarmed = 0;
     set_timer(timeout_s);
     for (;;) {
+        if (stopping && !timed_out) { /* we were told to stop: end this run now */
+            timed_out = 1;
+            kill(-pid, SIGKILL);
+            set_timer(10);
+        }
         memset(&si, 0, sizeof si);
         if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == 0) {
             gone = 1;
@@ -153,7 +165,7 @@ static void reap(pid_t pid, double timeout_s, double *end, struct rusage *ru, ch
     while ((r = wait4(pid, &st, 0, ru)) < 0 && errno == EINTR)
         ;
     if (timed_out)
-        snprintf(buf, bl, "timeout");
+        snprintf(buf, bl, stopping ? "stopped" : "timeout");
     else if (r < 0)
         snprintf(buf, bl, "wait:%s", strerror(errno));
     else if (WIFEXITED(st))
@@ -231,16 +243,24 @@ int main(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGALRM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* SIGTERM, SIGHUP (and SIGINT unless it is ignored, as in a background
+     * job): kill the running command's group, reap it, and stop. */
+    sa.sa_handler = on_stop;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    struct sigaction old;
+    if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+        sigaction(SIGINT, &sa, NULL);
 
     double t0 = now_s();
     int done = 0, timeouts = 0;
-    for (int r = -warm; r < rounds; r++) {
+    for (int r = -warm; r < rounds && !stopping; r++) {
         if (now_s() - t0 > total_s) {
             fprintf(stderr, "runner: total time bound %.0f s reached after %d of %d rounds\n",
                     total_s, done, rounds);
             break;
         }
-        for (int jj = 0; jj < k; jj++) {
+        for (int jj = 0; jj < k && !stopping; jj++) {
             int j = (jj + (r < 0 ? 0 : r)) % k; /* rotate the order every round */
             struct rusage ru;
             char st[64];
@@ -250,10 +270,10 @@ int main(int argc, char **argv)
             double wall = b - a;
             if (!strcmp(st, "timeout"))
                 timeouts++;
-            if (r >= 0)
+            if (r >= 0 && !stopping)
                 fprintf(f, "%d\t%s\t%.6f\t%ld\t%s\n", r, label[j], wall, ru.ru_maxrss, st);
         }
-        if (r >= 0)
+        if (r >= 0 && !stopping)
             done++;
         fflush(f);
         if (timeouts > 2 * k) {
@@ -263,5 +283,9 @@ int main(int argc, char **argv)
     }
     if (fclose(f) != 0)
         die("writing %s: %s", out, strerror(errno));
+    if (stopping) {
+        fprintf(stderr, "runner: stopped by signal %d after %d rounds\n", (int)stopping, done);
+        return 128 + stopping;
+    }
     return 0;
 }

@@ -78,7 +78,7 @@ done <<'EOF'
 1.2.3.4: 80|space
 1.2.3.4:80 |space
 1.2.3.4:8_0|ASCII digits
-1.2.3.4:٨٠|not ASCII
+1.2.3.4:٨٠|other scripts
 1.2.3.4:0x50|ASCII digits
 1.2.3.4:080|leading zero
 1.2.3.4:0|cannot be connected to
