@@ -49,8 +49,9 @@ for fz in build-fuzz/tests/fuzz_*; do
     [[ -x $fz ]] || continue
     name=$(basename "$fz")
     corpus=$(mktemp -d)
-    seeds=tests/fuzz/corpus/${name#fuzz_}
-    [[ -d $seeds ]] && cp -r "$seeds"/. "$corpus"/
+    for seeds in "tests/fuzz/corpus/$name" "tests/fuzz/corpus/${name#fuzz_}"; do
+        [[ -d $seeds ]] && cp -r "$seeds"/. "$corpus"/
+    done
     echo "fuzz: $name for ${FUZZ_SECONDS}s"
     "$fz" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=1024 \
         -print_final_stats=0 "$corpus" 2>"$corpus.log" || {

@@ -17,7 +17,7 @@
 enum nb_esc_style {
     NB_ESC_C,      /* \n \r \t \\ and \xHH; valid printable UTF-8 passes */
     NB_ESC_DNS,    /* RFC 1035 presentation: \DDD decimal, \\ and \" ; ASCII only */
-    NB_ESC_PYREPR, /* Python's repr() of bytes with its quotes, without the b */
+    NB_ESC_PYREPR, /* Python's repr() of bytes, quotes chosen as Python does, without the b prefix */
 };
 
 /* Writes the escaped form of p[0..n) into buf of size bufsz, always

@@ -117,7 +117,8 @@ static void check_text(const char *s, size_t size, int has_nul)
         CHECK(!pct || (zl == size - (size_t)(pct - s) - 1 && !memcmp(b.zone, pct + 1, zl)),
               "zone is not the text after '%'");
         CHECK(strspn(b.zone, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
-                  zl, "zone has a character outside [A-Za-z0-9_.-]");
+                  zl,
+              "zone has a character outside [A-Za-z0-9_.-]");
         if (pct) {
             CHECK(nb_ip6_parse(s, (size_t)(pct - s), 0, &a, NULL) == 0 && !memcmp(a.b, b.b, 16),
                   "the address before the zone differs");

@@ -106,8 +106,8 @@ static const struct ip4_case ip4_cases[] = {
     {"00.0.0.0", 0, 0, {0}, "leading zero", NULL},
     {"1.2.3.4 junk", 0, 0, {0}, "space", NULL},
     {"", 0, 0, {0}, "empty", NULL},
-    {"\xd9\xa1.2.3.4", 0, 0, {0}, "ASCII", NULL},          /* Arabic-Indic 1 */
-    {"1.2.3.\xef\xbc\x94", 0, 0, {0}, "ASCII", NULL},      /* fullwidth 4 */
+    {"\xd9\xa1.2.3.4", 0, 0, {0}, "ASCII", NULL},     /* Arabic-Indic 1 */
+    {"1.2.3.\xef\xbc\x94", 0, 0, {0}, "ASCII", NULL}, /* fullwidth 4 */
     {"1..2.3", 0, 0, {0}, "empty", NULL},
     {".1.2.3", 0, 0, {0}, "empty", NULL},
     {"1.2.3.4.", 0, 0, {0}, NULL, NULL},
@@ -152,8 +152,8 @@ static int check_ip4(size_t i, const struct ip4_case *c)
     }
     if (rc != -1 || e.code != NB_E_INVALID || !has_words(e.msg, c->w1, c->w2) ||
         strchr(e.msg, '\n')) {
-        print_error("ip4 case %zu '%.40s': rc %d msg '%s', want failure with '%s' '%s'\n", i,
-                    c->s, rc, e.msg, c->w1 ? c->w1 : "", c->w2 ? c->w2 : "");
+        print_error("ip4 case %zu '%.40s': rc %d msg '%s', want failure with '%s' '%s'\n", i, c->s,
+                    rc, e.msg, c->w1 ? c->w1 : "", c->w2 ? c->w2 : "");
         return 1;
     }
     if (nb_ip4_parse(c->s, len, &a, NULL) != -1) {
@@ -296,13 +296,12 @@ static void test_lenient_table(void **state)
         rc = nb_ip4_parse_lenient(c->s, strlen(c->s), &a, &q, &e);
         if (c->ok && (rc != 0 || a.family != 4 || memcmp(a.b, c->b, 4) || q != c->quirks ||
                       q != ref_quirks(c->s))) {
-            print_error("aton case %zu '%s': rc %d quirks %#x (want %#x) msg '%s'\n", i, c->s,
-                        rc, q, c->quirks, e.msg);
+            print_error("aton case %zu '%s': rc %d quirks %#x (want %#x) msg '%s'\n", i, c->s, rc,
+                        q, c->quirks, e.msg);
             nfail++;
         }
         if (!c->ok && (rc != -1 || e.code != NB_E_INVALID || e.msg[0] == '\0')) {
-            print_error("aton case %zu '%s': rc %d, want a refusal with a message\n", i, c->s,
-                        rc);
+            print_error("aton case %zu '%s': rc %d, want a refusal with a message\n", i, c->s, rc);
             nfail++;
         }
         /* quirks and e may both be NULL */
@@ -367,9 +366,9 @@ static int diff_ip4(const char *s, struct diff_stats *st)
     want = inet_aton(s, &ref) != 0;
     got = nb_ip4_parse_lenient(s, strlen(s), &a, &q, NULL) == 0;
     if (want != got || (want && memcmp(a.b, &ref, 4) != 0)) {
-        print_error("lenient '%s': inet_aton %d (%08x), nb_ip4_parse_lenient %d (%u.%u.%u.%u)\n",
-                    s, want, want ? (unsigned)ntohl(ref.s_addr) : 0u, got, a.b[0], a.b[1],
-                    a.b[2], a.b[3]);
+        print_error("lenient '%s': inet_aton %d (%08x), nb_ip4_parse_lenient %d (%u.%u.%u.%u)\n", s,
+                    want, want ? (unsigned)ntohl(ref.s_addr) : 0u, got, a.b[0], a.b[1], a.b[2],
+                    a.b[3]);
         nfail++;
     } else if (want && q != ref_quirks(s)) {
         print_error("lenient '%s': quirks %#x, want %#x\n", s, q, ref_quirks(s));
@@ -379,6 +378,7 @@ static int diff_ip4(const char *s, struct diff_stats *st)
     return nfail;
 }
 
+/* clang-format off */
 static const char *const ip4_parts[] = {
     "0", "1", "9", "00", "01", "010", "08", "09", "10", "99", "100", "127", "199", "255",
     "256", "999", "1000", "0x", "0x0", "0x7f", "0xff", "0X1F", "0x100", "0xg", "4294967295",
@@ -388,6 +388,7 @@ static const char *const ip4_parts[] = {
 static const char *const ip4_good[] = {"0", "1", "9", "10", "99", "100", "127", "199", "255"};
 static const char *const ip4_tails[] = {"", "", "", "", " ", "\t", "x", " junk", "\n", ".",
                                         "\t1.2", ":80", "/8", "\xc2\xa0"};
+/* clang-format on */
 
 static void test_ip4_differential(void **state)
 {
@@ -567,8 +568,8 @@ static int check_format6(const uint8_t b[16], const char *zone, const char *ctx)
         print_error("%s: '%s' does not parse back to the same address\n", ctx, ours);
         return 1;
     }
-    if (strlen(ours) >= NB_ADDR_TEXT_MAX - 1 || strpbrk(ours, "ABCDEF") ||
-        strstr(ours, ":::") || strstr(ours, ":0000") || strstr(ours, ":00")) {
+    if (strlen(ours) >= NB_ADDR_TEXT_MAX - 1 || strpbrk(ours, "ABCDEF") || strstr(ours, ":::") ||
+        strstr(ours, ":0000") || strstr(ours, ":00")) {
         print_error("%s: '%s' is not canonical\n", ctx, ours);
         return 1;
     }
@@ -588,7 +589,7 @@ static const struct fmt_case fmt_cases[] = {
     {"0:0:0:0:0:0:0:1", "::1"},
     {"2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"}, /* one zero group stays */
     {"2001:db8::1:1:1:1:1", "2001:db8:0:1:1:1:1:1"},
-    {"1:0:0:2:0:0:0:3", "1:0:0:2::3"},                /* the longest run wins */
+    {"1:0:0:2:0:0:0:3", "1:0:0:2::3"}, /* the longest run wins */
     {"1:0:0:0:2:0:0:3", "1::2:0:0:3"},
     {"0:1:0:1:0:1:0:1", "0:1:0:1:0:1:0:1"},
     {"0:0:1:0:0:0:0:0", "0:0:1::"},
@@ -599,7 +600,7 @@ static const struct fmt_case fmt_cases[] = {
     {"0:0:0:0:0:ffff:102:304", "::ffff:1.2.3.4"},
     {"::ffff:0:0", "::ffff:0.0.0.0"},
     {"::ffff:255.255.255.255", "::ffff:255.255.255.255"},
-    {"::1.2.3.4", "::102:304"},            /* IPv4-compatible: hex, unlike glibc */
+    {"::1.2.3.4", "::102:304"},               /* IPv4-compatible: hex, unlike glibc */
     {"::ffff:0:1.2.3.4", "::ffff:0:102:304"}, /* SIIT, not mapped */
     {"0:0:0:0:1:ffff:102:304", "::1:ffff:102:304"},
     {"64:ff9b::1.2.3.4", "64:ff9b::102:304"},
@@ -679,11 +680,13 @@ static void test_format_ip4_and_small_buffers(void **state)
 }
 
 /* Generated IPv6 text vs inet_pton, then format -> parse round trips. */
+/* clang-format off */
 static const char *const ip6_groups[] = {
     "0", "1", "00", "000", "0000", "f", "ff", "fff", "ffff", "FFFF", "fFfF", "abcd", "db8",
     "", "00000", "10000", "12345", "g", "1.2.3.4", "0.0.0.0", "255.255.255.255", "01.2.3.4",
     "1.2.3", "256.1.1.1", "::", ":", " ", "-1",
 };
+/* clang-format on */
 
 static void test_ip6_differential(void **state)
 {
@@ -789,7 +792,7 @@ static const struct ep_case ep_cases[] = {
     {"1.2.3.4:0", 0, NULL, 0, "port 0"},
     {"1.2.3.4:70000", 0, NULL, 0, "1 to 65535"},
     {"1.2.3.4:65536", 0, NULL, 0, "1 to 65535"},
-    {"1.2.3.4:4294967376", 0, NULL, 0, "1 to 65535"},          /* 2^32 + 80 */
+    {"1.2.3.4:4294967376", 0, NULL, 0, "1 to 65535"},           /* 2^32 + 80 */
     {"1.2.3.4:18446744073709551696", 0, NULL, 0, "1 to 65535"}, /* 2^64 + 80 */
     {"1.2.3.4:+80", 0, NULL, 0, "sign"},
     {"1.2.3.4:-80", 0, NULL, 0, "sign"},
@@ -860,8 +863,8 @@ static void test_endpoint_table(void **state)
 /* An endpoint's text parses back to the same endpoint, for every port. */
 static void test_endpoint_round_trip(void **state)
 {
-    static const char *const addrs[] = {"1.2.3.4", "0.0.0.0", "255.255.255.255", "::",
-                                        "::1", "fe80::1%eth0", "::ffff:10.0.0.1"};
+    static const char *const addrs[] = {
+        "1.2.3.4", "0.0.0.0", "255.255.255.255", "::", "::1", "fe80::1%eth0", "::ffff:10.0.0.1"};
     int nfail = 0;
 
     for (size_t i = 0; i < N(addrs); i++) {
@@ -982,18 +985,17 @@ static const struct mask_case mask_cases[] = {
     {"100.127.1.1", 10, "255.192.0.0", "100.64.0.0", "100.127.255.255"},
     {"185.172.165.184", 1, "128.0.0.0", "128.0.0.0", "255.255.255.255"},
     {"185.172.165.184", 27, "255.255.255.224", "185.172.165.160", "185.172.165.191"},
-    {"2001:db8:1:2:3:4:5:6", 32, "ffff:ffff::", "2001:db8::",
-     "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"},
+    {"2001:db8:1:2:3:4:5:6", 32,
+     "ffff:ffff::", "2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"},
     {"2001:db8:1:2:3:4:5:6", 0, "::", "::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"},
-    {"2001:db8:1:2:3:4:5:6", 128, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-     "2001:db8:1:2:3:4:5:6", "2001:db8:1:2:3:4:5:6"},
-    {"2001:db8:1:2:3:4:5:6", 127, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe",
-     "2001:db8:1:2:3:4:5:6", "2001:db8:1:2:3:4:5:7"},
-    {"2001:db8:1:2:3:4:5:6", 64, "ffff:ffff:ffff:ffff::", "2001:db8:1:2::",
-     "2001:db8:1:2:ffff:ffff:ffff:ffff"},
+    {"2001:db8:1:2:3:4:5:6", 128, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db8:1:2:3:4:5:6",
+     "2001:db8:1:2:3:4:5:6"},
+    {"2001:db8:1:2:3:4:5:6", 127, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", "2001:db8:1:2:3:4:5:6",
+     "2001:db8:1:2:3:4:5:7"},
+    {"2001:db8:1:2:3:4:5:6", 64,
+     "ffff:ffff:ffff:ffff::", "2001:db8:1:2::", "2001:db8:1:2:ffff:ffff:ffff:ffff"},
     {"fe80::1:2", 10, "ffc0::", "fe80::", "febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff"},
-    {"fe80::1%eth0", 64, "ffff:ffff:ffff:ffff::", "fe80::%eth0",
-     "fe80::ffff:ffff:ffff:ffff%eth0"},
+    {"fe80::1%eth0", 64, "ffff:ffff:ffff:ffff::", "fe80::%eth0", "fe80::ffff:ffff:ffff:ffff%eth0"},
     {"::1", 127, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", "::", "::1"},
     {"2001:db8::", 33, "ffff:ffff:8000::", "2001:db8::", "2001:db8:7fff:ffff:ffff:ffff:ffff:ffff"},
 };
@@ -1171,6 +1173,7 @@ static void test_kinds(void **state)
 
 int main(void)
 {
+    /* clang-format off */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ip4_table),
         cmocka_unit_test(test_ip4_exact_message),
@@ -1191,6 +1194,7 @@ int main(void)
         cmocka_unit_test(test_u32),
         cmocka_unit_test(test_kinds),
     };
+    /* clang-format on */
 
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
