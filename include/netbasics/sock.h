@@ -129,6 +129,13 @@ int nb_sock_resolve(const char *host, uint16_t port, int family, int socktype,
 int nb_sock_connect(const struct nb_sockaddr *list, size_t count, int64_t timeout_ms,
                     const struct nb_explain *x, struct nb_err *e);
 
+/* Opens a close-on-exec UDP socket fixed to the peer sa (connect on UDP):
+ * the kernel then delivers only datagrams from sa, and a closed port shows
+ * up as NB_E_CONNECT (ECONNREFUSED) on the next read. Returns the fd, which
+ * the caller owns, or -1 with e set. */
+int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x,
+                        struct nb_err *e);
+
 /* Opens a blocking, close-on-exec TCP socket listening on sa with the given
  * backlog, with SO_REUSEADDR so a restart can reuse the port at once. For
  * IPv6, v6only 1 or 0 sets IPV6_V6ONLY (0 also takes IPv4 clients, as

@@ -275,11 +275,10 @@ static int filter_fast(struct nb_lines *in, const struct checksock_opts *o, stru
     const char *line;
     size_t len;
     int toolong, got, all = 1;
-    struct nb_endpoint ep;
 
     while ((got = nb_lines_next(in, 0, &line, &len, &toolong, e)) > 0) {
         size_t n = len && line[len - 1] == '\r' ? len - 1 : len;
-        if (!toolong && nb_endpoint_parse(line, n, &ep, NULL) == 0) {
+        if (!toolong && nb_endpoint_valid(line, n)) {
             if (!o->quiet) {
                 nb_wbuf_put(w, line, len);
                 nb_wbuf_put(w, "\n", 1);

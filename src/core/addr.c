@@ -397,6 +397,44 @@ int nb_endpoint_parse(const char *s, size_t len, struct nb_endpoint *out, struct
     return 0;
 }
 
+int nb_endpoint_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    unsigned v, d;
+
+    if (len == 0 || len > 21 || *p == '[') {
+        struct nb_endpoint ep;
+        return len > 0 && nb_endpoint_parse(s, len, &ep, NULL) == 0;
+    }
+    for (int part = 0; part < 4; part++) {
+        if (p == end || (v = (unsigned)*p - '0') > 9)
+            return 0;
+        p++;
+        if (p < end && (d = (unsigned)*p - '0') <= 9) {
+            if (v == 0)
+                return 0; /* a leading zero */
+            v = v * 10 + d;
+            p++;
+            if (p < end && (d = (unsigned)*p - '0') <= 9) {
+                v = v * 10 + d;
+                p++;
+                if (v > 255)
+                    return 0;
+            }
+        }
+        if (p == end || *p++ != (part < 3 ? '.' : ':'))
+            return 0;
+    }
+    if (p == end || *p == '0' || end - p > 5)
+        return 0;
+    for (v = 0; p < end; p++) {
+        if ((d = (unsigned)*p - '0') > 9)
+            return 0;
+        v = v * 10 + d;
+    }
+    return v <= 65535;
+}
+
 int nb_hostport_split(const char *s, char *host, size_t hostsz, const char **port,
                       struct nb_err *e)
 {

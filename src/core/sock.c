@@ -223,7 +223,7 @@ char *nb_sockaddr_format(const struct nb_sockaddr *sa, char *buf, size_t n)
 {
     char text[NB_ADDR_TEXT_MAX];
     struct nb_addr a;
-    uint16_t port;
+    uint16_t port = 0;
 
     if (n == 0)
         return buf;
@@ -587,6 +587,29 @@ int nb_sock_connect(const struct nb_sockaddr *list, size_t count, int64_t timeou
     if (e)
         e->sys_errno = err;
     return -1;
+}
+
+int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x,
+                        struct nb_err *e)
+{
+    char at[NB_SOCKADDR_TEXT_MAX];
+    int af = sa->u.sa.sa_family, fd;
+
+    nb_sockaddr_format(sa, at, sizeof at);
+    fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return nb_err_sys(e, NB_E_SYS, errno, "cannot make a UDP socket for %s", at);
+    nb_explainf(x, "socket(%s, SOCK_DGRAM) = %d — a new UDP socket: single messages, no "
+                   "connection", family_name(af), fd);
+    /* connect() on UDP only fixes the peer: the kernel then drops datagrams
+     * from any other address, and reports a closed port as ECONNREFUSED */
+    if (connect(fd, &sa->u.sa, sa->len) < 0) {
+        int err = errno;
+        nb_sock_close(fd, x);
+        return nb_err_sys(e, NB_E_CONNECT, err, "cannot send to %s", at);
+    }
+    nb_explainf(x, "connect(%d, %s) — only replies from this server will be read", fd, at);
+    return fd;
 }
 
 int nb_sock_listen(const struct nb_sockaddr *sa, int backlog, int v6only,

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh - shared by the bench_*.sh scripts (sourced, not run).
 # Expects HERE (this directory) and ROOT (the repository) to be set.
 
@@ -19,7 +20,9 @@ unset _t
 
 # need_uint NAME VALUE MIN MAX: VALUE must be a whole number in [MIN, MAX].
 need_uint() {
-    [[ $2 =~ ^[0-9]+$ ]] && (($2 >= $3 && $2 <= $4)) || die "$1 must be a whole number from $3 to $4, not '$2'"
+    if ! [[ $2 =~ ^[0-9]+$ ]] || (($2 < $3 || $2 > $4)); then
+        die "$1 must be a whole number from $3 to $4, not '$2'"
+    fi
 }
 
 # find_nb [PATH]: the netbasics binary from $1, else build/netbasics; sets NB (absolute).
@@ -52,16 +55,20 @@ make_dirs() {
     trap cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
+    # shellcheck disable=SC2034 # used by the scripts' reports
     WORK_FS=$(df -P "$WORK" | awk 'NR == 2 { print $1 " (" $6 ")" }')
 }
 
-# Stop the background jobs this script started (by PID), then remove the temp dirs.
+# Stop the background jobs this script started (by PID: the runner, and any
+# PID a script adds to BG_PIDS), then remove the temp dirs.
 BG_PIDS=()
+RUNNER_PID=""
 cleanup() {
     local p
+    if [[ -n $RUNNER_PID ]]; then kill "$RUNNER_PID" 2>/dev/null || true; wait "$RUNNER_PID" 2>/dev/null || true; fi
     for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     if [[ -n ${KEEP_RAW:-} && -d ${WORK:-} ]]; then
-        mkdir -p "$KEEP_RAW" && cp "$WORK"/*.tsv "$KEEP_RAW"/ 2>/dev/null || true
+        if mkdir -p "$KEEP_RAW"; then cp "$WORK"/*.tsv "$KEEP_RAW"/ 2>/dev/null || true; fi
     fi
     [[ -n ${WORK:-} && -d $WORK ]] && rm -rf -- "$WORK"
     [[ -n ${BIN:-} && -d $BIN ]] && rm -rf -- "$BIN"
@@ -96,9 +103,9 @@ run_bench() {
     for i in "${!LABELS[@]}"; do args+=("${LABELS[i]}=${CMDS[i]}"); done
     "$RUNNER" -o "$1" -n "$2" -w "${WARM:-1}" -t "${RUN_TIMEOUT:-120}" -T "${TOTAL_TIMEOUT:-900}" \
         -l "$WORK/runs.log" "${args[@]}" &
-    BG_PIDS+=("$!")
-    wait "$!" || st=$?
-    BG_PIDS=()
+    RUNNER_PID=$!
+    wait "$RUNNER_PID" || st=$?
+    RUNNER_PID=""
     ((st == 0)) || die "the runner failed (status $st)"
 }
 
@@ -115,7 +122,8 @@ nb_line() {
     local rev dirty=""
     rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
     if ! git -C "$ROOT" diff --quiet HEAD -- src include CMakeLists.txt 2>/dev/null; then dirty=" + uncommitted changes in src/include"; fi
-    printf '%s (%s), tree %s%s' "$("$NB" --version 2>&1 | head -1)" "$NB" "$rev" "$dirty"
+    printf '%s (%s, built %s); the tree is now at %s%s' "$("$NB" --version 2>&1 | head -1)" "$NB" \
+        "$(date -u -r "$NB" '+%Y-%m-%d %H:%M UTC')" "$rev" "$dirty"
 }
 
 print_notes() {

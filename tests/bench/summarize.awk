@@ -77,7 +77,7 @@ NR == 1 && $1 == "round" { next }
 END {
     if (mode == "pair") {
         x = paired(b, a)
-        printf "%s %d %d\n", (x < 0 ? "n/a" : sprintf("%.3f", x)), PAIRWINS, PAIRN
+        printf "%s %d %d\n", (x < 0 ? "n/a" : sprintf("%.2f", x)), PAIRWINS, PAIRN
         exit
     }
     best = ""; nb = ""

@@ -74,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     got = nb_endpoint_parse(s, size, &ep, &e) == 0;
     CHECK(got == (nb_endpoint_parse(s, size, &back, NULL) == 0), "e == NULL changes the answer");
+    CHECK(got == nb_endpoint_valid(s, size), "the one-pass nb_endpoint_valid disagrees");
     if (!got) {
         CHECK(e.code == NB_E_INVALID && e.msg[0] && !strchr(e.msg, '\n'), "bad failure message");
     }

@@ -856,6 +856,11 @@ static void test_endpoint_table(void **state)
             print_error("endpoint case %zu '%s': differs with e == NULL\n", i, c->s);
             nfail++;
         }
+        if (nb_endpoint_valid(c->s, strlen(c->s)) != c->ok) {
+            print_error("endpoint case %zu '%s': the one-pass nb_endpoint_valid differs\n", i,
+                        c->s);
+            nfail++;
+        }
     }
     assert_int_equal(nfail, 0);
 }

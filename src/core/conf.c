@@ -1,0 +1,462 @@
+/* conf.c - sans-IO parsing of resolv.conf(5) (nameserver, domain, search, options) and
+ * lookups by name and by address in hosts(5) text. */
+#include <netbasics/conf.h>
+#include <netbasics/num.h>
+
+#include <string.h>
+
+#define RC_LINE_MAX 1024      /* longer resolv.conf lines are ignored, as the header promises */
+#define NAME_LEN_MAX (NB_CONF_NAME_MAX - 1) /* 253: a name in text without its dot or NUL */
+#define LABEL_LEN_MAX 63
+
+/* A piece of the text: p[0..n), not NUL-terminated. */
+struct span {
+    const char *p;
+    size_t n;
+};
+
+/* Options glibc knows and netbasics has no use for: accepted without counting them as
+ * ignored, so systemd-resolved's "options edns0 trust-ad" is not reported as malformed. */
+static const char *const UNUSED_OPTIONS[] = {
+    "rotate",       "edns0",        "trust-ad",    "single-request", "single-request-reopen",
+    "no-tld-query", "no-check-names", "inet6",     "no-reload",      "no-aaaa",
+    "debug",        "ip6-bytestring", "ip6-dotint", "no-ip6-dotint", "insecure1",
+    "insecure2",
+};
+
+static int is_blank(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static unsigned char lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* Takes the next line of text[0..len) from *pos into *line, without its '\n' and cut at a
+ * NUL (the C string glibc would see); 0 at the end of the text. *raw gets the full length. */
+static int next_line(const char *text, size_t len, size_t *pos, struct span *line, size_t *raw)
+{
+    const char *nl, *nul;
+    size_t start = *pos;
+
+    if (start >= len)
+        return 0;
+    nl = memchr(text + start, '\n', len - start);
+    line->p = text + start;
+    line->n = nl ? (size_t)(nl - line->p) : len - start;
+    *pos = start + line->n + 1;
+    *raw = line->n;
+    if (*raw > 0 && line->p[*raw - 1] == '\r')
+        (*raw)--;
+    nul = memchr(line->p, '\0', line->n);
+    if (nul)
+        line->n = (size_t)(nul - line->p);
+    return 1;
+}
+
+/* Takes the next blank-separated word of line from *pos; 0 at the end of the line or at a
+ * word starting with one of the comment bytes (which ends the line). */
+static int next_word(const struct span *line, size_t *pos, const char *comment, struct span *w)
+{
+    size_t i = *pos;
+
+    while (i < line->n && is_blank((unsigned char)line->p[i]))
+        i++;
+    if (i == line->n || strchr(comment, line->p[i])) {
+        *pos = line->n;
+        return 0;
+    }
+    w->p = line->p + i;
+    while (i < line->n && !is_blank((unsigned char)line->p[i]))
+        i++;
+    w->n = (size_t)(line->p + i - w->p);
+    *pos = i;
+    return 1;
+}
+
+static int word_is(const struct span *w, const char *s)
+{
+    size_t n = strlen(s);
+
+    return w->n == n && memcmp(w->p, s, n) == 0;
+}
+
+static int word_starts(const struct span *w, const char *prefix)
+{
+    size_t n = strlen(prefix);
+
+    return w->n >= n && memcmp(w->p, prefix, n) == 0;
+}
+
+/* ---- resolv.conf -------------------------------------------------------------------------- */
+
+/* A nameserver word: ADDR, [IPv6], [IPv6]:PORT or ADDR#PORT. Returns 0 and fills *ns, or -1. */
+static int parse_nameserver(const struct span *w, struct nb_nameserver *ns)
+{
+    const char *a = w->p, *port = NULL;
+    size_t alen = w->n, plen = 0;
+    uint64_t v;
+
+    memset(ns, 0, sizeof *ns);
+    ns->port = 53;
+    if (w->n > 0 && w->p[0] == '[') {
+        const char *close = memchr(w->p, ']', w->n);
+        size_t after;
+
+        if (!close)
+            return -1;
+        a = w->p + 1;
+        alen = (size_t)(close - a);
+        /* brackets are for IPv6, as nb_endpoint_parse has them */
+        if (!memchr(a, ':', alen))
+            return -1;
+        after = w->n - alen - 2;
+        if (after > 0) {
+            if (close[1] != ':' && close[1] != '#')
+                return -1;
+            port = close + 2;
+            plen = after - 1;
+        }
+    } else {
+        const char *hash = memchr(w->p, '#', w->n);
+
+        if (hash) {
+            alen = (size_t)(hash - w->p);
+            port = hash + 1;
+            plen = w->n - alen - 1;
+        }
+    }
+    if (nb_addr_parse(a, alen, &ns->addr, NULL) != 0)
+        return -1;
+    if (port) {
+        if (nb_parse_uint_n(port, plen, 1, 65535, "port", &v, NULL) != 0)
+            return -1;
+        ns->port = (uint16_t)v;
+    }
+    return 0;
+}
+
+/* Copies a search domain into dst without its trailing dot. Returns 0, 1 for the root "."
+ * (a valid word that names no domain, as systemd-resolved's "search ."), or -1 when it is
+ * not a host name: an empty or 64+ byte label, 254+ bytes, a byte outside [A-Za-z0-9_-]. */
+static int copy_domain(const struct span *w, char dst[NB_CONF_NAME_MAX])
+{
+    size_t n = w->n, i, label = 0;
+
+    if (n == 1 && w->p[0] == '.')
+        return 1;
+    if (n > 0 && w->p[n - 1] == '.')
+        n--;
+    if (n == 0 || n > NAME_LEN_MAX)
+        return -1;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w->p[i];
+
+        if (c == '.') {
+            if (label == 0)
+                return -1;
+            label = 0;
+            continue;
+        }
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return -1;
+        if (++label > LABEL_LEN_MAX)
+            return -1;
+    }
+    if (label == 0)
+        return -1;
+    memcpy(dst, w->p, n);
+    dst[n] = '\0';
+    return 0;
+}
+
+/* Reads the value of "name:N" into *field, clamped to [min, max] as glibc clamps. Returns 0
+ * when w is not this option, 1 when it was used, -1 when its value is not digits. */
+static int number_option(const struct span *w, const char *name, unsigned min, unsigned max,
+                         unsigned *field)
+{
+    size_t i = strlen(name);
+    unsigned v = 0;
+
+    if (!word_starts(w, name))
+        return 0;
+    if (i == w->n)
+        return -1;
+    /* digits only: glibc's atoi would take "" as 0 and "-1" as -1, both nonsense here */
+    for (; i < w->n; i++) {
+        unsigned char c = (unsigned char)w->p[i];
+
+        if (c < '0' || c > '9')
+            return -1;
+        if (v <= max)
+            v = v * 10 + (unsigned)(c - '0');
+    }
+    *field = v < min ? min : v > max ? max : v;
+    return 1;
+}
+
+/* One word of an "options" line. Returns 0 when it was used, -1 when it is ignored. */
+static int apply_option(const struct span *w, struct nb_resolvconf *rc)
+{
+    size_t k;
+    int r;
+
+    if ((r = number_option(w, "ndots:", 0, 15, &rc->ndots)) != 0)
+        return r > 0 ? 0 : -1;
+    /* a timeout or attempts of 0 would mean no wait or no query at all: 1 is the least */
+    if ((r = number_option(w, "timeout:", 1, 30, &rc->timeout_s)) != 0)
+        return r > 0 ? 0 : -1;
+    if ((r = number_option(w, "attempts:", 1, 5, &rc->attempts)) != 0)
+        return r > 0 ? 0 : -1;
+    if (word_is(w, "use-vc") || word_is(w, "usevc")) {
+        rc->use_vc = 1;
+        return 0;
+    }
+    for (k = 0; k < sizeof UNUSED_OPTIONS / sizeof UNUSED_OPTIONS[0]; k++) {
+        if (word_is(w, UNUSED_OPTIONS[k]))
+            return 0;
+    }
+    return -1;
+}
+
+/* A "search" or "domain" line: the line's domains replace the list (the later line wins). */
+static void set_search(const struct span *line, size_t pos, int only_first,
+                       struct nb_resolvconf *rc)
+{
+    struct span w;
+    int words = 0, r;
+
+    while (next_word(line, &pos, "#;", &w)) {
+        if (words++ == 0)
+            rc->nsearch = 0;
+        if (only_first && words > 1) {
+            rc->ignored++;
+            continue;
+        }
+        if (rc->nsearch == NB_CONF_MAX_SEARCH)
+            continue;
+        r = copy_domain(&w, rc->search[rc->nsearch]);
+        if (r < 0)
+            rc->ignored++;
+        else if (r == 0)
+            rc->nsearch++;
+    }
+    /* a keyword without a value is glibc's "ignore the line", not "clear the list" */
+    if (words == 0)
+        rc->ignored++;
+}
+
+static void parse_rc_line(const struct span *line, size_t raw, struct nb_resolvconf *rc)
+{
+    struct span key, w;
+    size_t pos = 0;
+
+    if (!next_word(line, &pos, "#;", &key))
+        return;
+    if (raw > RC_LINE_MAX) {
+        rc->ignored++;
+        return;
+    }
+    if (word_is(&key, "nameserver")) {
+        if (!next_word(line, &pos, "#;", &w)) {
+            rc->ignored++;
+            return;
+        }
+        if (rc->nns < NB_CONF_MAX_NS) {
+            if (parse_nameserver(&w, &rc->ns[rc->nns]) == 0)
+                rc->nns++;
+            else
+                rc->ignored++;
+        }
+        while (next_word(line, &pos, "#;", &w))
+            rc->ignored++;
+    } else if (word_is(&key, "search")) {
+        set_search(line, pos, 0, rc);
+    } else if (word_is(&key, "domain")) {
+        set_search(line, pos, 1, rc);
+    } else if (word_is(&key, "options")) {
+        while (next_word(line, &pos, "#;", &w)) {
+            if (apply_option(&w, rc) != 0)
+                rc->ignored++;
+        }
+    } else if (!word_is(&key, "sortlist")) {
+        /* sortlist is glibc's and harmless to skip; anything else is unknown */
+        rc->ignored++;
+    }
+}
+
+int nb_resolvconf_parse(const char *text, size_t len, struct nb_resolvconf *out)
+{
+    struct span line;
+    size_t pos = 0, raw;
+
+    memset(out, 0, sizeof *out);
+    out->ndots = 1;
+    out->timeout_s = 5;
+    out->attempts = 2;
+    if (!text)
+        return 0;
+    while (next_line(text, len, &pos, &line, &raw))
+        parse_rc_line(&line, raw, out);
+    /* slots past the counts may hold a failed nameserver or a replaced search list */
+    if (out->nns < NB_CONF_MAX_NS)
+        memset(&out->ns[out->nns], 0, sizeof out->ns[0] * (NB_CONF_MAX_NS - out->nns));
+    if (out->nsearch < NB_CONF_MAX_SEARCH)
+        memset(&out->search[out->nsearch], 0,
+               sizeof out->search[0] * (NB_CONF_MAX_SEARCH - out->nsearch));
+    return 0;
+}
+
+/* ---- hosts ------------------------------------------------------------------------------ */
+
+/* A host name of a hosts line or a query, without one trailing dot: 1 to 253 bytes, none of
+ * them a control byte. Returns 0 and sets *out, or -1. */
+static int host_name(const char *p, size_t n, struct span *out)
+{
+    size_t i;
+
+    if (n > 0 && p[n - 1] == '.')
+        n--;
+    if (n == 0 || n > NAME_LEN_MAX)
+        return -1;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+
+        if (c < 0x20 || c == 0x7f)
+            return -1;
+    }
+    out->p = p;
+    out->n = n;
+    return 0;
+}
+
+static int same_name(const struct span *a, const struct span *b)
+{
+    size_t i;
+
+    if (a->n != b->n)
+        return 0;
+    for (i = 0; i < a->n; i++) {
+        if (lower((unsigned char)a->p[i]) != lower((unsigned char)b->p[i]))
+            return 0;
+    }
+    return 1;
+}
+
+/* One usable hosts line: its address, its canonical name and where its aliases start. */
+struct hosts_entry {
+    struct nb_addr addr;
+    struct span canonical;
+    struct span line; /* cut at '#' */
+    size_t aliases;   /* position in line after the canonical name */
+    unsigned lineno;
+};
+
+/* Takes the next line with a strict address and a valid canonical name; 0 at the end. */
+static int next_entry(const char *text, size_t len, size_t *pos, unsigned *lineno,
+                      struct hosts_entry *h)
+{
+    struct span w;
+    size_t raw, at;
+    const char *hash;
+
+    while (next_line(text, len, pos, &h->line, &raw)) {
+        (*lineno)++;
+        hash = memchr(h->line.p, '#', h->line.n);
+        if (hash)
+            h->line.n = (size_t)(hash - h->line.p);
+        at = 0;
+        if (!next_word(&h->line, &at, "", &w) || nb_addr_parse(w.p, w.n, &h->addr, NULL) != 0)
+            continue;
+        if (!next_word(&h->line, &at, "", &w) || host_name(w.p, w.n, &h->canonical) != 0)
+            continue;
+        h->aliases = at;
+        h->lineno = *lineno;
+        return 1;
+    }
+    return 0;
+}
+
+/* Whether the entry's canonical name or one of its valid aliases is name. */
+static int entry_has(const struct hosts_entry *h, const struct span *name)
+{
+    struct span w, alias;
+    size_t at = h->aliases;
+
+    if (same_name(&h->canonical, name))
+        return 1;
+    while (next_word(&h->line, &at, "", &w)) {
+        if (host_name(w.p, w.n, &alias) == 0 && same_name(&alias, name))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether a and b are the same family and bytes (IPv4 compares only its 4). */
+static int same_bytes(const struct nb_addr *a, const struct nb_addr *b)
+{
+    return a->family == b->family && memcmp(a->b, b->b, a->family == 4 ? 4 : 16) == 0;
+}
+
+size_t nb_hosts_lookup(const char *text, size_t len, const char *name, int family,
+                       struct nb_hosts_match *out, size_t max)
+{
+    struct hosts_entry h;
+    struct span want;
+    size_t pos = 0, n = 0, k;
+    unsigned lineno = 0;
+    int dup;
+
+    if (!text || !name || !out || max == 0 || (family != 0 && family != 4 && family != 6))
+        return 0;
+    if (host_name(name, strnlen(name, NB_CONF_NAME_MAX + 1), &want) != 0)
+        return 0;
+    while (n < max && next_entry(text, len, &pos, &lineno, &h)) {
+        if ((family != 0 && h.addr.family != family) || !entry_has(&h, &want))
+            continue;
+        dup = 0;
+        for (k = 0; k < n && !dup; k++)
+            dup = same_bytes(&out[k].addr, &h.addr) && strcmp(out[k].addr.zone, h.addr.zone) == 0;
+        if (dup)
+            continue;
+        memset(&out[n], 0, sizeof out[n]);
+        out[n].addr = h.addr;
+        memcpy(out[n].canonical, h.canonical.p, h.canonical.n);
+        out[n].line = h.lineno;
+        n++;
+    }
+    return n;
+}
+
+size_t nb_hosts_reverse(const char *text, size_t len, const struct nb_addr *addr,
+                        char (*names)[NB_CONF_NAME_MAX], size_t max)
+{
+    struct hosts_entry h;
+    struct span have;
+    size_t pos = 0, n = 0, k;
+    unsigned lineno = 0;
+    int dup;
+
+    if (!text || !addr || !names || max == 0 || (addr->family != 4 && addr->family != 6))
+        return 0;
+    while (n < max && next_entry(text, len, &pos, &lineno, &h)) {
+        /* the bytes alone, as gethostbyaddr compares them: a zone does not tell hosts apart */
+        if (!same_bytes(&h.addr, addr))
+            continue;
+        dup = 0;
+        for (k = 0; k < n && !dup; k++) {
+            have.p = names[k];
+            have.n = strlen(names[k]);
+            dup = same_name(&have, &h.canonical);
+        }
+        if (dup)
+            continue;
+        memcpy(names[n], h.canonical.p, h.canonical.n);
+        names[n][h.canonical.n] = '\0';
+        n++;
+    }
+    return n;
+}

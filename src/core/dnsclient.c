@@ -1,0 +1,170 @@
+/* dnsclient.c - the DNS transport: UDP with retries, TCP fallback (RFC 7766). */
+#include <netbasics/dns.h>
+#include <netbasics/dnsclient.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+uint16_t nb_dns_random_id(void)
+{
+    uint16_t id;
+
+    if (getrandom(&id, sizeof id, GRND_NONBLOCK) == (ssize_t)sizeof id)
+        return id;
+    return (uint16_t)(nb_now_ms() * 2654435761u >> 7);
+}
+
+/* What happened on one try at one server. */
+enum outcome { GOT, TIMEOUT, UNREACHABLE, BROKEN };
+
+static enum outcome try_tcp(const struct nb_sockaddr *sa, const uint8_t *q, size_t qlen,
+                            const struct nb_dns_client_opts *o, uint8_t *reply, size_t cap,
+                            size_t *rlen, struct nb_err *e)
+{
+    uint8_t lenbuf[2];
+    size_t want, have = 0;
+    struct nb_deadline d;
+    int fd = nb_sock_connect(sa, 1, o->timeout_ms, o->x, e);
+
+    if (fd < 0)
+        return e->code == NB_E_TIMEOUT ? TIMEOUT : UNREACHABLE;
+    nb_deadline_init(&d, o->timeout_ms);
+    lenbuf[0] = (uint8_t)(qlen >> 8);
+    lenbuf[1] = (uint8_t)qlen;
+    if (nb_sock_write_all(fd, lenbuf, 2, o->timeout_ms, e) < 0 ||
+        nb_sock_write_all(fd, q, qlen, o->timeout_ms, e) < 0) {
+        nb_sock_close(fd, o->x);
+        return e->code == NB_E_TIMEOUT ? TIMEOUT : UNREACHABLE;
+    }
+    nb_explainf(o->x, "send(%d, 2-byte length %zu + the query) — over TCP a message starts with "
+                      "its length", fd, qlen);
+    /* the 2-byte length, then exactly that many bytes */
+    want = 2;
+    while (have < want) {
+        uint8_t *dst = want == 2 ? lenbuf + have : reply + have;
+        ssize_t n = nb_sock_read_some(fd, dst, want - have, nb_deadline_left(&d), e);
+        if (n <= 0) {
+            enum outcome out = n == 0 ? BROKEN : e->code == NB_E_TIMEOUT ? TIMEOUT : UNREACHABLE;
+            if (n == 0)
+                nb_err_set(e, NB_E_PROTO, "the TCP reply ended after %zu of %zu bytes", have,
+                           want);
+            nb_sock_close(fd, o->x);
+            return out;
+        }
+        have += (size_t)n;
+        if (want == 2 && have == 2) {
+            want = (size_t)lenbuf[0] << 8 | lenbuf[1];
+            have = 0;
+            if (want == 0 || want > cap) {
+                nb_err_set(e, NB_E_PROTO, "the TCP reply says it is %zu bytes long", want);
+                nb_sock_close(fd, o->x);
+                return BROKEN;
+            }
+        }
+    }
+    nb_sock_close(fd, o->x);
+    *rlen = want;
+    if (!nb_dns_matches(q, qlen, reply, want)) {
+        nb_err_set(e, NB_E_PROTO, "the TCP reply does not answer the question asked");
+        return BROKEN;
+    }
+    return GOT;
+}
+
+static enum outcome try_udp(const struct nb_sockaddr *sa, const uint8_t *q, size_t qlen,
+                            const struct nb_dns_client_opts *o, uint8_t *reply, size_t cap,
+                            size_t *rlen, struct nb_err *e)
+{
+    struct nb_deadline d;
+    int fd = nb_sock_udp_connect(sa, o->x, e);
+
+    if (fd < 0)
+        return UNREACHABLE;
+    if (nb_sock_write_all(fd, q, qlen, o->timeout_ms, e) < 0) {
+        nb_sock_close(fd, o->x);
+        return UNREACHABLE;
+    }
+    nb_explainf(o->x, "send(%d, %zu bytes) — the question goes out in one UDP datagram", fd, qlen);
+    nb_deadline_init(&d, o->timeout_ms);
+    for (;;) {
+        ssize_t n = nb_sock_read_some(fd, reply, cap, nb_deadline_left(&d), e);
+        if (n < 0) {
+            nb_sock_close(fd, o->x);
+            if (e->code == NB_E_TIMEOUT)
+                return TIMEOUT;
+            return UNREACHABLE; /* ECONNREFUSED: nothing listens on that port */
+        }
+        if (!nb_dns_matches(q, qlen, reply, (size_t)n)) {
+            nb_explainf(o->x, "recv(%d) = %zd bytes, ignored — not a reply to our question "
+                              "(wrong id, QR clear, or another question); still waiting", fd, n);
+            if (nb_deadline_passed(&d)) {
+                nb_sock_close(fd, o->x);
+                nb_err_set(e, NB_E_TIMEOUT, "no matching reply");
+                return TIMEOUT;
+            }
+            continue;
+        }
+        nb_explainf(o->x, "recv(%d) = %zd bytes — the reply", fd, n);
+        nb_sock_close(fd, o->x);
+        *rlen = (size_t)n;
+        return GOT;
+    }
+}
+
+int nb_dns_exchange(const struct nb_sockaddr *servers, size_t nservers, const uint8_t *q,
+                    size_t qlen, const struct nb_dns_client_opts *o, uint8_t *reply, size_t cap,
+                    size_t *rlen, struct nb_dns_exchange_info *info, struct nb_err *e)
+{
+    unsigned attempts = o->attempts ? o->attempts : 1;
+    char at[NB_SOCKADDR_TEXT_MAX], why[NB_ERR_MSG_MAX + NB_SOCKADDR_TEXT_MAX + 4] = "";
+    int timeouts = 0, others = 0;
+
+    memset(info, 0, sizeof *info);
+    if (nservers == 0)
+        return nb_err_set(e, NB_E_RESOLVE, "no name server to ask");
+    for (unsigned a = 0; a < attempts; a++) {
+        for (size_t i = 0; i < nservers; i++) {
+            enum outcome out;
+            nb_sockaddr_format(&servers[i], at, sizeof at);
+            info->server = i;
+            info->via_tcp = o->tcp;
+            out = o->tcp ? try_tcp(&servers[i], q, qlen, o, reply, cap, rlen, e)
+                         : try_udp(&servers[i], q, qlen, o, reply, cap, rlen, e);
+            if (out == GOT && !o->tcp && (reply[2] & 0x02)) {
+                nb_explainf(o->x, "the reply has TC set: it was truncated to fit UDP, so ask "
+                                  "again over TCP");
+                info->via_tcp = 1;
+                out = try_tcp(&servers[i], q, qlen, o, reply, cap, rlen, e);
+            }
+            if (out == GOT) {
+                unsigned rcode = reply[3] & 15;
+                info->truncated = info->via_tcp && (reply[2] & 0x02);
+                if (rcode == NB_DNS_SERVFAIL || rcode == NB_DNS_REFUSED) {
+                    snprintf(why, sizeof why, "%s answered %s", at, nb_dns_rcode_name(rcode));
+                    nb_explainf(o->x, "%s — try the next server", why);
+                    others++;
+                    continue;
+                }
+                return 0;
+            }
+            if (out == TIMEOUT) {
+                timeouts++;
+                snprintf(why, sizeof why, "%s did not answer within %lld ms", at,
+                         (long long)o->timeout_ms);
+            } else {
+                others++;
+                snprintf(why, sizeof why, "%s: %s", at, e->msg);
+            }
+            nb_explainf(o->x, "%s — try the next server", why);
+        }
+    }
+    if (others == 0)
+        return nb_err_set(e, NB_E_TIMEOUT, "no answer from any name server (%zu tried, %u "
+                                           "rounds): %.160s", nservers, attempts, why);
+    if (e->code == NB_E_PROTO && nservers == 1)
+        return -1;
+    return nb_err_set(e, NB_E_RESOLVE, "no name server answered usefully: %.200s", why);
+}
