@@ -17,7 +17,7 @@ struct command {
 
 /* In the order the lesson meets them. */
 static const struct command COMMANDS[] = {
-    {"resolve", NULL, "look up a name: its server, canonical names and addresses (nslookup, dig)"},
+    {"resolve", cmd_resolve, "look up a name: its server, canonical names and addresses (nslookup, dig)"},
     {"octets", cmd_octets, "an address's octets in decimal, binary and hex; CIDR blocks; a quiz"},
     {"listen", cmd_listen, "the lesson's server: answer 'You said ...' until 'bye' (nc -l)"},
     {"send", cmd_send, "the lesson's netcat client: send, half-close, read to the end (nc)"},

@@ -8,5 +8,6 @@ int cmd_octets(int argc, char **argv);
 int cmd_checksock(int argc, char **argv);
 int cmd_listen(int argc, char **argv);
 int cmd_send(int argc, char **argv);
+int cmd_resolve(int argc, char **argv);
 
 #endif

@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-#define RC_LINE_MAX 1024      /* longer resolv.conf lines are ignored, as the header promises */
-#define NAME_LEN_MAX (NB_CONF_NAME_MAX - 1) /* 253: a name in text without its dot or NUL */
+#define RC_LINE_MAX   1024 /* longer resolv.conf lines are ignored, as the header promises */
+#define NAME_LEN_MAX  (NB_CONF_NAME_MAX - 1) /* 253: a name in text without its dot or NUL */
 #define LABEL_LEN_MAX 63
 
 /* A piece of the text: p[0..n), not NUL-terminated. */
@@ -18,9 +18,9 @@ struct span {
 /* Options glibc knows and netbasics has no use for: accepted without counting them as
  * ignored, so systemd-resolved's "options edns0 trust-ad" is not reported as malformed. */
 static const char *const UNUSED_OPTIONS[] = {
-    "rotate",       "edns0",        "trust-ad",    "single-request", "single-request-reopen",
-    "no-tld-query", "no-check-names", "inet6",     "no-reload",      "no-aaaa",
-    "debug",        "ip6-bytestring", "ip6-dotint", "no-ip6-dotint", "insecure1",
+    "rotate",       "edns0",          "trust-ad",   "single-request", "single-request-reopen",
+    "no-tld-query", "no-check-names", "inet6",      "no-reload",      "no-aaaa",
+    "debug",        "ip6-bytestring", "ip6-dotint", "no-ip6-dotint",  "insecure1",
     "insecure2",
 };
 
@@ -313,14 +313,15 @@ int nb_resolvconf_parse(const char *text, size_t len, struct nb_resolvconf *out)
 /* ---- hosts ------------------------------------------------------------------------------ */
 
 /* A host name of a hosts line or a query, without one trailing dot: 1 to 253 bytes, none of
- * them a control byte. Returns 0 and sets *out, or -1. */
+ * them a control byte, not ending in a dot. Returns 0 and sets *out, or -1. */
 static int host_name(const char *p, size_t n, struct span *out)
 {
     size_t i;
 
     if (n > 0 && p[n - 1] == '.')
         n--;
-    if (n == 0 || n > NAME_LEN_MAX)
+    /* "a.." would keep a trailing dot: an empty last label is no name */
+    if (n == 0 || n > NAME_LEN_MAX || p[n - 1] == '.')
         return -1;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];

@@ -1,0 +1,220 @@
+/* resolver.c - the stub resolver: configuration, search list, CNAME chain. */
+#include <netbasics/num.h>
+#include <netbasics/resolver.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int nb_file_read(const char *path, size_t max, char **out, size_t *len, struct nb_err *e)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap + 1);
+    int fd;
+
+    if (!buf)
+        return nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot read %s", path);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int err = errno;
+        free(buf);
+        return nb_err_sys(e, NB_E_SYS, err, "cannot open %s", path);
+    }
+    for (;;) {
+        ssize_t k;
+        if (n == cap) {
+            char *p;
+            if (cap >= max) {
+                close(fd);
+                free(buf);
+                return nb_err_set(e, NB_E_SYS, "%s is larger than %zu bytes", path, max);
+            }
+            cap *= 2;
+            p = realloc(buf, cap + 1);
+            if (!p) {
+                close(fd);
+                free(buf);
+                return nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot read %s", path);
+            }
+            buf = p;
+        }
+        k = read(fd, buf + n, cap - n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            int err = errno;
+            close(fd);
+            free(buf);
+            return nb_err_sys(e, NB_E_SYS, err, "cannot read %s", path);
+        }
+        if (k == 0)
+            break;
+        n += (size_t)k;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+static int set_servers_from_conf(struct nb_resolver *r, struct nb_err *e)
+{
+    r->nservers = 0;
+    for (size_t i = 0; i < r->conf.nns; i++)
+        if (nb_sockaddr_from_addr(&r->conf.ns[i].addr, r->conf.ns[i].port,
+                                  &r->servers[r->nservers], e) == 0)
+            r->nservers++;
+    if (r->nservers == 0) {
+        /* no nameserver line: glibc asks the local machine */
+        struct nb_addr lo;
+        nb_ip4_parse("127.0.0.1", 9, &lo, NULL);
+        return nb_sockaddr_from_addr(&lo, 53, &r->servers[r->nservers++], e);
+    }
+    return 0;
+}
+
+int nb_resolver_init(struct nb_resolver *r, const char *conf_path, const char *hosts_path,
+                     struct nb_err *e)
+{
+    char *text = NULL;
+    size_t len = 0;
+
+    memset(r, 0, sizeof *r);
+    if (nb_file_read(conf_path, 1u << 20, &text, &len, e) < 0) {
+        if (e->sys_errno != ENOENT)
+            return -1;
+        text = NULL;
+        len = 0;
+    }
+    nb_resolvconf_parse(text ? text : "", len, &r->conf);
+    free(text);
+    r->copts.timeout_ms = (int64_t)r->conf.timeout_s * 1000;
+    r->copts.attempts = r->conf.attempts;
+    r->copts.tcp = r->conf.use_vc;
+    if (hosts_path) {
+        snprintf(r->hosts_path, sizeof r->hosts_path, "%s", hosts_path);
+        if (nb_file_read(hosts_path, NB_HOSTS_FILE_MAX, &r->hosts, &r->hosts_len, e) < 0) {
+            if (e->sys_errno != ENOENT)
+                return -1;
+            r->hosts = NULL;
+        }
+    }
+    return set_servers_from_conf(r, e);
+}
+
+int nb_resolver_set_server(struct nb_resolver *r, const char *spec, struct nb_err *e)
+{
+    char host[300];
+    const char *port_text = NULL, *hash = strchr(spec, '#');
+    struct nb_addr a;
+    uint64_t port = 53;
+
+    if (hash) {
+        if ((size_t)(hash - spec) >= sizeof host)
+            return nb_err_set(e, NB_E_INVALID, "the server address is too long");
+        memcpy(host, spec, (size_t)(hash - spec));
+        host[hash - spec] = '\0';
+        port_text = hash + 1;
+    } else if (spec[0] == '[' || (strchr(spec, ':') && !strchr(strchr(spec, ':') + 1, ':'))) {
+        if (nb_hostport_split(spec, host, sizeof host, &port_text, e) < 0)
+            return -1;
+    } else {
+        snprintf(host, sizeof host, "%s", spec);
+    }
+    if (nb_addr_parse(host, strlen(host), &a, e) < 0)
+        return nb_err_set(e, NB_E_INVALID,
+                          "the server must be an IP address (no name is looked up to find it): "
+                          "%s", e->msg);
+    if (port_text && nb_parse_uint(port_text, 1, 65535, "port", &port, e) < 0)
+        return -1;
+    r->nservers = 0;
+    if (nb_sockaddr_from_addr(&a, (uint16_t)port, &r->servers[0], e) < 0)
+        return -1;
+    r->nservers = 1;
+    return 0;
+}
+
+void nb_resolver_free(struct nb_resolver *r)
+{
+    free(r->hosts);
+    r->hosts = NULL;
+}
+
+void nb_lookup_free(struct nb_lookup *l)
+{
+    nb_dns_msg_free(&l->msg);
+}
+
+/* The names to try for name, in order (RFC 1535 / glibc res_search). */
+static size_t candidates(const struct nb_resolver *r, const char *name,
+                         char (*out)[NB_DNS_NAME_TEXT], size_t max)
+{
+    size_t n = 0, dots = 0, len = strlen(name);
+    int absolute = len > 0 && name[len - 1] == '.';
+
+    for (const char *p = name; *p; p++)
+        dots += *p == '.';
+    if (absolute || dots >= r->conf.ndots)
+        snprintf(out[n++], NB_DNS_NAME_TEXT, "%s", name);
+    if (!absolute)
+        for (size_t i = 0; i < r->conf.nsearch && n < max; i++)
+            snprintf(out[n++], NB_DNS_NAME_TEXT, "%.600s.%.300s", name, r->conf.search[i]);
+    if (!absolute && dots < r->conf.ndots && n < max)
+        snprintf(out[n++], NB_DNS_NAME_TEXT, "%s", name);
+    return n;
+}
+
+int nb_resolver_query(struct nb_resolver *r, const char *name, uint16_t type,
+                      struct nb_lookup *out, struct nb_err *e)
+{
+    char cand[NB_CONF_MAX_SEARCH + 1][NB_DNS_NAME_TEXT];
+    size_t ncand = candidates(r, name, cand, NB_CONF_MAX_SEARCH + 1);
+    static uint8_t reply[NB_DNS_REPLY_MAX];
+    uint8_t query[512];
+    size_t qlen, rlen;
+
+    memset(out, 0, sizeof *out);
+    out->type = type;
+    for (size_t i = 0; i < ncand; i++) {
+        uint16_t id = nb_dns_random_id();
+        if (nb_dns_build_query(cand[i], type, id, NB_DNS_EDNS_PAYLOAD, query, sizeof query,
+                               &qlen, e) < 0)
+            return -1;
+        nb_explainf(r->copts.x, "asking %s for %s", cand[i], i + 1 < ncand ? "(then the next "
+                                                                              "search name)" : "");
+        nb_dns_explain(r->copts.x, "query", query, qlen);
+        if (nb_dns_exchange(r->servers, r->nservers, query, qlen, &r->copts, reply, sizeof reply,
+                            &rlen, &out->info, e) < 0)
+            return -1;
+        nb_dns_explain(r->copts.x, "reply", reply, rlen);
+        nb_dns_msg_free(&out->msg);
+        if (nb_dns_parse(reply, rlen, &out->msg, e) < 0)
+            return -1;
+        snprintf(out->asked, sizeof out->asked, "%s", cand[i]);
+        if (out->msg.rcode == NB_DNS_NXDOMAIN && i + 1 < ncand)
+            continue;
+        break;
+    }
+    if (out->msg.rcode != NB_DNS_NOERROR)
+        return 0;
+    {
+        char fq[NB_DNS_NAME_TEXT];
+        size_t l = strlen(out->asked);
+        snprintf(fq, sizeof fq, "%s%s", out->asked, l && out->asked[l - 1] == '.' ? "" : ".");
+        if (nb_dns_follow(&out->msg, fq, out->chain, &out->nchain, &out->final, e) < 0)
+            return -1;
+        if (out->final == fq)
+            out->final = out->msg.has_question ? out->msg.qname : out->asked;
+    }
+    for (size_t i = 0; i < out->msg.nrr; i++) {
+        const struct nb_dns_rr *rr = &out->msg.rr[i];
+        if (rr->section == NB_DNS_ANSWER && (rr->type == type || type == NB_DNS_ANY) &&
+            nb_dns_name_eq(rr->name, out->final))
+            out->nanswers++;
+    }
+    return 0;
+}
