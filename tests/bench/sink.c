@@ -9,11 +9,15 @@
  *   sink send PORT FILE              reference sender: read(2) FILE in 1 MiB
  *                                    chunks, write(2) them all to 127.0.0.1:PORT,
  *                                    half-close, read until the peer closes.
- *   sink client PORT BYTES LOG       bulk-receive client: connect to
+ *   sink client PORT BYTES LOG LABEL bulk-receive client: connect to
  *                                    127.0.0.1:PORT (retrying while refused, up to
  *                                    10 s), send BYTES with 1 MiB writes,
- *                                    half-close, append "sent BYTES" to LOG, read
- *                                    until EOF, append "eof".
+ *                                    half-close, read until the peer closes; then
+ *                                    append "LABEL ok BYTES" to LOG.  It runs in a
+ *                                    process group of its own (the listener it
+ *                                    feeds is the timed process; the runner kills
+ *                                    that one's group when it ends) and first
+ *                                    appends "LABEL start PID" to LOG.
  *   sink recv PORT [CHUNK]           reference receiver: listen on 127.0.0.1:PORT
  *                                    (SO_REUSEADDR), accept one client, read(2)
  *                                    CHUNK bytes at a time (default 65536) until
@@ -54,7 +58,7 @@ static void fail(const char *what)
 static void usage(void)
 {
     fprintf(stderr, "usage: sink serve LOG MAXCONN TOTAL_S | send PORT FILE | "
-                    "client PORT BYTES LOG | recv PORT [CHUNK] | port\n");
+                    "client PORT BYTES LOG LABEL | recv PORT [CHUNK] | port\n");
     exit(2);
 }
 
@@ -233,8 +237,15 @@ static int mode_client(char **av)
 {
     unsigned port = (unsigned)num(av[0], 1, 65535);
     unsigned long long bytes = num(av[1], 0, 1ULL << 40);
-    const char *log = av[2];
+    const char *log = av[2], *label = av[3];
     char *buf = malloc(MiB);
+    char fmt[256];
+
+    if (strlen(label) > 100 || strchr(label, '%') || strchr(label, '\n'))
+        usage();
+    setpgid(0, 0);
+    snprintf(fmt, sizeof fmt, "%s start %%lld\n", label);
+    append_line(log, fmt, (long long)getpid());
     if (!buf)
         fail("malloc");
     for (size_t i = 0; i < MiB; i++)
@@ -249,10 +260,10 @@ static int mode_client(char **av)
     }
     if (shutdown(fd, SHUT_WR) < 0)
         fail("shutdown");
-    append_line(log, "sent %lld\n", (long long)bytes);
-    if (drain(fd, buf, MiB) < 0)
+    if (drain(fd, buf, MiB) < 0) /* a listener that closes with data unread resets: ECONNRESET */
         fail("read");
-    append_line(log, "eof %lld\n", 0);
+    snprintf(fmt, sizeof fmt, "%s ok %%lld\n", label);
+    append_line(log, fmt, (long long)bytes);
     return 0;
 }
 
@@ -298,7 +309,7 @@ int main(int argc, char **argv)
         return mode_serve(argv + 2);
     if (!strcmp(m, "send") && argc == 4)
         return mode_send(argv + 2);
-    if (!strcmp(m, "client") && argc == 5)
+    if (!strcmp(m, "client") && argc == 6)
         return mode_client(argv + 2);
     if (!strcmp(m, "recv") && (argc == 3 || argc == 4))
         return mode_recv(argv + 2, argc - 2);

@@ -16,7 +16,15 @@ import sys
 PAYLOAD = (b"\x1b]0;pwned\x07title\x1b[2Jcleared\x1b[31mred"
            b"\x9b31m-c1-\xc2\x9b31m-utf8c1-\x07bell")
 
-if sys.argv[1] == "server":
+
+def main():
+    if sys.argv[1] == "server":
+        serve()
+    else:
+        talk(sys.argv[2], int(sys.argv[3]))
+
+
+def serve():
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.bind(("127.0.0.1", 0))
     srv.listen(1)
@@ -31,9 +39,15 @@ if sys.argv[1] == "server":
     except OSError:
         pass
     conn.close()
-else:
-    s = socket.create_connection((sys.argv[2], int(sys.argv[3])), timeout=30)
+
+
+def talk(host, port):
+    s = socket.create_connection((host, port), timeout=30)
     s.sendall(PAYLOAD + b"\n" + b"bye\n")
     while s.recv(65536):
         pass
     s.close()
+
+
+if __name__ == "__main__":
+    main()
