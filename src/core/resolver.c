@@ -204,7 +204,8 @@ int nb_resolver_query(struct nb_resolver *r, const char *name, uint16_t type,
     {
         char fq[NB_DNS_NAME_TEXT];
         size_t l = strlen(out->asked);
-        snprintf(fq, sizeof fq, "%s%s", out->asked, l && out->asked[l - 1] == '.' ? "" : ".");
+        snprintf(fq, sizeof fq, "%.1000s%s", out->asked,
+                 l && out->asked[l - 1] == '.' ? "" : ".");
         if (nb_dns_follow(&out->msg, fq, out->chain, &out->nchain, &out->final, e) < 0)
             return -1;
         if (out->final == fq)

@@ -1,0 +1,61 @@
+/* url.h - sans-IO parsing of http URLs (RFC 3986 as browsers and curl apply
+ * it to http), relative references for redirects, and request building. */
+#ifndef NETBASICS_URL_H
+#define NETBASICS_URL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <netbasics/err.h>
+
+#define NB_URL_MAX 8192       /* a longer URL is refused */
+#define NB_URL_HOST_MAX 253   /* a host name's text */
+
+struct nb_url {
+    char scheme[8];                /* lower case: "http" (or "https", refused later) */
+    char host[NB_URL_HOST_MAX + 1]; /* lower case; an IPv6 literal without brackets */
+    int host_v6;                   /* the host is an IPv6 literal */
+    uint16_t port;                 /* the port given, else 80 (443 for https) */
+    int port_given;
+    char userinfo[256];            /* "user:password", never printed; "" if none */
+    char target[NB_URL_MAX];       /* path and query, percent-encoded, starting with '/' */
+};
+
+/* Parses an absolute http or https URL. The scheme is case-insensitive; the
+ * fragment is dropped (so "http://evil#@good/" is the host evil); the
+ * authority ends at the first '/', '?' or '#'; user-info is kept apart and
+ * never echoed; a host is a name of letters, digits, '-', '.' and '_' (no
+ * percent-encoding, no control byte, no space, at most 253 bytes), an IPv4
+ * address or a bracketed IPv6 one; the port is 1-65535. Spaces, control
+ * bytes and non-ASCII bytes in the path are percent-encoded. Returns 0, or -1
+ * with e set to NB_E_INVALID naming the rule (an unsupported scheme says so). */
+int nb_url_parse(const char *s, struct nb_url *u, struct nb_err *e);
+
+/* Resolves a redirect's Location against base (RFC 3986 5.2): absolute URLs,
+ * scheme-relative "//host/path", absolute paths "/x" and relative paths
+ * "x/y" (with "." and ".." segments removed). Returns 0, or -1 with e set. */
+int nb_url_resolve(const struct nb_url *base, const char *ref, struct nb_url *out,
+                   struct nb_err *e);
+
+/* Writes the URL without its user-info: "http://host:port/path". Returns buf. */
+char *nb_url_format(const struct nb_url *u, char *buf, size_t n);
+
+/* The Host header's value: the host (bracketed if IPv6) and ":port" when the
+ * port is not the scheme's default. Returns buf. */
+char *nb_url_hostport(const struct nb_url *u, char *buf, size_t n);
+
+/* A name to save the URL's body as: its last path segment, percent-decoded,
+ * with every byte that is not a letter, digit, '.', '-' or '_' replaced by
+ * '_', no leading dot, no "..", at most 200 bytes; "index.html" when the path
+ * ends in '/' or the result would be empty. Returns buf (n at least 256). */
+char *nb_url_filename(const struct nb_url *u, char *buf, size_t n);
+
+/* Checks an extra request header "Name: value": a token name, a value with no
+ * CR, LF or NUL. Returns 0, or -1 with e set to NB_E_INVALID. */
+int nb_http_header_check(const char *h, struct nb_err *e);
+
+/* Whether host matches a no_proxy list ("*", or comma-separated names, where
+ * "example.com" and ".example.com" match the name and its subdomains). */
+int nb_no_proxy_match(const char *no_proxy, const char *host);
+
+#endif

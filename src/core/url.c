@@ -1,0 +1,360 @@
+/* url.c - http URLs (RFC 3986 as applied to http by browsers and curl):
+ * parsing, redirect resolution, safe file names, header checks, no_proxy. */
+#include <netbasics/addr.h>
+#include <netbasics/num.h>
+#include <netbasics/url.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static int is_alpha(unsigned char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int hexval(unsigned char c)
+{
+    if (is_digit(c))
+        return c - '0';
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+        return (c | 0x20) - 'a' + 10;
+    return -1;
+}
+
+/* Copies the path and query p[0..n) into out, percent-encoding what may not
+ * stand raw in a request line. Returns 0, or -1 when it does not fit. */
+static int encode_target(const char *p, size_t n, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+
+    if (n == 0 || p[0] != '/') {
+        if (o + 1 >= cap)
+            return -1;
+        out[o++] = '/';
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' ||
+            c == '^' || c == '`' || c == '{' || c == '|' || c == '}') {
+            if (o + 3 >= cap)
+                return -1;
+            out[o++] = '%';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        } else {
+            if (o + 1 >= cap)
+                return -1;
+            out[o++] = (char)c;
+        }
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+static int parse_host(const char *h, size_t n, struct nb_url *u, struct nb_err *e)
+{
+    if (n == 0)
+        return nb_err_set(e, NB_E_INVALID, "the URL has no host: write http://HOST/PATH");
+    if (h[0] == '[') {
+        struct nb_addr a;
+        char zone[64];
+        const char *pct;
+        size_t alen;
+        if (h[n - 1] != ']')
+            return nb_err_set(e, NB_E_INVALID, "'[' without ']' in the host");
+        alen = n - 2;
+        /* RFC 6874: a zone is written %25zone inside the brackets */
+        pct = memchr(h + 1, '%', alen);
+        if (pct) {
+            size_t zl = alen - (size_t)(pct - h - 1);
+            if (zl < 4 || strncmp(pct, "%25", 3) || zl - 3 >= sizeof zone)
+                return nb_err_set(e, NB_E_INVALID, "a zone in a URL is written %%25ZONE, as in "
+                                                   "[fe80::1%%25eth0]");
+            memcpy(zone, pct + 3, zl - 3);
+            zone[zl - 3] = '\0';
+            alen = (size_t)(pct - h - 1);
+        }
+        if (nb_ip6_parse(h + 1, alen, 0, &a, e) < 0)
+            return -1;
+        if (pct)
+            snprintf(u->host, sizeof u->host, "%.*s%%%s", (int)alen, h + 1, zone);
+        else
+            snprintf(u->host, sizeof u->host, "%.*s", (int)alen, h + 1);
+        u->host_v6 = 1;
+        return 0;
+    }
+    if (n > NB_URL_HOST_MAX)
+        return nb_err_set(e, NB_E_INVALID, "the host is %zu bytes, but a host name is at most 253",
+                          n);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)h[i];
+        if (c == '%')
+            return nb_err_set(e, NB_E_INVALID, "percent-encoding ('%%') is not allowed in a host "
+                                               "name");
+        if (c >= 0x80)
+            return nb_err_set(e, NB_E_INVALID, "the host has a non-ASCII byte: write an "
+                                               "international name in its xn-- form");
+        if (!is_alpha(c) && !is_digit(c) && c != '-' && c != '.' && c != '_')
+            return nb_err_set(e, NB_E_INVALID,
+                              "byte 0x%02x in the host: a host is letters, digits, '-', '.' and "
+                              "'_'", c);
+        u->host[i] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+    }
+    u->host[n] = '\0';
+    return 0;
+}
+
+int nb_url_parse(const char *s, struct nb_url *u, struct nb_err *e)
+{
+    size_t len = strlen(s), i = 0, auth_end, at, hostend;
+    const char *auth, *frag, *rest;
+
+    memset(u, 0, sizeof *u);
+    if (len == 0)
+        return nb_err_set(e, NB_E_INVALID, "the URL is empty");
+    if (len >= NB_URL_MAX)
+        return nb_err_set(e, NB_E_INVALID, "the URL is %zu bytes, more than the %d allowed", len,
+                          NB_URL_MAX - 1);
+    if (!is_alpha((unsigned char)s[0]))
+        return nb_err_set(e, NB_E_INVALID, "the URL must start with a scheme, as in http://");
+    while (i < len && (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i]) ||
+                       s[i] == '+' || s[i] == '-' || s[i] == '.'))
+        i++;
+    if (i >= len || s[i] != ':' || strncmp(s + i, "://", 3))
+        return nb_err_set(e, NB_E_INVALID, "the URL must start with a scheme, as in http://");
+    if (i >= sizeof u->scheme)
+        return nb_err_set(e, NB_E_INVALID, "the scheme '%.*s' is not supported: only http",
+                          (int)(i > 16 ? 16 : i), s);
+    for (size_t k = 0; k < i; k++)
+        u->scheme[k] = (char)(s[k] | 0x20);
+    if (strcmp(u->scheme, "http") && strcmp(u->scheme, "https"))
+        return nb_err_set(e, NB_E_INVALID, "the scheme '%s' is not supported: only http", u->scheme);
+    u->port = strcmp(u->scheme, "https") ? 80 : 443;
+    auth = s + i + 3;
+    auth_end = strcspn(auth, "/?#");
+    /* user-info ends at the last '@' of the authority */
+    at = auth_end;
+    for (size_t k = auth_end; k > 0; k--)
+        if (auth[k - 1] == '@') {
+            at = k - 1;
+            break;
+        }
+    if (at < auth_end) {
+        if (at >= sizeof u->userinfo)
+            return nb_err_set(e, NB_E_INVALID, "the user name and password are too long");
+        memcpy(u->userinfo, auth, at);
+        u->userinfo[at] = '\0';
+        auth += at + 1;
+        auth_end -= at + 1;
+    }
+    /* the port: after the last ':' not inside brackets */
+    hostend = auth_end;
+    if (auth_end > 0 && auth[0] == '[') {
+        const char *close = memchr(auth, ']', auth_end);
+        if (!close)
+            return nb_err_set(e, NB_E_INVALID, "'[' without ']' in the host");
+        hostend = (size_t)(close - auth) + 1;
+        if (hostend < auth_end && auth[hostend] != ':')
+            return nb_err_set(e, NB_E_INVALID, "']' must be followed by ':PORT' or the path");
+    } else {
+        const char *colon = memchr(auth, ':', auth_end);
+        if (colon)
+            hostend = (size_t)(colon - auth);
+    }
+    if (parse_host(auth, hostend, u, e) < 0)
+        return -1;
+    if (hostend < auth_end && hostend + 1 < auth_end) {
+        uint64_t port;
+        if (nb_parse_uint_n(auth + hostend + 1, auth_end - hostend - 1, 1, 65535, "port", &port,
+                            e) < 0)
+            return -1;
+        u->port = (uint16_t)port;
+        u->port_given = 1;
+    }
+    rest = auth + auth_end;
+    frag = strchr(rest, '#');
+    if (encode_target(rest, frag ? (size_t)(frag - rest) : strlen(rest), u->target,
+                      sizeof u->target) < 0)
+        return nb_err_set(e, NB_E_INVALID, "the URL's path is too long once encoded");
+    return 0;
+}
+
+char *nb_url_hostport(const struct nb_url *u, char *buf, size_t n)
+{
+    int dflt = u->port == (strcmp(u->scheme, "https") ? 80 : 443);
+    const char *pct = strchr(u->host, '%');
+    int hl = pct ? (int)(pct - u->host) : (int)strlen(u->host);
+
+    if (u->host_v6)
+        snprintf(buf, n, dflt ? "[%.*s]" : "[%.*s]:%u", hl, u->host, u->port);
+    else
+        snprintf(buf, n, dflt ? "%.*s" : "%.*s:%u", hl, u->host, u->port);
+    return buf;
+}
+
+char *nb_url_format(const struct nb_url *u, char *buf, size_t n)
+{
+    char hp[NB_URL_HOST_MAX + 16];
+
+    snprintf(buf, n, "%s://%s%s", u->scheme, nb_url_hostport(u, hp, sizeof hp), u->target);
+    return buf;
+}
+
+/* RFC 3986 5.2.4: removes "." and ".." segments from path in place. */
+static void remove_dots(char *path)
+{
+    char out[NB_URL_MAX];
+    size_t o = 0;
+    const char *p = path, *q = strchr(path, '?');
+    size_t plen = q ? (size_t)(q - path) : strlen(path);
+
+    while ((size_t)(p - path) < plen) {
+        const char *seg = p + 1, *next = memchr(seg, '/', plen - (size_t)(seg - path));
+        size_t sl = next ? (size_t)(next - seg) : plen - (size_t)(seg - path);
+        if (sl == 1 && seg[0] == '.') {
+            if (!next)
+                out[o++] = '/';
+        } else if (sl == 2 && seg[0] == '.' && seg[1] == '.') {
+            while (o > 0 && out[--o] != '/')
+                ;
+            if (!next)
+                out[o++] = '/';
+        } else {
+            out[o++] = '/';
+            memcpy(out + o, seg, sl);
+            o += sl;
+        }
+        p = seg + sl;
+    }
+    if (o == 0)
+        out[o++] = '/';
+    snprintf(out + o, sizeof out - o, "%s", q ? q : "");
+    snprintf(path, NB_URL_MAX, "%s", out);
+}
+
+int nb_url_resolve(const struct nb_url *base, const char *ref, struct nb_url *out,
+                   struct nb_err *e)
+{
+    char buf[NB_URL_MAX * 2], hp[NB_URL_HOST_MAX + 16];
+    size_t i = 0;
+
+    if (strlen(ref) >= NB_URL_MAX)
+        return nb_err_set(e, NB_E_INVALID, "the redirect's Location is %zu bytes, more than the "
+                                           "%d allowed", strlen(ref), NB_URL_MAX - 1);
+    while (is_alpha((unsigned char)ref[i]) || is_digit((unsigned char)ref[i]) || ref[i] == '+' ||
+           ref[i] == '-' || ref[i] == '.')
+        i++;
+    if (i > 0 && ref[i] == ':') /* an absolute URL with its own scheme */
+        return nb_url_parse(ref, out, e);
+    if (ref[0] == '/' && ref[1] == '/') {
+        snprintf(buf, sizeof buf, "%s:%s", base->scheme, ref);
+        return nb_url_parse(buf, out, e);
+    }
+    nb_url_hostport(base, hp, sizeof hp);
+    if (ref[0] == '/') {
+        snprintf(buf, sizeof buf, "%s://%s%s", base->scheme, hp, ref);
+    } else if (ref[0] == '?') {
+        const char *q = strchr(base->target, '?');
+        snprintf(buf, sizeof buf, "%s://%s%.*s%s", base->scheme, hp,
+                 (int)(q ? (size_t)(q - base->target) : strlen(base->target)), base->target, ref);
+    } else if (ref[0] == '\0' || ref[0] == '#') {
+        snprintf(buf, sizeof buf, "%s://%s%s", base->scheme, hp, base->target);
+    } else {
+        const char *q = strchr(base->target, '?'), *slash;
+        size_t pl = q ? (size_t)(q - base->target) : strlen(base->target);
+        for (slash = base->target + pl; slash > base->target && slash[-1] != '/'; slash--)
+            ;
+        snprintf(buf, sizeof buf, "%s://%s%.*s%s", base->scheme, hp,
+                 (int)(slash - base->target), base->target, ref);
+    }
+    if (strlen(buf) >= NB_URL_MAX)
+        return nb_err_set(e, NB_E_INVALID, "the redirect's URL is too long");
+    if (nb_url_parse(buf, out, e) < 0)
+        return -1;
+    snprintf(out->userinfo, sizeof out->userinfo, "%s",
+             !strcmp(out->host, base->host) && out->port == base->port ? base->userinfo : "");
+    remove_dots(out->target);
+    return 0;
+}
+
+char *nb_url_filename(const struct nb_url *u, char *buf, size_t n)
+{
+    const char *q = strchr(u->target, '?'), *end = q ? q : u->target + strlen(u->target);
+    const char *seg = end;
+    size_t o = 0;
+
+    while (seg > u->target && seg[-1] != '/')
+        seg--;
+    for (const char *p = seg; p < end && o + 1 < n && o < 200; p++) {
+        unsigned char c = (unsigned char)*p;
+        int h1, h2;
+        if (c == '%' && p + 2 < end && (h1 = hexval((unsigned char)p[1])) >= 0 &&
+            (h2 = hexval((unsigned char)p[2])) >= 0) {
+            c = (unsigned char)(h1 << 4 | h2);
+            p += 2;
+        }
+        buf[o++] = (char)(is_alpha(c) || is_digit(c) || c == '.' || c == '-' || c == '_' ? c
+                                                                                         : '_');
+    }
+    buf[o] = '\0';
+    /* no leading dot (hidden files, "." and ".."), no ".." anywhere */
+    while (buf[0] == '.')
+        memmove(buf, buf + 1, strlen(buf));
+    for (char *d; (d = strstr(buf, "..")) != NULL;)
+        d[0] = '_';
+    if (!buf[0])
+        snprintf(buf, n, "index.html");
+    return buf;
+}
+
+int nb_http_header_check(const char *h, struct nb_err *e)
+{
+    const char *colon = strchr(h, ':');
+    static const char tchar[] = "!#$%&'*+-.^_`|~";
+
+    if (!colon || colon == h)
+        return nb_err_set(e, NB_E_INVALID, "a header is 'Name: value'");
+    for (const char *p = h; p < colon; p++)
+        if (!is_alpha((unsigned char)*p) && !is_digit((unsigned char)*p) && !strchr(tchar, *p))
+            return nb_err_set(e, NB_E_INVALID, "byte 0x%02x in the header name: a name is a "
+                                               "token (letters, digits, - and a few marks)",
+                              (unsigned char)*p);
+    for (const char *p = colon + 1; *p; p++)
+        if (*p == '\r' || *p == '\n')
+            return nb_err_set(e, NB_E_INVALID, "a header value may not hold CR or LF: that would "
+                                               "inject another header");
+    return 0;
+}
+
+int nb_no_proxy_match(const char *no_proxy, const char *host)
+{
+    size_t hl = strlen(host);
+    const char *p = no_proxy;
+
+    while (p && *p) {
+        const char *comma = strchr(p, ','), *end = comma ? comma : p + strlen(p);
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+            end--;
+        if (end - p == 1 && *p == '*')
+            return 1;
+        if (*p == '.')
+            p++;
+        {
+            size_t l = (size_t)(end - p);
+            if (l && l <= hl && !strncasecmp(host + hl - l, p, l) &&
+                (l == hl || host[hl - l - 1] == '.'))
+                return 1;
+        }
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
