@@ -22,7 +22,7 @@ static const struct command COMMANDS[] = {
     {"listen", cmd_listen, "the lesson's server: answer 'You said ...' until 'bye' (nc -l)"},
     {"send", cmd_send, "the lesson's netcat client: send, half-close, read to the end (nc)"},
     {"checksock", cmd_checksock, "check IP:PORT sockets, the lesson's isipandport, at grep speed"},
-    {"fetch", NULL, "download a URL over HTTP/1.1 and save a local copy (curl, wget)"},
+    {"fetch", cmd_fetch, "download a URL over HTTP/1.1 and save a local copy (curl, wget)"},
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

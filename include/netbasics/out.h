@@ -80,6 +80,22 @@ struct nb_colors {
 };
 void nb_colors_init(struct nb_colors *c, int on);
 
+/* A progress line on a terminal: "\r  12.5 MiB of 100 MiB  12%  85 MiB/s  ETA 1 s",
+ * redrawn at most 5 times a second; nothing when fd is not a terminal. */
+struct nb_progress {
+    int fd;
+    int on;
+    int64_t start_ms, last_ms;
+    uint64_t total; /* 0: unknown */
+    int drawn;
+};
+void nb_progress_start(struct nb_progress *p, int fd, int on, uint64_t total, int64_t now_ms);
+void nb_progress_update(struct nb_progress *p, uint64_t bytes, int64_t now_ms);
+void nb_progress_end(struct nb_progress *p); /* clears the line */
+
+/* Writes bytes as "1023 B", "12.5 KiB", "3.2 MiB", "1.0 GiB" into buf. */
+char *nb_human_bytes(double bytes, char *buf, size_t n);
+
 /* The --explain channel: the core narrates through it and never prints.
  * A NULL channel or one without fn is silent. */
 struct nb_explain {

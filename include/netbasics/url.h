@@ -54,6 +54,14 @@ char *nb_url_filename(const struct nb_url *u, char *buf, size_t n);
  * CR, LF or NUL. Returns 0, or -1 with e set to NB_E_INVALID. */
 int nb_http_header_check(const char *h, struct nb_err *e);
 
+/* Builds the request for u: "GET target HTTP/1.1" (HEAD when head; the
+ * absolute URL as target when via_proxy), Host, User-Agent netbasics/VERSION,
+ * Accept, Connection: close, Basic authorization from the URL's user-info,
+ * then the extra headers (already checked with nb_http_header_check), then
+ * the empty line. Returns 0 and sets *len, or -1 with e set (too long). */
+int nb_http_request(const struct nb_url *u, int head, int via_proxy, const char *const *extra,
+                    size_t nextra, char *buf, size_t cap, size_t *len, struct nb_err *e);
+
 /* Whether host matches a no_proxy list ("*", or comma-separated names, where
  * "example.com" and ".example.com" match the name and its subdomains). */
 int nb_no_proxy_match(const char *no_proxy, const char *host);

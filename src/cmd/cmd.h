@@ -9,5 +9,6 @@ int cmd_checksock(int argc, char **argv);
 int cmd_listen(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
 
 #endif

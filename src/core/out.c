@@ -459,6 +459,64 @@ void nb_colors_init(struct nb_colors *c, int on)
     c->reset = on ? "\033[0m" : "";
 }
 
+char *nb_human_bytes(double bytes, char *buf, size_t n)
+{
+    static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+
+    while (bytes >= 1024 && u < 4) {
+        bytes /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, n, "%.0f B", bytes);
+    else
+        snprintf(buf, n, "%.1f %s", bytes, unit[u]);
+    return buf;
+}
+
+void nb_progress_start(struct nb_progress *p, int fd, int on, uint64_t total, int64_t now_ms)
+{
+    p->fd = fd;
+    p->on = on && isatty(fd);
+    p->start_ms = p->last_ms = now_ms;
+    p->total = total;
+    p->drawn = 0;
+}
+
+void nb_progress_update(struct nb_progress *p, uint64_t bytes, int64_t now_ms)
+{
+    char line[160], got[32], all[32], rate[32];
+    double secs;
+    int n;
+
+    if (!p->on || now_ms - p->last_ms < 200)
+        return;
+    p->last_ms = now_ms;
+    secs = (double)(now_ms - p->start_ms) / 1000.0;
+    nb_human_bytes((double)bytes, got, sizeof got);
+    nb_human_bytes(secs > 0 ? (double)bytes / secs : 0, rate, sizeof rate);
+    if (p->total) {
+        double left = bytes && secs > 0 ? (double)(p->total - (bytes < p->total ? bytes : p->total)) /
+                                              ((double)bytes / secs)
+                                        : 0;
+        n = snprintf(line, sizeof line, "\r  %s of %s  %3d%%  %s/s  ETA %.0f s\033[K", got,
+                     nb_human_bytes((double)p->total, all, sizeof all),
+                     (int)(bytes * 100 / p->total), rate, left);
+    } else {
+        n = snprintf(line, sizeof line, "\r  %s  %s/s\033[K", got, rate);
+    }
+    if (n > 0 && write(p->fd, line, (size_t)n) == n)
+        p->drawn = 1;
+}
+
+void nb_progress_end(struct nb_progress *p)
+{
+    if (p->on && p->drawn && write(p->fd, "\r\033[K", 4) < 0)
+        p->drawn = 0;
+    p->drawn = 0;
+}
+
 int nb_explaining(const struct nb_explain *x)
 {
     return x && x->fn;

@@ -333,6 +333,71 @@ int nb_http_header_check(const char *h, struct nb_err *e)
     return 0;
 }
 
+/* RFC 4648 base64 of p[0..n) into out (cap at least 4 * (n + 2) / 3 + 1). */
+static void base64(const unsigned char *p, size_t n, char *out)
+{
+    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t o = 0;
+
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+                     (i + 2 < n ? p[i + 2] : 0);
+        out[o++] = tbl[v >> 18 & 63];
+        out[o++] = tbl[v >> 12 & 63];
+        out[o++] = i + 1 < n ? tbl[v >> 6 & 63] : '=';
+        out[o++] = i + 2 < n ? tbl[v & 63] : '=';
+    }
+    out[o] = '\0';
+}
+
+/* Percent-decodes s into out (cap bytes); returns the length. */
+static size_t pct_decode(const char *s, unsigned char *out, size_t cap)
+{
+    size_t o = 0;
+
+    for (; *s && o < cap; s++) {
+        int h1, h2;
+        if (*s == '%' && (h1 = hexval((unsigned char)s[1])) >= 0 &&
+            (h2 = hexval((unsigned char)s[2])) >= 0) {
+            out[o++] = (unsigned char)(h1 << 4 | h2);
+            s += 2;
+        } else {
+            out[o++] = (unsigned char)*s;
+        }
+    }
+    return o;
+}
+
+int nb_http_request(const struct nb_url *u, int head, int via_proxy, const char *const *extra,
+                    size_t nextra, char *buf, size_t cap, size_t *len, struct nb_err *e)
+{
+    char hp[NB_URL_HOST_MAX + 16], url[NB_URL_MAX + 300], auth[400];
+    size_t o;
+
+    nb_url_hostport(u, hp, sizeof hp);
+    auth[0] = '\0';
+    if (u->userinfo[0]) {
+        unsigned char raw[256];
+        size_t n = pct_decode(u->userinfo, raw, sizeof raw);
+        memcpy(auth, "Authorization: Basic ", 21);
+        base64(raw, n, auth + 21);
+        strcat(auth, "\r\n");
+    }
+    o = (size_t)snprintf(buf, cap,
+                         "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: netbasics/%s\r\n"
+                         "Accept: */*\r\nConnection: close\r\n%s",
+                         head ? "HEAD" : "GET",
+                         via_proxy ? nb_url_format(u, url, sizeof url) : u->target, hp,
+                         NB_VERSION, auth);
+    for (size_t i = 0; i < nextra && o < cap; i++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s\r\n", extra[i]);
+    if (o + 3 > cap)
+        return nb_err_set(e, NB_E_INVALID, "the request is longer than %zu bytes", cap);
+    memcpy(buf + o, "\r\n", 3);
+    *len = o + 2;
+    return 0;
+}
+
 int nb_no_proxy_match(const char *no_proxy, const char *host)
 {
     size_t hl = strlen(host);

@@ -1,0 +1,418 @@
+/* fetch.c - `netbasics fetch`: the lesson's urlopen(...).read() and its local
+ * copy, over HTTP/1.1 on plain sockets: redirects, atomic saves that never
+ * clobber, safe file names, progress, timeouts, proxies. */
+#include "cmd/cmd.h"
+
+#include <netbasics/http.h>
+#include <netbasics/httpclient.h>
+#include <netbasics/lines.h>
+#include <netbasics/num.h>
+#include <netbasics/out.h>
+#include <netbasics/save.h>
+#include <netbasics/sock.h>
+#include <netbasics/url.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_HEADERS 32
+#define EXIT_NO_TLS 8 /* https asked of a build without TLS */
+
+static const char USAGE[] =
+    "usage: netbasics fetch [OPTIONS] URL\n"
+    "\n"
+    "Downloads URL over HTTP/1.1 and saves a local copy, as the lesson does with\n"
+    "urllib.request.urlopen(...).read(): by default into the current directory,\n"
+    "named after the URL's last path segment (index.html for '/'), then prints\n"
+    "the name, the size and a file:// URL to open in a browser. The body goes to a\n"
+    "temporary file first and takes its name only when all of it has arrived: a\n"
+    "failed download leaves nothing behind, and an existing file is never\n"
+    "overwritten without --force. Redirects are followed (10 at most).\n"
+    "\n"
+    "  -o, --output FILE        save as FILE; '-' writes the body to stdout\n"
+    "  -f, --force              overwrite FILE if it exists\n"
+    "  -I, --head               ask with HEAD and print the response headers\n"
+    "  -i, --include            print the headers and the body to stdout\n"
+    "  -H, --header 'N: V'      send an extra request header (up to 32)\n"
+    "      --max-redirs N       follow at most N redirects (default 10; 0: none)\n"
+    "      --timeout S          give up after S seconds without a byte (default 30)\n"
+    "      --connect-timeout S  give up connecting after S seconds (default 10)\n"
+    "      --max-time S         give up after S seconds in all\n"
+    "      --keep-errors        save the body of an error response (status >= 400)\n"
+    "  -4, -6                   IPv4 or IPv6 addresses only\n"
+    "  -q, --quiet              no progress, no summary\n"
+    "  -j, --json               a JSON summary on stdout\n"
+    "  -x, --explain            the request, the response headers and each framing\n"
+    "                           step (chunk sizes) on stderr\n"
+    "  -h, --help               this help\n"
+    "\n"
+    "http_proxy and no_proxy are honoured as curl and wget do. https:// needs TLS,\n"
+    "which this libc-only build does not have: use curl or wget for it.\n"
+    "\n"
+    "Exit status: 0 saved, 1 the server answered with an error status (>= 400),\n"
+    "2 usage error, 3 the host does not resolve, 4 connection failed, 5 the\n"
+    "server broke HTTP (or redirected somewhere refused), 6 local file error\n"
+    "(the file exists, the disk is full), 7 timed out, 8 https:// (no TLS here).\n";
+
+struct fetch_opts {
+    const char *output;
+    int force, head, include, keep_errors, quiet, json, family;
+    unsigned max_redirs;
+    int64_t idle_ms, connect_ms, max_ms;
+    const char *headers[MAX_HEADERS];
+    size_t nheaders;
+    struct nb_explain explain;
+};
+
+/* The state of the exchange in progress, shared with the parser callbacks. */
+struct fetch_run {
+    const struct fetch_opts *o;
+    struct nb_http_parser *p;
+    int to_stdout;       /* the body goes to stdout (-o -, -i) */
+    int saving;          /* the body goes to save */
+    int discard;         /* a redirect's or an error's body: thrown away */
+    struct nb_save save;
+    struct nb_err err;   /* why on_body failed */
+    struct nb_progress progress;
+    uint64_t bytes;
+    int status;
+    char reason[128];
+    const char *path;    /* where the final body is saved */
+};
+
+static int is_redirect(int status)
+{
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+static void on_status(void *ctx, int status, const char *reason, size_t len)
+{
+    struct fetch_run *r = ctx;
+
+    r->status = status;
+    nb_escape(reason, len > 100 ? 100 : len, NB_ESC_C, r->reason, sizeof r->reason);
+    if (r->o->head || r->o->include)
+        printf("HTTP/1.1 %d %s\r\n", status, r->reason);
+}
+
+static void on_header(void *ctx, const char *n, size_t nl, const char *v, size_t vl)
+{
+    struct fetch_run *r = ctx;
+
+    if (r->o->head || r->o->include) {
+        printf("%.*s: ", (int)nl, n);
+        nb_escape_write(stdout, v, vl, NB_ESC_C);
+        fputs("\r\n", stdout);
+    }
+}
+
+static void on_headers_done(void *ctx)
+{
+    struct fetch_run *r = ctx;
+    int following = is_redirect(r->status) && r->o->max_redirs > 0 && r->p->location[0];
+
+    if (r->o->head || r->o->include) {
+        fputs("\r\n", stdout);
+        fflush(stdout);
+    }
+    r->discard = following || (r->status >= 400 && !r->o->keep_errors && !r->o->include);
+    if (r->discard || r->o->head)
+        return;
+    if (!r->to_stdout) {
+        if (nb_save_begin(&r->save, r->path, r->o->force, &r->err) < 0)
+            return; /* on_body reports it */
+        r->saving = 1;
+    }
+    nb_progress_start(&r->progress, 2, !r->o->quiet && !r->o->json,
+                      r->p->framing == NB_HTTP_LENGTH ? r->p->length : 0, nb_now_ms());
+}
+
+static int on_body(void *ctx, const uint8_t *p, size_t n)
+{
+    struct fetch_run *r = ctx;
+
+    if (r->discard)
+        return 0;
+    if (r->err.code)
+        return -1;
+    if (r->saving) {
+        if (nb_save_write(&r->save, p, n, &r->err) < 0)
+            return -1;
+    } else if (r->to_stdout) {
+        fflush(stdout);
+        if (nb_write_all(1, p, n) < 0) {
+            nb_err_sys(&r->err, NB_E_SYS, errno, "cannot write to standard output");
+            return -1;
+        }
+    }
+    r->bytes += n;
+    nb_progress_update(&r->progress, r->bytes, nb_now_ms());
+    return 0;
+}
+
+/* Reads http_proxy / no_proxy as curl does: lower case only (HTTP_PROXY is
+ * ignored: CGI programs get it from a request header, "httpoxy"). */
+static int proxy_for(const struct nb_url *u, struct nb_url *proxy, struct nb_err *e)
+{
+    const char *env = getenv("http_proxy"), *np = getenv("no_proxy");
+    char buf[NB_URL_MAX];
+
+    if (!np)
+        np = getenv("NO_PROXY");
+    if (!env || !*env || (np && nb_no_proxy_match(np, u->host)))
+        return 0;
+    snprintf(buf, sizeof buf, "%s%s", strstr(env, "://") ? "" : "http://", env);
+    if (nb_url_parse(buf, proxy, e) < 0 || strcmp(proxy->scheme, "http")) {
+        nb_err_set(e, NB_E_INVALID, "http_proxy is not an http://HOST:PORT URL");
+        return -1;
+    }
+    return 1;
+}
+
+static void summary(const struct fetch_run *r, const char *first, const char *final,
+                    double secs)
+{
+    char abs[PATH_MAX], size[32];
+    int have_abs = r->path && realpath(r->path, abs) != NULL;
+
+    if (r->o->json) {
+        struct nb_json j;
+        nb_json_begin(&j, stdout);
+        nb_json_str(&j, "url", first);
+        nb_json_str(&j, "final_url", final);
+        nb_json_int(&j, "status", r->status);
+        nb_json_uint(&j, "bytes", r->bytes);
+        nb_json_key(&j, "seconds");
+        fprintf(stdout, "%.3f", secs);
+        if (r->path)
+            nb_json_str(&j, "file", have_abs ? abs : r->path);
+        else
+            nb_json_null(&j, "file");
+        nb_json_end(&j);
+        return;
+    }
+    if (r->o->quiet || !r->path)
+        return;
+    fprintf(stderr, "Saved %s: %s (%llu bytes) in %.2f s, HTTP %d %s\n", r->path,
+            nb_human_bytes((double)r->bytes, size, sizeof size), (unsigned long long)r->bytes,
+            secs, r->status, r->reason);
+    if (have_abs) {
+        fputs("Open it in a browser: file://", stderr);
+        for (const char *c = abs; *c; c++) {
+            unsigned char b = (unsigned char)*c;
+            if (b <= 0x20 || b >= 0x7f || b == '%' || b == '#' || b == '?')
+                fprintf(stderr, "%%%02X", b);
+            else
+                fputc(b, stderr);
+        }
+        fputc('\n', stderr);
+    }
+}
+
+static int run(const char *url_text, const struct fetch_opts *o)
+{
+    struct nb_url url, next, proxy;
+    struct nb_http_parser p;
+    struct fetch_run r;
+    struct nb_err e;
+    struct nb_deadline total;
+    char first[NB_URL_MAX + 300], cur[NB_URL_MAX + 300], seen[11][256], name[256];
+    size_t nseen = 0;
+    int64_t start = nb_now_ms();
+    int use_proxy;
+
+    if (nb_url_parse(url_text, &url, &e) < 0) {
+        nb_errorf("fetch", "%s", e.msg);
+        return NB_EXIT_USAGE;
+    }
+    nb_url_format(&url, first, sizeof first);
+    memset(&r, 0, sizeof r);
+    r.o = o;
+    r.p = &p;
+    r.save.fd = -1;
+    r.to_stdout = o->include || (o->output && !strcmp(o->output, "-"));
+    if (!r.to_stdout && !o->head)
+        r.path = o->output ? o->output : nb_url_filename(&url, name, sizeof name);
+    nb_deadline_init(&total, o->max_ms);
+    for (unsigned hop = 0;; hop++) {
+        struct nb_http_get_opts go = {
+            .head = o->head, .headers = o->headers, .nheaders = o->nheaders,
+            .connect_ms = o->connect_ms, .idle_ms = o->idle_ms,
+            .total = o->max_ms >= 0 ? &total : NULL, .family = o->family, .x = &o->explain,
+        };
+        struct nb_http_cb cb = {&r, on_status, on_header, on_headers_done, on_body, NULL};
+
+        nb_url_format(&url, cur, sizeof cur);
+        if (!strcmp(url.scheme, "https")) {
+            nb_errorf("fetch", "%s: https needs TLS, which this libc-only build does not have; "
+                               "use curl or wget for https URLs", hop ? "redirected to https" :
+                                                                        "https URL");
+            return EXIT_NO_TLS;
+        }
+        for (size_t k = 0; k < nseen; k++)
+            if (!strncmp(seen[k], cur, sizeof seen[k] - 1)) {
+                nb_errorf("fetch", "redirect loop: %.200s was visited already", cur);
+                return NB_EXIT_PROTO;
+            }
+        snprintf(seen[nseen++], sizeof seen[0], "%.255s", cur);
+        use_proxy = proxy_for(&url, &proxy, &e);
+        if (use_proxy < 0)
+            return nb_errorf("fetch", "%s", e.msg), NB_EXIT_USAGE;
+        go.proxy = use_proxy ? &proxy : NULL;
+        nb_err_clear(&r.err);
+        r.status = 0;
+        if (nb_http_get(&url, &go, &cb, &p, &e) < 0) {
+            nb_progress_end(&r.progress);
+            nb_save_abort(&r.save);
+            if (r.err.code) /* our side failed: the file, or stdout */
+                return nb_report("fetch", &r.err);
+            return nb_report("fetch", &e);
+        }
+        nb_progress_end(&r.progress);
+        if (!is_redirect(r.status) || o->max_redirs == 0)
+            break;
+        if (!p.location[0]) {
+            nb_errorf("fetch", "HTTP %d %s without a Location header: nowhere to go", r.status,
+                      r.reason);
+            return NB_EXIT_PROTO;
+        }
+        if (hop + 1 > o->max_redirs) {
+            nb_errorf("fetch", "more than %u redirects (--max-redirs)", o->max_redirs);
+            return NB_EXIT_PROTO;
+        }
+        if (nb_url_resolve(&url, p.location, &next, &e) < 0) {
+            char loc[160];
+            nb_escape(p.location, strlen(p.location) > 100 ? 100 : strlen(p.location), NB_ESC_C,
+                      loc, sizeof loc);
+            nb_errorf("fetch", "refused to follow the redirect to '%s': %s", loc, e.msg);
+            return NB_EXIT_PROTO;
+        }
+        if (!o->quiet && !o->json) {
+            char to[NB_URL_MAX + 300];
+            fprintf(stderr, "redirect %u: HTTP %d %s -> %s\n", hop + 1, r.status, r.reason,
+                    nb_url_format(&next, to, sizeof to));
+        }
+        url = next;
+    }
+    if (r.status >= 400) {
+        if (r.saving && nb_save_commit(&r.save, &e) < 0)
+            return nb_report("fetch", &e);
+        nb_errorf("fetch", "HTTP %d %s from %.200s%s", r.status, r.reason, cur,
+                  r.saving ? " (the body was kept: --keep-errors)" : ": nothing saved");
+        return NB_EXIT_NEGATIVE;
+    }
+    if (r.saving && nb_save_commit(&r.save, &e) < 0)
+        return nb_report("fetch", &e);
+    if (o->head)
+        r.path = NULL;
+    summary(&r, first, cur, (double)(nb_now_ms() - start) / 1000.0);
+    return NB_EXIT_OK;
+}
+
+int cmd_fetch(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},     {"force", no_argument, NULL, 'f'},
+        {"head", no_argument, NULL, 'I'},             {"include", no_argument, NULL, 'i'},
+        {"header", required_argument, NULL, 'H'},     {"max-redirs", required_argument, NULL, 'R'},
+        {"timeout", required_argument, NULL, 'T'},    {"connect-timeout", required_argument, NULL, 'C'},
+        {"max-time", required_argument, NULL, 'M'},   {"keep-errors", no_argument, NULL, 'K'},
+        {"quiet", no_argument, NULL, 'q'},            {"json", no_argument, NULL, 'j'},
+        {"explain", no_argument, NULL, 'x'},          {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct fetch_opts o = {.max_redirs = 10, .idle_ms = 30000, .connect_ms = 10000, .max_ms = -1};
+    struct nb_err e;
+    uint64_t v;
+    int ch;
+
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":o:fIiH:46qjxh", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'o':
+            o.output = optarg;
+            break;
+        case 'f':
+            o.force = 1;
+            break;
+        case 'I':
+            o.head = 1;
+            break;
+        case 'i':
+            o.include = 1;
+            break;
+        case 'H':
+            if (o.nheaders == MAX_HEADERS)
+                return nb_errorf("fetch", "at most %d -H headers", MAX_HEADERS), NB_EXIT_USAGE;
+            if (nb_http_header_check(optarg, &e) < 0)
+                return nb_errorf("fetch", "-H: %s", e.msg), NB_EXIT_USAGE;
+            o.headers[o.nheaders++] = optarg;
+            break;
+        case 'R':
+            if (nb_parse_uint(optarg, 0, 50, "redirect count", &v, &e) < 0)
+                return nb_errorf("fetch", "--max-redirs: %s", e.msg), NB_EXIT_USAGE;
+            o.max_redirs = (unsigned)v;
+            break;
+        case 'T':
+            if (nb_parse_seconds(optarg, 86400, 0, &o.idle_ms, &e) < 0)
+                return nb_errorf("fetch", "--timeout: %s", e.msg), NB_EXIT_USAGE;
+            break;
+        case 'C':
+            if (nb_parse_seconds(optarg, 3600, 0, &o.connect_ms, &e) < 0)
+                return nb_errorf("fetch", "--connect-timeout: %s", e.msg), NB_EXIT_USAGE;
+            break;
+        case 'M':
+            if (nb_parse_seconds(optarg, 86400 * 7, 0, &o.max_ms, &e) < 0)
+                return nb_errorf("fetch", "--max-time: %s", e.msg), NB_EXIT_USAGE;
+            break;
+        case 'K':
+            o.keep_errors = 1;
+            break;
+        case '4':
+            o.family = 4;
+            break;
+        case '6':
+            o.family = 6;
+            break;
+        case 'q':
+            o.quiet = 1;
+            break;
+        case 'j':
+            o.json = 1;
+            break;
+        case 'x':
+            o.explain.fn = nb_explain_to_stderr;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return NB_EXIT_OK;
+        case ':':
+            nb_errorf("fetch", "option '%s' needs a value (see 'netbasics fetch --help')",
+                      argv[optind - 1]);
+            return NB_EXIT_USAGE;
+        default:
+            nb_errorf("fetch", "unknown option '%s' (see 'netbasics fetch --help')",
+                      argv[optind - 1]);
+            return NB_EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 1) {
+        nb_errorf("fetch", "takes one URL (see 'netbasics fetch --help')");
+        return NB_EXIT_USAGE;
+    }
+    if (o.head && o.include) {
+        nb_errorf("fetch", "cannot use --head and --include together");
+        return NB_EXIT_USAGE;
+    }
+    if (o.json && (o.include || o.head || (o.output && !strcmp(o.output, "-")))) {
+        nb_errorf("fetch", "--json prints on stdout: it cannot go with -o -, -i or -I");
+        return NB_EXIT_USAGE;
+    }
+    return run(argv[optind], &o);
+}

@@ -1,0 +1,160 @@
+/* httpclient.c - one HTTP/1.1 exchange: connect, request, parse the reply. */
+#include <netbasics/httpclient.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define READ_SIZE (256u * 1024) /* big reads: a 1 GiB body is 4096 of them */
+
+/* Wraps the caller's callbacks so the exchange narrates itself for --explain. */
+struct tap {
+    const struct nb_http_cb *user;
+    const struct nb_explain *x;
+    int chunks;
+};
+
+static void tap_status(void *ctx, int status, const char *reason, size_t len)
+{
+    struct tap *t = ctx;
+    char esc[512];
+
+    nb_escape(reason, len, NB_ESC_C, esc, sizeof esc);
+    nb_explainf(t->x, "< HTTP/1.1 %d %s — the status line: %s", status, esc,
+                status < 300 ? "success" : status < 400 ? "go elsewhere (a redirect)"
+                : status < 500 ? "the request was refused" : "the server failed");
+    if (t->user->on_status)
+        t->user->on_status(t->user->ctx, status, reason, len);
+}
+
+static void tap_header(void *ctx, const char *n, size_t nl, const char *v, size_t vl)
+{
+    struct tap *t = ctx;
+    char esc[1024];
+
+    if (nb_explaining(t->x)) {
+        nb_escape(v, vl, NB_ESC_C, esc, sizeof esc);
+        nb_explainf(t->x, "< %.*s: %s", (int)nl, n, esc);
+    }
+    if (t->user->on_header)
+        t->user->on_header(t->user->ctx, n, nl, v, vl);
+}
+
+static void tap_done(void *ctx)
+{
+    struct tap *t = ctx;
+
+    if (t->user->on_headers_done)
+        t->user->on_headers_done(t->user->ctx);
+}
+
+static int tap_body(void *ctx, const uint8_t *p, size_t n)
+{
+    struct tap *t = ctx;
+
+    return t->user->on_body ? t->user->on_body(t->user->ctx, p, n) : 0;
+}
+
+static void tap_chunk(void *ctx, uint64_t size)
+{
+    struct tap *t = ctx;
+
+    /* the first few chunk sizes, then only the last one: a body can have thousands */
+    if (++t->chunks <= 5 || size == 0)
+        nb_explainf(t->x, "chunk %d: %llu bytes%s", t->chunks, (unsigned long long)size,
+                    size ? " — the size line in hex, then that many bytes, then CRLF"
+                         : " — the last chunk: the body is complete");
+    if (t->user->on_chunk)
+        t->user->on_chunk(t->user->ctx, size);
+}
+
+static void explain_request(const struct nb_explain *x, const char *req, size_t len)
+{
+    const char *p = req, *end = req + len;
+
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (l && p[l - 1] == '\r')
+            l--;
+        if (l == 0)
+            break;
+        if (!strncmp(p, "Authorization:", 14))
+            nb_explainf(x, "> Authorization: (hidden: the password is never shown)");
+        else
+            nb_explainf(x, "> %.*s", (int)l, p);
+        p = nl ? nl + 1 : end;
+    }
+    nb_explainf(x, "> (an empty line ends the request)");
+}
+
+int nb_http_get(const struct nb_url *u, const struct nb_http_get_opts *o,
+                const struct nb_http_cb *cb, struct nb_http_parser *p, struct nb_err *e)
+{
+    const struct nb_url *via = o->proxy ? o->proxy : u;
+    struct nb_sockaddr addrs[NB_RESOLVE_MAX];
+    struct tap t = {cb, o->x, 0};
+    struct nb_http_cb wrapped = {&t, tap_status, tap_header, tap_done, tap_body, tap_chunk};
+    char req[16384], host[NB_URL_HOST_MAX + 1];
+    size_t count, rlen;
+    uint8_t *buf;
+    int fd, rc = -1;
+
+    nb_http_init(p, o->head);
+    if (nb_http_request(u, o->head, o->proxy != NULL, o->headers, o->nheaders, req, sizeof req,
+                        &rlen, e) < 0)
+        return -1;
+    snprintf(host, sizeof host, "%s", via->host);
+    if (nb_sock_resolve(host, via->port, o->family, SOCK_STREAM, addrs, NB_RESOLVE_MAX, &count,
+                        o->x, e) < 0)
+        return -1;
+    fd = nb_sock_connect(addrs, count, o->connect_ms, o->x, e);
+    if (fd < 0)
+        return -1;
+    explain_request(o->x, req, rlen);
+    if (nb_sock_write_all(fd, req, rlen, o->idle_ms, e) < 0) {
+        nb_sock_close(fd, o->x);
+        return -1;
+    }
+    buf = malloc(READ_SIZE);
+    if (!buf) {
+        nb_sock_close(fd, o->x);
+        return nb_err_set(e, NB_E_SYS, "out of memory");
+    }
+    for (;;) {
+        int64_t wait = o->idle_ms;
+        ssize_t n;
+        if (o->total) {
+            int left = nb_deadline_left(o->total);
+            if (left >= 0 && (wait < 0 || left < wait))
+                wait = left;
+        }
+        n = nb_sock_read_some(fd, buf, READ_SIZE, wait, e);
+        if (n < 0) {
+            if (e->code == NB_E_TIMEOUT) {
+                if (o->total && nb_deadline_passed(o->total))
+                    nb_err_set(e, NB_E_TIMEOUT, "the transfer took longer than --max-time "
+                                                "(after %llu body bytes)",
+                               (unsigned long long)p->body_bytes);
+                else
+                    nb_err_set(e, NB_E_TIMEOUT, "no data for %lld s (after %llu body bytes; "
+                                                "--timeout sets the wait)",
+                               (long long)(o->idle_ms / 1000), (unsigned long long)p->body_bytes);
+            }
+            break;
+        }
+        if (n == 0) {
+            rc = nb_http_finish(p, e);
+            break;
+        }
+        if (nb_http_feed(p, buf, (size_t)n, &wrapped, e) < 0)
+            break;
+        if (nb_http_done(p)) {
+            rc = 0;
+            break;
+        }
+    }
+    free(buf);
+    nb_sock_close(fd, o->x);
+    return rc;
+}
