@@ -38,13 +38,14 @@ static void usage(FILE *f)
     for (i = 0; i < NCOMMANDS; i++)
         if (COMMANDS[i].run)
             fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
-    fprintf(f, "\nnot built yet in this version:\n");
     for (i = 0; i < NCOMMANDS; i++)
         if (!COMMANDS[i].run)
-            fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+            fprintf(f, "%s  %-10s %s\n", i && COMMANDS[i - 1].run ? "\nnot built yet in this version:\n" : "",
+                    COMMANDS[i].name, COMMANDS[i].summary);
     fprintf(f, "\nRun 'netbasics COMMAND --help' for a command's options; 'man netbasics' for all.\n"
                "Exit status: 0 success, 1 negative answer, 2 usage, 3 resolution failed,\n"
-               "4 connection failed, 5 protocol error, 6 local error, 7 timed out.\n");
+               "4 connection failed, 5 protocol error, 6 local error, 7 timed out,\n"
+               "8 not in this build (https).\n");
 }
 
 static const struct command *find(const char *name)
