@@ -110,16 +110,6 @@ static int judge(const char *s, size_t len, const struct checksock_opts *o, stru
     return v->valid && (!o->connect || v->reach == REACH_OPEN);
 }
 
-/* "IPv4 loopback address, port 80 is well-known (below 1024: ...)" */
-static void describe_valid(const struct nb_endpoint *ep, char *buf, size_t n)
-{
-    const struct nb_addr_kind *k = nb_addr_kind_of(&ep->addr);
-    const struct nb_port_kind *p = nb_port_kind_of(ep->port);
-
-    snprintf(buf, n, "IPv%d %s address, port %u is %s (%s)", ep->addr.family, k->kind, ep->port,
-             p->kind, p->about);
-}
-
 /* What inet_aton did, in words: "inet_aton reads 127.1 as 127.0.0.1 (...)". */
 static void describe_lenient(const char *s, size_t len, const struct verdict *v, char *buf,
                              size_t n)
@@ -194,35 +184,109 @@ static void print_json(const char *s, size_t len, const struct verdict *v, int l
     nb_json_end(&j);
 }
 
-static void print_human(const char *s, size_t len, const struct verdict *v,
-                        const struct checksock_opts *o)
-{
-    char about[512];
+/* A line being built for the write buffer: appends never overflow it. */
+struct line {
+    char buf[2048];
+    size_t len;
+};
 
-    nb_escape_write(stdout, s, len, NB_ESC_C);
-    if (!v->valid) {
-        printf(" is %s%s%s: %s\n", o->c->red, o->lenient ? "refused by the lesson's rules" : "not valid",
-               o->c->reset, o->lenient ? v->l.why : v->err.msg);
-        return;
+static void put(struct line *l, const char *s, size_t n)
+{
+    if (n > sizeof l->buf - l->len)
+        n = sizeof l->buf - l->len;
+    memcpy(l->buf + l->len, s, n);
+    l->len += n;
+}
+
+static void puts_(struct line *l, const char *s)
+{
+    put(l, s, strlen(s));
+}
+
+/* The input as it should be shown: raw when it is plain printable ASCII
+ * (every valid socket is), else escaped so no byte reaches a terminal raw. */
+static void put_input(struct line *l, const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e || s[i] == '\\')
+            break;
+    if (i == len) {
+        put(l, s, len);
+    } else {
+        char esc[sizeof l->buf];
+        size_t n = nb_escape(s, len, NB_ESC_C, esc, sizeof esc);
+        put(l, esc, n < sizeof esc ? n : sizeof esc - 1);
     }
-    if (o->lenient)
-        describe_lenient(s, len, v, about, sizeof about);
-    else
-        describe_valid(&v->ep, about, sizeof about);
-    printf(" is %s%s%s: %s", o->c->green, o->lenient ? "accepted by the lesson's rules" : "valid",
-           o->c->reset, about);
-    if (v->reach == REACH_OPEN)
-        printf("; %sopen%s: a server accepted the connection\n", o->c->green, o->c->reset);
-    else if (v->reach == REACH_CLOSED)
-        printf("; %sclosed%s: the connection was refused, nothing listens there\n", o->c->red,
-               o->c->reset);
-    else if (v->reach == REACH_TIMEOUT)
-        printf("; %sno answer%s within %.3g s: a firewall may drop the packets\n", o->c->yellow,
-               o->c->reset, (double)o->timeout_ms / 1000);
-    else if (v->reach == REACH_OTHER)
-        printf("; %sunreachable%s: %s\n", o->c->red, o->c->reset, v->reach_why);
-    else
-        putchar('\n');
+}
+
+static void print_human(const char *s, size_t len, const struct verdict *v,
+                        const struct checksock_opts *o, struct nb_wbuf *w)
+{
+    struct line l;
+    char tmp[512];
+
+    l.len = 0;
+    put_input(&l, s, len);
+    puts_(&l, " is ");
+    if (!v->valid) {
+        puts_(&l, o->c->red);
+        puts_(&l, o->lenient ? "refused by the lesson's rules" : "not valid");
+        puts_(&l, o->c->reset);
+        puts_(&l, ": ");
+        puts_(&l, o->lenient ? v->l.why : v->err.msg);
+    } else {
+        puts_(&l, o->c->green);
+        puts_(&l, o->lenient ? "accepted by the lesson's rules" : "valid");
+        puts_(&l, o->c->reset);
+        puts_(&l, ": ");
+        if (o->lenient) {
+            describe_lenient(s, len, v, tmp, sizeof tmp);
+            puts_(&l, tmp);
+        } else {
+            /* "IPv4 loopback address, port 80 is well-known (...)", without printf */
+            const struct nb_addr_kind *k = nb_addr_kind_of(&v->ep.addr);
+            const struct nb_port_kind *pk = nb_port_kind_of(v->ep.port);
+            char num[8], *p = num + sizeof num;
+            unsigned port = v->ep.port;
+            do
+                *--p = (char)('0' + port % 10);
+            while (port /= 10);
+            puts_(&l, v->ep.addr.family == 4 ? "IPv4 " : "IPv6 ");
+            puts_(&l, k->kind);
+            puts_(&l, " address, port ");
+            put(&l, p, (size_t)(num + sizeof num - p));
+            puts_(&l, " is ");
+            puts_(&l, pk->kind);
+            puts_(&l, " (");
+            puts_(&l, pk->about);
+            puts_(&l, ")");
+        }
+        if (v->reach == REACH_OPEN)
+            snprintf(tmp, sizeof tmp, "; %sopen%s: a server accepted the connection",
+                     o->c->green, o->c->reset);
+        else if (v->reach == REACH_CLOSED)
+            snprintf(tmp, sizeof tmp,
+                     "; %sclosed%s: the connection was refused, nothing listens there",
+                     o->c->red, o->c->reset);
+        else if (v->reach == REACH_TIMEOUT)
+            snprintf(tmp, sizeof tmp,
+                     "; %sno answer%s within %.3g s: a firewall may drop the packets",
+                     o->c->yellow, o->c->reset, (double)o->timeout_ms / 1000);
+        else if (v->reach == REACH_OTHER)
+            snprintf(tmp, sizeof tmp, "; %sunreachable%s: %s", o->c->red, o->c->reset,
+                     v->reach_why);
+        else
+            tmp[0] = '\0';
+        puts_(&l, tmp);
+    }
+    if (l.len == sizeof l.buf)
+        l.len--;
+    put(&l, "\n", 1);
+    nb_wbuf_put(w, l.buf, l.len);
+    if (o->tty_out)
+        nb_wbuf_flush(w); /* a person sees each answer as it is made */
 }
 
 /* Checks one socket and prints as the options say; returns 1 if it was valid. */
@@ -263,7 +327,7 @@ static int check_one(const char *s, size_t len, int toolong, const struct checks
     if (o->json)
         print_json(s, len, &v, o->lenient);
     else
-        print_human(s, len, &v, o);
+        print_human(s, len, &v, o, w);
     return pass;
 }
 
