@@ -207,8 +207,10 @@ static void puts_(struct line *l, const char *s)
  * (every valid socket is), else escaped so no byte reaches a terminal raw. */
 static void put_input(struct line *l, const char *s, size_t len)
 {
-    size_t i;
+    size_t i, full = len;
 
+    if (len > 256)
+        len = 256; /* enough to recognise the line; the rest would drown the answer */
     for (i = 0; i < len; i++)
         if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e || s[i] == '\\')
             break;
@@ -219,6 +221,8 @@ static void put_input(struct line *l, const char *s, size_t len)
         size_t n = nb_escape(s, len, NB_ESC_C, esc, sizeof esc);
         put(l, esc, n < sizeof esc ? n : sizeof esc - 1);
     }
+    if (full > len)
+        puts_(l, "...");
 }
 
 static void print_human(const char *s, size_t len, const struct verdict *v,
