@@ -23,6 +23,7 @@ static const struct command COMMANDS[] = {
     {"send", cmd_send, "the lesson's netcat client: send, half-close, read to the end (nc)"},
     {"checksock", cmd_checksock, "check IP:PORT sockets, the lesson's isipandport, at grep speed"},
     {"fetch", cmd_fetch, "download a URL over HTTP/1.1 and save a local copy (curl, wget)"},
+    {"ports", cmd_ports, "the sockets on this machine and who holds them (netstat -an)"},
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

@@ -1,0 +1,210 @@
+/* ports.c - `netbasics ports`: the lesson's `netstat -an`: this machine's TCP
+ * and UDP sockets, IPv4 and IPv6, their state, addresses and owners. */
+#include "cmd/cmd.h"
+
+#include <netbasics/addr.h>
+#include <netbasics/num.h>
+#include <netbasics/out.h>
+#include <netbasics/procnet.h>
+#include <netbasics/resolver.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char USAGE[] =
+    "usage: netbasics ports [OPTIONS]\n"
+    "\n"
+    "The lesson's 'netstat -an': every TCP and UDP socket on this machine, IPv4\n"
+    "and IPv6, with its state, local and remote address and port, and the\n"
+    "process that holds it where this user may see it. Read from /proc/net\n"
+    "(Linux only).\n"
+    "\n"
+    "  -l, --listening   only listening sockets (TCP LISTEN, unconnected UDP)\n"
+    "  -t, --tcp         TCP only\n"
+    "  -u, --udp         UDP only\n"
+    "  -4, -6            IPv4 or IPv6 only\n"
+    "  -p, --port N      only sockets with N as local or remote port\n"
+    "  -s, --state S     only sockets in state S (LISTEN, ESTABLISHED, TIME_WAIT...)\n"
+    "  -j, --json        one JSON object per socket\n"
+    "      --proc DIR    read DIR instead of /proc (env NB_PROC)\n"
+    "  -h, --help        this help\n"
+    "\n"
+    "Exit status: 0 listed (even none), 2 usage error, 6 /proc cannot be read.\n";
+
+struct ports_opts {
+    int listening, tcp_only, udp_only, family, json, have_state, port;
+    unsigned state;
+    const char *proc;
+};
+
+static const char *owner_of(const struct nb_socket_owner *ow, size_t n, unsigned long inode,
+                            char *buf, size_t sz)
+{
+    for (size_t i = 0; inode && i < n; i++)
+        if (ow[i].inode == inode) {
+            snprintf(buf, sz, "%ld/%s", ow[i].pid, ow[i].comm);
+            return buf;
+        }
+    return "-";
+}
+
+static void endpoint_text(const struct nb_addr *a, uint16_t port, int remote, char *buf,
+                          size_t n)
+{
+    char t[NB_ADDR_TEXT_MAX];
+
+    nb_addr_format(a, t, sizeof t);
+    if (remote && port == 0)
+        snprintf(buf, n, a->family == 4 ? "%s:*" : "[%s]:*", t);
+    else
+        snprintf(buf, n, a->family == 4 ? "%s:%u" : "[%s]:%u", t, port);
+}
+
+int cmd_ports(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"listening", no_argument, NULL, 'l'}, {"tcp", no_argument, NULL, 't'},
+        {"udp", no_argument, NULL, 'u'},       {"port", required_argument, NULL, 'p'},
+        {"state", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
+        {"proc", required_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    static const struct {
+        const char *file;
+        int family, tcp;
+        const char *proto;
+    } TABLES[] = {
+        {"net/tcp", 4, 1, "tcp"}, {"net/tcp6", 6, 1, "tcp6"},
+        {"net/udp", 4, 0, "udp"}, {"net/udp6", 6, 0, "udp6"},
+    };
+    struct ports_opts o = {.port = -1, .proc = getenv("NB_PROC")};
+    struct nb_socket_owner *owners = NULL;
+    size_t nowners = 0, shown = 0, readable = 0;
+    struct nb_table t;
+    struct nb_err e;
+    uint64_t v;
+    int ch;
+
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":ltu46p:s:jh", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'l':
+            o.listening = 1;
+            break;
+        case 't':
+            o.tcp_only = 1;
+            break;
+        case 'u':
+            o.udp_only = 1;
+            break;
+        case '4':
+            o.family = 4;
+            break;
+        case '6':
+            o.family = 6;
+            break;
+        case 'p':
+            if (nb_parse_uint(optarg, 0, 65535, "port", &v, &e) < 0)
+                return nb_errorf("ports", "--port: %s", e.msg), NB_EXIT_USAGE;
+            o.port = (int)v;
+            break;
+        case 's':
+            if (nb_procnet_state_parse(optarg, &o.state, &e) < 0)
+                return nb_errorf("ports", "--state: %s", e.msg), NB_EXIT_USAGE;
+            o.have_state = 1;
+            break;
+        case 'j':
+            o.json = 1;
+            break;
+        case 'P':
+            o.proc = optarg;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return NB_EXIT_OK;
+        case ':':
+            nb_errorf("ports", "option '%s' needs a value (see 'netbasics ports --help')",
+                      argv[optind - 1]);
+            return NB_EXIT_USAGE;
+        default:
+            nb_errorf("ports", "unknown option '%s' (see 'netbasics ports --help')",
+                      argv[optind - 1]);
+            return NB_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        nb_errorf("ports", "takes no arguments (filters are options: see --help)");
+        return NB_EXIT_USAGE;
+    }
+    if (!o.proc)
+        o.proc = "/proc";
+    if (nb_socket_owners(o.proc, &owners, &nowners, &e) < 0)
+        return nb_report("ports", &e);
+    nb_table_init(&t, 5);
+    nb_table_addf(&t, "Proto\tLocal Address\tForeign Address\tState\tPID/Program");
+    for (size_t k = 0; k < sizeof TABLES / sizeof TABLES[0]; k++) {
+        char path[512], *text = NULL, *line, *next;
+        size_t len;
+        if ((o.tcp_only && !TABLES[k].tcp) || (o.udp_only && TABLES[k].tcp) ||
+            (o.family && o.family != TABLES[k].family))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", o.proc, TABLES[k].file);
+        if (nb_file_read(path, 64u << 20, &text, &len, &e) < 0)
+            continue; /* no IPv6 on this machine, say */
+        readable++;
+        line = strchr(text, '\n'); /* the header line */
+        for (line = line ? line + 1 : text + len; *line; line = next) {
+            struct nb_procnet_entry en;
+            char loc[80], rem[80], own[64];
+            next = strchr(line, '\n');
+            next = next ? next + 1 : line + strlen(line);
+            if (nb_procnet_parse(line, (size_t)(next - line), TABLES[k].family, TABLES[k].tcp,
+                                 &en, NULL) < 0)
+                continue;
+            if (o.listening && en.state != (TABLES[k].tcp ? 0x0Au : 7u))
+                continue;
+            if (o.have_state && en.state != o.state)
+                continue;
+            if (o.port >= 0 && en.lport != o.port && en.rport != o.port)
+                continue;
+            endpoint_text(&en.local, en.lport, 0, loc, sizeof loc);
+            endpoint_text(&en.remote, en.rport, 1, rem, sizeof rem);
+            owner_of(owners, nowners, en.inode, own, sizeof own);
+            shown++;
+            if (o.json) {
+                struct nb_json j;
+                char a[NB_ADDR_TEXT_MAX];
+                nb_json_begin(&j, stdout);
+                nb_json_str(&j, "proto", TABLES[k].proto);
+                nb_json_str(&j, "local_address", nb_addr_format(&en.local, a, sizeof a));
+                nb_json_int(&j, "local_port", en.lport);
+                nb_json_str(&j, "remote_address", nb_addr_format(&en.remote, a, sizeof a));
+                nb_json_int(&j, "remote_port", en.rport);
+                nb_json_str(&j, "state", nb_procnet_state_name(en.tcp, en.state));
+                nb_json_uint(&j, "inode", en.inode);
+                if (strcmp(own, "-")) {
+                    nb_json_int(&j, "pid", strtol(own, NULL, 10));
+                    nb_json_str(&j, "program", strchr(own, '/') + 1);
+                }
+                nb_json_end(&j);
+            } else {
+                nb_table_addf(&t, "%s\t%s\t%s\t%s\t%s", TABLES[k].proto, loc, rem,
+                              nb_procnet_state_name(en.tcp, en.state), own);
+            }
+        }
+        free(text);
+    }
+    free(owners);
+    if (readable == 0) {
+        nb_table_free(&t);
+        nb_errorf("ports", "cannot read %s/net: ports reads Linux's /proc and works only there",
+                  o.proc);
+        return NB_EXIT_SYS;
+    }
+    if (!o.json)
+        nb_table_print(&t, stdout, "");
+    nb_table_free(&t);
+    return NB_EXIT_OK;
+}
