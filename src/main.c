@@ -17,6 +17,7 @@ struct command {
 
 /* In the order the lesson meets them. */
 static const struct command COMMANDS[] = {
+    {"tour", cmd_tour, "the whole lesson, offline, step by step, with the Python beside it"},
     {"resolve", cmd_resolve, "look up a name: its server, canonical names and addresses (nslookup, dig)"},
     {"octets", cmd_octets, "an address's octets in decimal, binary and hex; CIDR blocks; a quiz"},
     {"listen", cmd_listen, "the lesson's server: answer 'You said ...' until 'bye' (nc -l)"},

@@ -125,6 +125,12 @@ int nb_dns_follow(const struct nb_dns_msg *m, const char *qname,
                   const struct nb_dns_rr *chain[NB_DNS_MAX_CHAIN], size_t *nchain,
                   const char **final, struct nb_err *e);
 
+/* Makes the reply "no such name" (NXDOMAIN) to query q[0..qlen): the query
+ * with QR, RA and rcode 3 set and any additional records dropped, for a
+ * name server that knows nothing. Returns the reply's length (at most qlen),
+ * or 0 when q is not a query with one question. */
+size_t nb_dns_nxdomain(const uint8_t *q, size_t qlen, uint8_t *out, size_t cap);
+
 /* Narrates msg[0..len) for --explain as annotated hex: the header and each
  * flag, the question, every record and where its compression pointers point,
  * in the lesson's words. what is "query" or "reply". */

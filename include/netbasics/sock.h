@@ -136,6 +136,19 @@ int nb_sock_connect(const struct nb_sockaddr *list, size_t count, int64_t timeou
 int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x,
                         struct nb_err *e);
 
+/* Opens a close-on-exec UDP socket bound to sa (port 0: the kernel picks),
+ * for a small server. Returns the fd, or -1 with e set to NB_E_SYS. */
+int nb_sock_udp_bind(const struct nb_sockaddr *sa, const struct nb_explain *x, struct nb_err *e);
+
+/* One datagram from any peer, waiting at most timeout_ms (-1: no limit):
+ * returns its length and fills *peer, or -1 with e set (NB_E_TIMEOUT). */
+ssize_t nb_sock_recvfrom(int fd, void *buf, size_t cap, int64_t timeout_ms,
+                         struct nb_sockaddr *peer, struct nb_err *e);
+
+/* Sends one datagram to peer. Returns 0, or -1 with e set to NB_E_SYS. */
+int nb_sock_sendto(int fd, const void *buf, size_t len, const struct nb_sockaddr *peer,
+                   struct nb_err *e);
+
 /* Opens a blocking, close-on-exec TCP socket listening on sa with the given
  * backlog, with SO_REUSEADDR so a restart can reuse the port at once. For
  * IPv6, v6only 1 or 0 sets IPV6_V6ONLY (0 also takes IPv4 clients, as

@@ -11,5 +11,6 @@ int cmd_send(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 int cmd_ports(int argc, char **argv);
+int cmd_tour(int argc, char **argv);
 
 #endif

@@ -174,7 +174,7 @@ static int from_hosts(const char *name, struct resolve_opts *o)
 {
     struct nb_hosts_match m[16];
     size_t n;
-    int fam = o->type == NB_DNS_A ? 4 : o->type == NB_DNS_AAAA ? 6 : 0;
+    int fam = !o->type_given ? 0 : o->type == NB_DNS_A ? 4 : o->type == NB_DNS_AAAA ? 6 : 0;
     char t[NB_ADDR_TEXT_MAX];
 
     if (o->dns_only || !o->r->hosts || (o->type_given && fam == 0))
@@ -301,6 +301,9 @@ static int resolve_one(const char *input, struct resolve_opts *o)
             return nb_exit_code(e.code);
         }
         print_header(o, l.info.server);
+        if (l.info.truncated)
+            nb_errorf("resolve", "%s: the reply was truncated even over TCP: some records may be "
+                                 "missing", input);
         if (!o->short_out && !o->json && t == 0 && l.msg.rcode == NB_DNS_NOERROR)
             printf("%s", l.msg.aa ? "Authoritative answer:\n" : "Non-authoritative answer:\n");
         if (l.msg.rcode == NB_DNS_NXDOMAIN) {

@@ -655,6 +655,22 @@ int nb_dns_follow(const struct nb_dns_msg *m, const char *qname,
     return 0;
 }
 
+size_t nb_dns_nxdomain(const uint8_t *q, size_t qlen, uint8_t *out, size_t cap)
+{
+    size_t off = 12;
+    char name[NB_DNS_NAME_TEXT];
+
+    if (qlen < 12 || (q[2] & 0x80) || q[4] != 0 || q[5] != 1)
+        return 0;
+    if (read_name(q, qlen, &off, name, sizeof name, NULL) < 0 || off + 4 > qlen || off + 4 > cap)
+        return 0;
+    memcpy(out, q, off + 4);
+    out[2] = (uint8_t)(0x80 | (q[2] & 0x01)); /* QR, and RD as asked */
+    out[3] = 0x80 | NB_DNS_NXDOMAIN;          /* RA, rcode 3 */
+    memset(out + 6, 0, 6);                    /* no answer, authority or additional */
+    return off + 4;
+}
+
 /* --- --explain: the message as annotated hex --------------------------- */
 
 static void hex_lines(const struct nb_explain *x, const uint8_t *msg, size_t from, size_t to)

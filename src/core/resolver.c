@@ -184,8 +184,12 @@ int nb_resolver_query(struct nb_resolver *r, const char *name, uint16_t type,
         if (nb_dns_build_query(cand[i], type, id, NB_DNS_EDNS_PAYLOAD, query, sizeof query,
                                &qlen, e) < 0)
             return -1;
-        nb_explainf(r->copts.x, "asking %s for %s", cand[i], i + 1 < ncand ? "(then the next "
-                                                                              "search name)" : "");
+        {
+            char tname[16];
+            nb_explainf(r->copts.x, "asking for %s %s%s", cand[i],
+                        nb_dns_type_name(type, tname, sizeof tname),
+                        i + 1 < ncand ? " (the next search name follows if it is not found)" : "");
+        }
         nb_dns_explain(r->copts.x, "query", query, qlen);
         if (nb_dns_exchange(r->servers, r->nservers, query, qlen, &r->copts, reply, sizeof reply,
                             &rlen, &out->info, e) < 0)
@@ -206,7 +210,10 @@ int nb_resolver_query(struct nb_resolver *r, const char *name, uint16_t type,
         size_t l = strlen(out->asked);
         snprintf(fq, sizeof fq, "%.1000s%s", out->asked,
                  l && out->asked[l - 1] == '.' ? "" : ".");
-        if (nb_dns_follow(&out->msg, fq, out->chain, &out->nchain, &out->final, e) < 0)
+        /* a question for the CNAME (or ANY) itself is answered at the name asked */
+        if (type == NB_DNS_CNAME || type == NB_DNS_ANY)
+            out->final = fq;
+        else if (nb_dns_follow(&out->msg, fq, out->chain, &out->nchain, &out->final, e) < 0)
             return -1;
         if (out->final == fq)
             out->final = out->msg.has_question ? out->msg.qname : out->asked;

@@ -612,6 +612,60 @@ int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x
     return fd;
 }
 
+int nb_sock_udp_bind(const struct nb_sockaddr *sa, const struct nb_explain *x, struct nb_err *e)
+{
+    char at[NB_SOCKADDR_TEXT_MAX];
+    int fd = socket(sa->u.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+    nb_sockaddr_format(sa, at, sizeof at);
+    if (fd < 0)
+        return nb_err_sys(e, NB_E_SYS, errno, "cannot make a UDP socket for %s", at);
+    nb_explainf(x, "socket(%s, SOCK_DGRAM) = %d — a new UDP socket", family_name(sa->u.sa.sa_family),
+                fd);
+    if (bind(fd, &sa->u.sa, sa->len) < 0) {
+        int err = errno;
+        nb_sock_close(fd, x);
+        return nb_err_sys(e, NB_E_SYS, err, "cannot bind %s", at);
+    }
+    nb_explainf(x, "bind(%d, %s) — own the IP and port", fd, at);
+    return fd;
+}
+
+ssize_t nb_sock_recvfrom(int fd, void *buf, size_t cap, int64_t timeout_ms,
+                         struct nb_sockaddr *peer, struct nb_err *e)
+{
+    struct nb_deadline d;
+
+    nb_deadline_init(&d, timeout_ms);
+    for (;;) {
+        ssize_t n;
+        int r = wait_fd(fd, POLLIN, &d, e);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            return nb_err_set(e, NB_E_TIMEOUT, "no datagram arrived in time");
+        peer->len = sizeof peer->u.ss;
+        n = recvfrom(fd, buf, cap, MSG_DONTWAIT, &peer->u.sa, &peer->len);
+        if (n >= 0)
+            return n;
+        if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+            return nb_err_sys(e, NB_E_SYS, errno, "cannot receive a datagram");
+    }
+}
+
+int nb_sock_sendto(int fd, const void *buf, size_t len, const struct nb_sockaddr *peer,
+                   struct nb_err *e)
+{
+    ssize_t n;
+
+    do
+        n = sendto(fd, buf, len, MSG_NOSIGNAL, &peer->u.sa, peer->len);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return nb_err_sys(e, NB_E_SYS, errno, "cannot send a datagram");
+    return 0;
+}
+
 int nb_sock_listen(const struct nb_sockaddr *sa, int backlog, int v6only,
                    const struct nb_explain *x, struct nb_err *e)
 {

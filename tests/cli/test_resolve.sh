@@ -1,0 +1,727 @@
+#!/usr/bin/env bash
+# test_resolve.sh - `netbasics resolve` from the outside: against a real
+# dnsmasq on 127.0.0.1 (and ::1) on a port the kernel let it have, compared
+# with what dig and nslookup say to the same server; and against
+# peers/dns_hostile.py, a scripted server for the replies no real server sends.
+#
+# No query ever goes to the machine's own name server: every resolve names
+# its server (-s, @, or a resolv.conf written here that lists only loopback
+# servers), NB_RESOLV_CONF and NB_HOSTS point at files written here for the
+# whole script, and dig and nslookup are always given @127.0.0.1/::1 and a
+# port. Every background process is stopped by its PID, every wait is bounded.
+# Usage: test_resolve.sh PATH/TO/netbasics
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+nb_need_binary "${1:-}"
+PEERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/peers
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=$(command -v python3)
+ESC=$'\033'
+BEL=$'\007'
+TAB=$'\t'
+T_START=$(date +%s)
+W=$NB_TMP/w
+mkdir -p "$W"
+
+# --- processes in the background, waits with a limit ----------------------
+
+BG_PIDS=()
+nb_cleanup() {
+    local p
+    for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    for p in "${BG_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+    rm -rf "$NB_TMP"
+}
+trap nb_cleanup EXIT
+track() { BG_PIDS+=("$1"); }
+untrack() {
+    local p keep=()
+    for p in "${BG_PIDS[@]}"; do [ "$p" != "$1" ] && keep+=("$p"); done
+    BG_PIDS=("${keep[@]}")
+}
+
+# poll_until SECONDS CMD...: runs CMD every 0.05 s until it succeeds (bounded).
+poll_until() {
+    local steps=$(($1 * 20)) i
+    shift
+    for ((i = 0; i < steps; i++)); do
+        "$@" && return 0
+        sleep 0.05
+    done
+    "$@"
+}
+pid_gone() {
+    ! kill -0 "$1" 2>/dev/null || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+# stop_pid PID: TERM, then KILL after 5 s; always reaped.
+stop_pid() {
+    kill "$1" 2>/dev/null
+    poll_until 5 pid_gone "$1" || kill -9 "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+    untrack "$1"
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# --- never the machine's name server ---------------------------------------
+
+# write_conf FILE TEXT: writes a resolv.conf, refusing (and ending the whole
+# test) if any nameserver line names anything but 127.0.0.1 or ::1.
+write_conf() {
+    printf '%s\n' "$2" >"$1"
+    if grep -E '^[[:space:]]*nameserver' "$1" |
+        grep -vqE '^[[:space:]]*nameserver[[:space:]]+(127\.0\.0\.1(#[0-9]+)?|\[::1\](:[0-9]+)?|::1)[[:space:]]*$'; then
+        echo "test_resolve.sh: refusing a resolv.conf with a non-loopback server: $1" >&2
+        exit 2
+    fi
+}
+
+# free_port [v6]: a port free a moment ago for UDP and TCP on 127.0.0.1 (and
+# on ::1 with v6). Someone else may take it before we do: callers retry.
+free_port() {
+    "$PY" - "${1:-}" <<'EOF'
+import socket, sys
+v6 = sys.argv[1] == "v6"
+for _ in range(50):
+    socks = []
+    try:
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        socks.append(u)
+        u.bind(("127.0.0.1", 0))
+        port = u.getsockname()[1]
+        plan = [(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1")]
+        if v6:
+            plan += [(socket.AF_INET6, t, "::1") for t in (socket.SOCK_DGRAM, socket.SOCK_STREAM)]
+        for fam, typ, addr in plan:
+            s = socket.socket(fam, typ)
+            socks.append(s)
+            s.bind((addr, port))
+        print(port)
+        break
+    except OSError:
+        pass
+    finally:
+        for s in socks:
+            s.close()
+EOF
+}
+
+HAVE_V6=0
+"$PY" -c 'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).bind(("::1", 0))' 2>/dev/null && HAVE_V6=1
+
+# The defaults for every run of this script: a resolv.conf whose only server
+# is a closed port on 127.0.0.1 (a forgotten -s fails fast, and on loopback),
+# and a hosts file of our own.
+DEAD=$(free_port)
+write_conf "$W/safe.conf" "nameserver 127.0.0.1#$DEAD
+options timeout:1 attempts:1"
+export NB_RESOLV_CONF=$W/safe.conf
+printf '%s\n' '# hosts for test_resolve.sh' '127.0.0.1 localhost' '::1 localhost ip6-localhost' \
+    '192.0.2.77 hostsonly.nb.test hostsalias' >"$W/hosts"
+export NB_HOSTS=$W/hosts
+
+# resolve ARGS...: the binary under test, never longer than 30 s.
+resolve() { timeout -k 2 30 "$NB" resolve "$@"; }
+
+one_line_err() { assert_eq "$1: one line on stderr" 1 "$(count_lines "$ERR")"; }
+no_raw_esc() {
+    assert_not_contains "$1: no raw ESC on stdout or stderr" "$OUT$ERR" "$ESC"
+    assert_not_contains "$1: no raw BEL on stdout or stderr" "$OUT$ERR" "$BEL"
+}
+sorted() { printf '%s\n' "$1" | LC_ALL=C sort; }
+
+section "netbasics resolve --help"
+run resolve --help
+assert_status "--help exits 0" 0
+assert_contains "--help lists --short" "$OUT" "--short"
+assert_contains "--help lists --resolv-conf" "$OUT" "--resolv-conf"
+
+# --- dnsmasq ----------------------------------------------------------------
+
+DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
+HAVE_DIG=0
+command -v dig >/dev/null 2>&1 && HAVE_DIG=1
+HAVE_NSLOOKUP=0
+command -v nslookup >/dev/null 2>&1 && HAVE_NSLOOKUP=1
+DP=
+DNS_PID=
+
+# 120 A records on one name: about 1960 bytes, more than the 1232 a UDP
+# reply may carry with our EDNS0 size, so the reply comes truncated.
+BIG_ARGS=()
+for i in $(seq 1 120); do BIG_ARGS+=("--host-record=big.nb.test,127.0.1.$i"); done
+R6=$("$PY" -c 'import ipaddress; print(ipaddress.ip_address("2001:db8::10").reverse_pointer)')
+DNS_ARGS=(
+    --local=/nb.test/
+    --host-record=target.nb.test,192.0.2.10,2001:db8::10
+    --host-record=v4only.nb.test,192.0.2.11
+    --cname=c1.nb.test,c2.nb.test --cname=c2.nb.test,c3.nb.test --cname=c3.nb.test,target.nb.test
+    '--txt-record=txt.nb.test,"hello world","semi;colon \"quoted\""'
+    # ESC, TAB, a backslash, a double quote and UTF-8 é, then a second string
+    "--txt-record=esc.nb.test,x${ESC}[31my${TAB}z\\b\"q"$'\303\251'",two words"
+    --mx-host=nb.test,mail.nb.test,10 --mx-host=nb.test,mail2.nb.test,20
+    --srv-host=_http._tcp.nb.test,web.nb.test,8080,1,5
+    --srv-host=_http._tcp.nb.test,web2.nb.test,8081,2,10
+    --ptr-record=10.2.0.192.in-addr.arpa,target.nb.test
+    "--ptr-record=$R6,target.nb.test"
+    # an authoritative zone for SOA (kept apart: an auth zone changes how
+    # dnsmasq answers CNAME chains inside it)
+    --auth-server=ns.auth.test --auth-zone=auth.test
+    --auth-soa=2024010101,hostmaster.auth.test --host-record=ns.auth.test,192.0.2.53
+    "${BIG_ARGS[@]}"
+)
+
+dnsmasq_ready() {
+    [ "$(dig @127.0.0.1 -p "$1" +tries=1 +time=1 +short target.nb.test 2>/dev/null)" = 192.0.2.10 ] ||
+        pid_gone "$2"
+}
+
+# start_dnsmasq: sets DP and DNS_PID, or leaves DP empty.
+start_dnsmasq() {
+    local try port pid listen=127.0.0.1 user=()
+    [ "$HAVE_V6" = 1 ] && listen=127.0.0.1,::1
+    [ "$(id -u)" = 0 ] && user=(--user=root)
+    for try in 1 2 3 4 5; do
+        port=$(free_port $([ "$HAVE_V6" = 1 ] && echo v6))
+        [ -n "$port" ] || continue
+        "$DNSMASQ" --keep-in-foreground --no-resolv --no-hosts --listen-address=$listen \
+            --bind-interfaces --port="$port" --pid-file="$W/dnsmasq.pid" "${user[@]}" \
+            "${DNS_ARGS[@]}" -q --log-facility="$W/dnsmasq.log" \
+            </dev/null >"$W/dnsmasq.out" 2>"$W/dnsmasq.err" &
+        pid=$!
+        track "$pid"
+        poll_until 10 dnsmasq_ready "$port" "$pid"
+        if ! pid_gone "$pid" && dnsmasq_ready "$port" "$pid"; then
+            DP=$port
+            DNS_PID=$pid
+            return 0
+        fi
+        stop_pid "$pid"
+    done
+    return 1
+}
+
+# d ARGS...: dig at our dnsmasq; d6 the same at ::1.
+d() { dig @127.0.0.1 -p "$DP" +tries=1 +time=2 "$@"; }
+d6() { dig @::1 -p "$DP" +tries=1 +time=2 "$@"; }
+
+if [ ! -x "$DNSMASQ" ] || [ "$HAVE_DIG" = 0 ]; then
+    section "dnsmasq or dig missing: the comparisons with a real server are skipped"
+    nb_fail "dnsmasq and dig are installed (apt-get install dnsmasq-base bind9-dnsutils)"
+elif ! start_dnsmasq; then
+    nb_fail "dnsmasq started on a free port of 127.0.0.1" "$(cat "$W/dnsmasq.err" 2>/dev/null)"
+fi
+
+if [ -n "$DP" ]; then
+    S=(-s "127.0.0.1:$DP")
+    AA_LABEL="Non-authoritative answer:"
+    d c1.nb.test | grep -qE '^;; flags:[a-z ]* aa[ ;]' && AA_LABEL="Authoritative answer:"
+
+    section "the default output, in nslookup's shape (dnsmasq on port $DP)"
+    run resolve "${S[@]}" c1.nb.test
+    assert_status "c1.nb.test: found, exit 0" 0
+    assert_eq "c1.nb.test: server, the 3-hop chain, A and AAAA" "Server:${TAB}${TAB}127.0.0.1
+Address:${TAB}127.0.0.1#$DP
+
+$AA_LABEL
+c1.nb.test${TAB}canonical name = c2.nb.test.
+c2.nb.test${TAB}canonical name = c3.nb.test.
+c3.nb.test${TAB}canonical name = target.nb.test.
+Name:${TAB}target.nb.test
+Address: 192.0.2.10
+Name:${TAB}target.nb.test
+Address: 2001:db8::10" "$OUT"
+    assert_eq "c1.nb.test: nothing on stderr" "" "$ERR"
+    assert_eq "c1.nb.test: stdout ends with one blank line" "$(printf '2001:db8::10\n\n' | od -c)" \
+        "$(tail -c 14 "$OUT_FILE" | od -c)"
+    MINE=$OUT
+    if [ "$HAVE_NSLOOKUP" = 1 ]; then
+        # nslookup prints nothing where the answer is authoritative; we say so
+        NSL=$(nslookup -port="$DP" c1.nb.test 127.0.0.1 2>&1)
+        assert_eq "c1.nb.test: the same as nslookup (but our 'Authoritative answer:' line)" \
+            "$NSL" "$(printf '%s\n' "$MINE" | grep -vx 'Authoritative answer:')"
+        for q in "-type=TXT txt.nb.test" "-type=TXT esc.nb.test" "-type=MX nb.test" \
+            "-type=SRV _http._tcp.nb.test" "192.0.2.10" "2001:db8::10"; do
+            set -- $q
+            if [ $# = 2 ]; then t=(-t "${1#-type=}"); n=$2; else t=(); n=$1; fi
+            NSL=$(nslookup -port="$DP" "$@" 127.0.0.1 2>&1 | grep -F "$TAB" | grep -E ' = ' | LC_ALL=C sort)
+            run resolve "${S[@]}" "${t[@]}" "$n"
+            assert_status "nslookup $q: exit 0" 0
+            assert_eq "nslookup $q: the same answer lines" "$NSL" \
+                "$(printf '%s\n' "$OUT" | grep -F "$TAB" | grep -E ' = ' | LC_ALL=C sort)"
+        done
+        no_raw_esc "default output of a TXT with ESC"
+    else
+        section "nslookup is not installed: the comparison with nslookup is skipped"
+    fi
+
+    section "--short against dig +short, type by type"
+    cmp_short() { # NAME TYPE [sort]
+        local want
+        want=$(d +short -t "$2" "$1")
+        run resolve "${S[@]}" --short -t "$2" "$1"
+        if [ "${3:-}" = sort ]; then
+            assert_eq "-t $2 $1: the same as dig +short (sorted: a set has no order)" \
+                "$(sorted "$want")" "$(sorted "$OUT")"
+        else
+            assert_eq "-t $2 $1: the same as dig +short" "$want" "$OUT"
+        fi
+        assert_status "-t $2 $1: exit 0" 0
+        assert_eq "-t $2 $1: nothing on stderr" "" "$ERR"
+    }
+    cmp_short c1.nb.test A
+    cmp_short target.nb.test A
+    cmp_short v4only.nb.test A
+    cmp_short target.nb.test AAAA
+    cmp_short c1.nb.test AAAA
+    cmp_short c1.nb.test CNAME
+    cmp_short c2.nb.test CNAME
+    cmp_short txt.nb.test TXT
+    cmp_short esc.nb.test TXT
+    no_raw_esc "--short TXT with ESC"
+    assert_contains "--short TXT: ESC shows as \\027" "$OUT" '\027'
+    cmp_short nb.test MX sort
+    cmp_short _http._tcp.nb.test SRV sort
+    cmp_short 10.2.0.192.in-addr.arpa PTR
+    cmp_short auth.test SOA
+    if [ -n "$(d +short -t NS auth.test)" ]; then
+        cmp_short auth.test NS
+    else
+        echo "# note: dnsmasq gives no NS records for its auth zone to these queries: NS not compared"
+    fi
+
+    section "reverse lookups: an IP address as NAME"
+    run resolve "${S[@]}" --short 192.0.2.10
+    assert_status "192.0.2.10: exit 0" 0
+    assert_eq "192.0.2.10: the same as dig -x" "$(d +short -x 192.0.2.10)" "$OUT"
+    run resolve "${S[@]}" --short 2001:db8::10
+    assert_status "2001:db8::10: exit 0" 0
+    assert_eq "2001:db8::10: the same as dig -x (ip6.arpa)" "$(d +short -x 2001:db8::10)" "$OUT"
+    run resolve "${S[@]}" 192.0.2.10
+    assert_eq "192.0.2.10: nslookup's PTR line" "10.2.0.192.in-addr.arpa${TAB}name = target.nb.test." \
+        "$(printf '%s\n' "$OUT" | grep -F ' = ')"
+
+    section "a reply too big for UDP: TC, then TCP"
+    run resolve "${S[@]}" -x -t A big.nb.test
+    assert_status "big.nb.test: exit 0" 0
+    assert_contains "big.nb.test -x: the UDP reply had TC set" "$ERR" "TC set"
+    assert_contains "big.nb.test -x: asked again over TCP" "$ERR" "SOCK_STREAM"
+    assert_eq "big.nb.test: all 120 addresses in the default output" 120 \
+        "$(printf '%s\n' "$OUT" | grep -c '^Address: 127\.0\.1\.')"
+    run resolve "${S[@]}" --short -t A big.nb.test
+    assert_eq "big.nb.test --short: 120 lines" 120 "$(count_lines "$OUT")"
+    assert_eq "big.nb.test --short: the same set as dig +short (dig retries over TCP too)" \
+        "$(sorted "$(d +short -t A big.nb.test)")" "$(sorted "$OUT")"
+
+    section "--tcp"
+    run resolve "${S[@]}" --tcp -x -t A c1.nb.test
+    assert_status "--tcp: exit 0" 0
+    assert_contains "--tcp -x: a TCP socket" "$ERR" "SOCK_STREAM"
+    assert_not_contains "--tcp -x: no UDP socket" "$ERR" "SOCK_DGRAM"
+    run resolve "${S[@]}" --tcp --short -t A c1.nb.test
+    assert_eq "--tcp --short: the same as dig +tcp +short" "$(d +tcp +short -t A c1.nb.test)" "$OUT"
+    run resolve "${S[@]}" -x -t A c1.nb.test
+    assert_contains "without --tcp -x: a UDP socket" "$ERR" "SOCK_DGRAM"
+    assert_not_contains "without --tcp -x: no TCP socket (the reply fits)" "$ERR" "SOCK_STREAM"
+
+    section "negative answers: NXDOMAIN and no data"
+    run resolve "${S[@]}" nx.nb.test
+    assert_eq "dig agrees nx.nb.test is NXDOMAIN" 1 "$(d nx.nb.test | grep -c 'status: NXDOMAIN')"
+    assert_status "nx.nb.test: exit 1" 1
+    assert_contains "nx.nb.test: 'not found'" "$ERR" "not found"
+    one_line_err "nx.nb.test"
+    assert_not_contains "nx.nb.test: no address on stdout" "$OUT" "Address: 1"
+    run resolve "${S[@]}" --short nx.nb.test
+    assert_status "nx.nb.test --short: exit 1" 1
+    assert_eq "nx.nb.test --short: nothing on stdout" "" "$OUT"
+    run resolve "${S[@]}" -t AAAA v4only.nb.test
+    assert_eq "dig agrees v4only.nb.test has no AAAA (NOERROR, 0 answers)" 1 \
+        "$(d -t AAAA v4only.nb.test | grep -cE 'status: NOERROR')"
+    assert_status "-t AAAA v4only.nb.test: exit 1" 1
+    assert_contains "-t AAAA v4only.nb.test: 'has no AAAA record'" "$ERR" "has no AAAA record"
+    assert_not_contains "-t AAAA v4only.nb.test: not called 'not found'" "$ERR" "not found"
+    one_line_err "-t AAAA v4only.nb.test"
+    run resolve "${S[@]}" v4only.nb.test
+    assert_status "v4only.nb.test (A and AAAA asked): exit 0" 0
+    assert_eq "v4only.nb.test: one address" "Address: 192.0.2.11" "$(printf '%s\n' "$OUT" | grep '^Address: ')"
+    run resolve "${S[@]}" txt.nb.test
+    assert_status "txt.nb.test (TXT only) with A and AAAA asked: exit 1" 1
+    assert_contains "txt.nb.test: 'has no A or AAAA record'" "$ERR" "has no A or AAAA record"
+    one_line_err "txt.nb.test"
+
+    section "--json"
+    run resolve "${S[@]}" --json c1.nb.test nx.nb.test v4only.nb.test
+    assert_status "--json, one name not found: exit 1" 1
+    assert_eq "--json: valid JSON, one object per line" "" "$(json_lines_ok "$OUT")"
+    assert_eq "--json: three lines" 3 "$(count_lines "$OUT")"
+    assert_eq "--json: name" '["c1.nb.test", "nx.nb.test", "v4only.nb.test"]' "$(jget "$OUT" '[o["name"] for o in j]')"
+    assert_eq "--json: source dns" '["dns", "dns", "dns"]' "$(jget "$OUT" '[o["source"] for o in j]')"
+    assert_eq "--json: the chain" '["c2.nb.test.", "c3.nb.test.", "target.nb.test."]' "$(jget "$OUT" 'j[0]["canonical_names"]')"
+    assert_eq "--json: answers' types" '["A", "AAAA"]' "$(jget "$OUT" '[a["type"] for a in j[0]["answers"]]')"
+    assert_eq "--json: answers' data are dig's" "$(d +short -t A target.nb.test) $(d +short -t AAAA target.nb.test)" \
+        "$(jget "$OUT" '" ".join(a["data"] for a in j[0]["answers"])')"
+    assert_eq "--json: answers' owner" "target.nb.test." "$(jget "$OUT" 'j[0]["answers"][0]["name"]')"
+    assert_eq "--json: a ttl that is a number" "True" "$(jget "$OUT" 'str(all(isinstance(a["ttl"], int) for a in j[0]["answers"]))')"
+    assert_eq "--json: NXDOMAIN as an error, no answers" '["NXDOMAIN", []]' "$(jget "$OUT" '[j[1].get("error"), j[1]["answers"]]')"
+    assert_eq "--json: no error where found" "None" "$(jget "$OUT" 'str(j[2].get("error"))')"
+    assert_contains "--json: the NXDOMAIN still on stderr" "$ERR" "not found"
+    run resolve "${S[@]}" --json -t TXT esc.nb.test
+    assert_eq "--json TXT with ESC: valid" "" "$(json_lines_ok "$OUT")"
+    assert_eq "--json TXT with ESC: data as dig shows it" "$(d +short -t TXT esc.nb.test)" "$(jget "$OUT" 'j[0]["answers"][0]["data"]')"
+    no_raw_esc "--json TXT with ESC"
+    run resolve "${S[@]}" --json -t A big.nb.test
+    assert_eq "--json big.nb.test: 120 answers" 120 "$(jget "$OUT" 'len(j[0]["answers"])')"
+    run resolve "${S[@]}" --short --json c1.nb.test
+    assert_status "--short --json: a usage error, exit 2" 2
+
+    section "several names: as arguments and on stdin"
+    run resolve "${S[@]}" --short -t A target.nb.test v4only.nb.test
+    assert_status "two names: exit 0" 0
+    assert_eq "two names: an answer each, in order" "192.0.2.10
+192.0.2.11" "$OUT"
+    run resolve "${S[@]}" --short -t A target.nb.test nx.nb.test v4only.nb.test
+    assert_status "three names, one NXDOMAIN: exit 1" 1
+    assert_eq "three names, one NXDOMAIN: the others still answered" "192.0.2.10
+192.0.2.11" "$OUT"
+    one_line_err "three names, one NXDOMAIN"
+    run_in $'target.nb.test\n\nv4only.nb.test  \nc1.nb.test\n' resolve "${S[@]}" --short -t A
+    assert_status "stdin: exit 0" 0
+    assert_eq "stdin: one name a line, blank lines and trailing spaces skipped" "192.0.2.10
+192.0.2.11
+$(d +short -t A c1.nb.test)" "$OUT"
+    run_in $'v4only.nb.test\n' resolve "${S[@]}" --short -t A -
+    assert_eq "'-' reads stdin" "192.0.2.11" "$OUT"
+    run_in $'target.nb.test\nnx.nb.test\n' resolve "${S[@]}" -t A
+    assert_status "stdin with an NXDOMAIN: exit 1" 1
+    assert_eq "stdin, default output: one Server: header" 1 "$(printf '%s\n' "$OUT" | grep -c '^Server:')"
+    assert_contains "stdin: the found one answered" "$OUT" "Address: 192.0.2.10"
+
+    section "the server given three ways (and IPv6)"
+    for how in "-s 127.0.0.1:$DP" "@127.0.0.1:$DP" "-s 127.0.0.1#$DP" "--server=127.0.0.1:$DP"; do
+        run resolve $how -t A target.nb.test
+        assert_status "$how: exit 0" 0
+        assert_contains "$how: the server in the header" "$OUT" "Address:${TAB}127.0.0.1#$DP"
+        assert_contains "$how: the answer" "$OUT" "Address: 192.0.2.10"
+    done
+    write_conf "$W/one.conf" "# only our dnsmasq
+nameserver 127.0.0.1#$DP
+options timeout:2 attempts:1"
+    run resolve --resolv-conf "$W/one.conf" -t A target.nb.test
+    assert_status "resolv.conf 'nameserver 127.0.0.1#PORT': exit 0" 0
+    assert_contains "resolv.conf: the server in the header" "$OUT" "Address:${TAB}127.0.0.1#$DP"
+    assert_contains "resolv.conf: the answer" "$OUT" "Address: 192.0.2.10"
+    NB_RESOLV_CONF=$W/one.conf run resolve --short -t A target.nb.test
+    assert_eq "env NB_RESOLV_CONF names the resolv.conf" "192.0.2.10" "$OUT"
+    run resolve --resolv-conf "$W/one.conf" -x -t A target.nb.test
+    assert_contains "resolv.conf -x: its timeout read (2 s)" "$ERR" "timeout 2000 ms"
+    assert_contains "resolv.conf -x: the file named" "$ERR" "$W/one.conf"
+    run resolve -s "127.0.0.1:$DP" --resolv-conf "$W/safe.conf" --short -t A target.nb.test
+    assert_eq "-s wins over the resolv.conf's servers" "192.0.2.10" "$OUT"
+    if [ "$HAVE_V6" = 1 ]; then
+        run resolve -s "[::1]:$DP" --short -t A c1.nb.test
+        assert_status "-s [::1]:PORT: exit 0" 0
+        assert_eq "-s [::1]:PORT: the same as dig @::1" "$(d6 +short -t A c1.nb.test)" "$OUT"
+        write_conf "$W/v6.conf" "nameserver [::1]:$DP"
+        run resolve --resolv-conf "$W/v6.conf" -t A target.nb.test
+        assert_status "resolv.conf 'nameserver [::1]:PORT': exit 0" 0
+        assert_contains "resolv.conf [::1]:PORT: the server in the header" "$OUT" "Address:${TAB}::1#$DP"
+    else
+        echo "# note: no ::1 here: IPv6 servers not tried"
+    fi
+
+    section "the next server when the first is dead"
+    DEAD2=$(free_port)
+    write_conf "$W/dead-first.conf" "nameserver 127.0.0.1#$DEAD2
+nameserver 127.0.0.1#$DP
+options timeout:3 attempts:1"
+    t0=$(now_ms)
+    run resolve --resolv-conf "$W/dead-first.conf" -x -t A target.nb.test
+    t1=$(now_ms)
+    assert_status "dead first server: exit 0" 0
+    assert_contains "dead first server: the answer" "$OUT" "Address: 192.0.2.10"
+    assert_contains "dead first server: the header names the one that answered" "$OUT" "Address:${TAB}127.0.0.1#$DP"
+    assert_contains "dead first server -x: the dead one was tried" "$ERR" "127.0.0.1:$DEAD2"
+    assert_contains "dead first server -x: the next one tried" "$ERR" "try the next server"
+    # a closed port is refused at once: no waiting out the 3 s timeout
+    assert_true "dead first server: no waiting for the timeout (took $((t1 - t0)) ms)" [ $((t1 - t0)) -lt 2500 ]
+    if [ "$HAVE_V6" = 1 ]; then
+        write_conf "$W/dead6.conf" "nameserver [::1]:$DEAD2
+nameserver 127.0.0.1#$DP"
+        run resolve --resolv-conf "$W/dead6.conf" -x --short -t A target.nb.test
+        assert_eq "dead [::1] first: the answer from the second" "192.0.2.10" "$OUT"
+        assert_contains "dead [::1] first -x: it was tried" "$ERR" "::1"
+    fi
+    write_conf "$W/all-dead.conf" "nameserver 127.0.0.1#$DEAD2
+nameserver 127.0.0.1#$DEAD
+options timeout:1 attempts:1"
+    run resolve --resolv-conf "$W/all-dead.conf" -t A target.nb.test
+    assert_status "every server dead (port closed): exit 3" 3
+    one_line_err "every server dead"
+
+    section "search domains and ndots (a resolv.conf of ours)"
+    write_conf "$W/search.conf" "nameserver 127.0.0.1#$DP
+search nb.test
+options timeout:2 attempts:1"
+    run resolve --resolv-conf "$W/search.conf" --short -t A target
+    assert_status "'target' with search nb.test: exit 0" 0
+    assert_eq "'target' with search nb.test: target.nb.test's address" "192.0.2.10" "$OUT"
+    run resolve --resolv-conf "$W/search.conf" target
+    assert_contains "'target': the name found is shown" "$OUT" "Name:${TAB}target.nb.test"
+    run resolve --resolv-conf "$W/search.conf" -x --short -t A c1.nb.test
+    assert_contains "ndots 1, two dots: asked as is" "$ERR" "asking c1.nb.test "
+    assert_not_contains "ndots 1, two dots: found as is, no search name tried" "$ERR" "c1.nb.test.nb.test"
+    write_conf "$W/ndots.conf" "nameserver 127.0.0.1#$DP
+search nb.test
+options ndots:3 timeout:2 attempts:1"
+    run resolve --resolv-conf "$W/ndots.conf" -x --short -t A c1.nb.test
+    assert_status "ndots:3, c1.nb.test: exit 0" 0
+    assert_eq "ndots:3, c1.nb.test: found after the search name" "$(d +short -t A c1.nb.test)" "$OUT"
+    assert_match "ndots:3 -x: the search name first, then the name as is" \
+        "$(printf '%s\n' "$ERR" | grep -oE 'asking [^ ]+' | tr '\n' ' ')" \
+        '^asking c1\.nb\.test\.nb\.test asking c1\.nb\.test $'
+    run resolve --resolv-conf "$W/search.conf" -x --short -t A target.
+    assert_not_contains "'target.' (absolute): no search name" "$ERR" "target.nb.test"
+
+    section "the hosts file (NB_HOSTS), --dns-only, --system"
+    : >"$W/dnsmasq.log"
+    run resolve "${S[@]}" localhost
+    assert_status "localhost from the hosts file: exit 0" 0
+    assert_contains "localhost: labelled as from the hosts file" "$OUT" "From the hosts file $W/hosts"
+    assert_contains "localhost: 127.0.0.1" "$OUT" "Address: 127.0.0.1"
+    assert_contains "localhost: ::1 too (A and AAAA are asked by default)" "$OUT" "Address: ::1"
+    run resolve "${S[@]}" --short hostsalias
+    assert_eq "an alias in the hosts file" "192.0.2.77" "$OUT"
+    run resolve "${S[@]}" --short -t AAAA localhost
+    assert_eq "-t AAAA localhost: the hosts file's ::1" "::1" "$OUT"
+    run resolve "${S[@]}" --json hostsonly.nb.test
+    assert_eq "--json from the hosts file: valid" "" "$(json_lines_ok "$OUT")"
+    assert_eq "--json from the hosts file: source hosts" "hosts" "$(jget "$OUT" 'j[0]["source"]')"
+    assert_eq "--json from the hosts file: the address" "192.0.2.77" "$(jget "$OUT" 'j[0]["answers"][0]["data"]')"
+    sleep 0.2
+    assert_true "hosts-file answers asked dnsmasq nothing" \
+        bash -c "! grep -qE 'query.*(localhost|hostsalias|hostsonly)' '$W/dnsmasq.log'"
+    run resolve "${S[@]}" --dns-only hostsonly.nb.test
+    assert_status "--dns-only hostsonly.nb.test (dnsmasq: NXDOMAIN): exit 1" 1
+    assert_contains "--dns-only: the server's NXDOMAIN" "$ERR" "not found"
+    assert_not_contains "--dns-only: not from the hosts file" "$OUT" "192.0.2.77"
+    assert_true "--dns-only asked dnsmasq" poll_until 3 grep -q 'hostsonly.nb.test' "$W/dnsmasq.log"
+    run resolve --hosts "$W/hosts" "${S[@]}" --short -t A hostsalias
+    assert_eq "--hosts FILE" "192.0.2.77" "$OUT"
+    run resolve --hosts /nonexistent/hosts "${S[@]}" --short -t A target.nb.test
+    assert_eq "a missing hosts file: DNS asked" "192.0.2.10" "$OUT"
+    if grep -qE '^[[:space:]]*127\.0\.0\.1[[:space:]].*\blocalhost\b' /etc/hosts 2>/dev/null; then
+        run resolve --system localhost
+        assert_status "--system localhost: exit 0" 0
+        assert_contains "--system localhost: getaddrinfo's view" "$OUT" "getaddrinfo"
+        assert_match "--system localhost: a loopback address" "$OUT" '^Address: (127\.0\.0\.1|::1)$'
+    else
+        echo "# note: /etc/hosts has no localhost line: --system not tried (it might ask DNS)"
+    fi
+
+    section "usage errors"
+    run resolve -s not-an-ip c1.nb.test
+    assert_status "-s with a name: exit 2" 2
+    one_line_err "-s with a name"
+    run resolve "${S[@]}" -t BOGUS c1.nb.test
+    assert_status "-t BOGUS: exit 2" 2
+    run resolve "${S[@]}" --timeout 0 c1.nb.test
+    assert_status "--timeout 0: exit 2" 2
+fi
+
+# --- the hostile server -----------------------------------------------------
+
+HP=
+HPID=
+# start_hostile MODE [MAX]: sets HP and HPID.
+start_hostile() {
+    local f=$W/hostile.$1.port
+    HP=
+    "$PY" "$PEERS/dns_hostile.py" "$1" "${2:-20}" 60 </dev/null >"$f" 2>"$W/hostile.$1.log" &
+    HPID=$!
+    track "$HPID"
+    poll_until 10 bash -c "grep -sqE '^[0-9]+$' '$f' || ! kill -0 $HPID 2>/dev/null"
+    HP=$(grep -sE '^[0-9]+$' "$f" | head -n 1)
+    [ -n "$HP" ] || nb_fail "dns_hostile.py $1 printed its port" "$(cat "$W/hostile.$1.log")"
+}
+hostile_queries() { grep -c "^$1 " "$W/hostile.$2.log"; }
+H=(--timeout 1 --retries 1 --dns-only)
+
+section "hostile: wrong id, then the right one"
+start_hostile wrongid
+run resolve -s "127.0.0.1:$HP" "${H[@]}" -x -t A h.test
+assert_status "wrongid: exit 0" 0
+assert_contains "wrongid: the right reply's address" "$OUT" "Address: 192.0.2.1"
+assert_not_contains "wrongid: not the wrong id's address" "$OUT" "192.0.2.99"
+assert_contains "wrongid -x: the first reply ignored" "$ERR" "ignored"
+stop_pid "$HPID"
+
+section "hostile: 0 bytes, 7 bytes, another question, then the right reply"
+start_hostile junk
+run resolve -s "127.0.0.1:$HP" "${H[@]}" --short -t A h.test
+assert_status "junk then right: exit 0" 0
+assert_eq "junk then right: the right address only" "192.0.2.1" "$OUT"
+stop_pid "$HPID"
+
+section "hostile: replies that are not replies (ignored until the timeout, exit 7)"
+for m in qr0 empty short7 wrongq silent; do
+    start_hostile $m
+    t0=$(now_ms)
+    run resolve -s "127.0.0.1:$HP" "${H[@]}" -t A h.test
+    t1=$(now_ms)
+    assert_status "$m: timed out, exit 7" 7
+    one_line_err "$m"
+    assert_contains "$m: says no answer came" "$ERR" "no answer"
+    assert_eq "$m: nothing on stdout" "" "$OUT"
+    assert_true "$m: --timeout 1 --retries 1 ends within 3 s (took $((t1 - t0)) ms)" [ $((t1 - t0)) -lt 3000 ]
+    assert_true "$m: waited the timeout (took $((t1 - t0)) ms)" [ $((t1 - t0)) -ge 900 ]
+    stop_pid "$HPID"
+done
+start_hostile silent
+t0=$(now_ms)
+run resolve -s "127.0.0.1:$HP" --timeout 1 --retries 2 --dns-only -t A h.test
+t1=$(now_ms)
+assert_status "silent, --retries 2: exit 7" 7
+assert_true "silent, --retries 2: ends within 4 s (took $((t1 - t0)) ms)" [ $((t1 - t0)) -lt 4000 ]
+sleep 0.1
+assert_eq "silent, --retries 2: asked twice" 2 "$(hostile_queries udp silent)"
+stop_pid "$HPID"
+start_hostile silent
+write_conf "$W/silent.conf" "nameserver 127.0.0.1#$HP
+options timeout:1 attempts:1"
+t0=$(now_ms)
+run resolve --resolv-conf "$W/silent.conf" --dns-only -t A h.test
+t1=$(now_ms)
+assert_status "silent, resolv.conf timeout:1 attempts:1: exit 7" 7
+assert_true "silent, resolv.conf's timeout obeyed (took $((t1 - t0)) ms)" [ $((t1 - t0)) -lt 3000 ]
+stop_pid "$HPID"
+
+section "hostile: malformed replies (exit 5, one line, no crash)"
+malformed() { # MODE PATTERN-IN-THE-MESSAGE
+    start_hostile "$1" 40
+    run resolve -s "127.0.0.1:$HP" "${H[@]}" -t A h.test
+    assert_status "$1: malformed reply, exit 5" 5
+    one_line_err "$1"
+    assert_match "$1: the message names the rule" "$ERR" "$2"
+    assert_eq "$1: nothing on stdout" "" "$OUT"
+    run resolve -s "127.0.0.1:$HP" "${H[@]}" h.test
+    assert_status "$1 (A and AAAA asked): exit 5" 5
+    one_line_err "$1 (A and AAAA asked)"
+    run resolve -s "127.0.0.1:$HP" "${H[@]}" -x -t A h.test
+    assert_status "$1 -x (the reply annotated anyway): exit 5" 5
+    assert_not_contains "$1 -x: no raw ESC" "$ERR" "$ESC"
+    run resolve -s "127.0.0.1:$HP" "${H[@]}" --json -t A h.test
+    assert_status "$1 --json: exit 5" 5
+    assert_eq "$1 --json: stdout still valid JSON" "" "$(json_lines_ok "$OUT")"
+    stop_pid "$HPID"
+}
+malformed counts '60'
+malformed rdlen '255'
+malformed a3 'exactly 4|3 bytes'
+malformed ptrself 'pointer'
+malformed ptrloop 'pointer'
+malformed label64 '0x40|63'
+malformed name256 '255'
+malformed cnameloop 'loop'
+
+section "hostile: TC set over TCP too"
+start_hostile tctcp
+run resolve -s "127.0.0.1:$HP" "${H[@]}" -t A h.test
+# Either the records that came, with a warning that there may be more (exit
+# 0), or an error (exit 5); never silence about the TC bit, never a loop.
+if [ "$STATUS" = 0 ]; then
+    assert_contains "tctcp, exit 0: the record that came" "$OUT" "Address: 192.0.2.1"
+else
+    assert_status "tctcp: exit 0 or else 5" 5
+    one_line_err "tctcp"
+fi
+assert_match "tctcp: says the answer was truncated even over TCP" "$ERR" '[Tt]runcated'
+assert_eq "tctcp: one UDP query" 1 "$(hostile_queries udp tctcp)"
+assert_eq "tctcp: one TCP query, no loop" 1 "$(hostile_queries tcp tctcp)"
+stop_pid "$HPID"
+start_hostile tcpcut
+run resolve -s "127.0.0.1:$HP" "${H[@]}" -t A h.test
+assert_status "tcpcut (a TCP reply cut short): exit 5" 5
+one_line_err "tcpcut"
+assert_contains "tcpcut: says how much came" "$ERR" "20 of 100"
+stop_pid "$HPID"
+
+section "hostile: SERVFAIL, REFUSED, NXDOMAIN"
+start_hostile servfail
+run resolve -s "127.0.0.1:$HP" "${H[@]}" -t A h.test
+assert_status "SERVFAIL from the only server: exit 3" 3
+one_line_err "SERVFAIL only"
+assert_contains "SERVFAIL only: named" "$ERR" "SERVFAIL"
+if [ -n "$DP" ]; then
+    write_conf "$W/servfail-first.conf" "nameserver 127.0.0.1#$HP
+nameserver 127.0.0.1#$DP
+options timeout:1 attempts:1"
+    run resolve --resolv-conf "$W/servfail-first.conf" -x -t A target.nb.test
+    assert_status "SERVFAIL, then dnsmasq: exit 0" 0
+    assert_contains "SERVFAIL, then dnsmasq: its answer" "$OUT" "Address: 192.0.2.10"
+    assert_contains "SERVFAIL, then dnsmasq: the header names dnsmasq" "$OUT" "Address:${TAB}127.0.0.1#$DP"
+    assert_contains "SERVFAIL, then dnsmasq -x: the SERVFAIL seen" "$ERR" "SERVFAIL"
+fi
+SFP=$HP
+SFPID=$HPID
+start_hostile ok
+write_conf "$W/servfail-ok.conf" "nameserver 127.0.0.1#$SFP
+nameserver 127.0.0.1#$HP
+options timeout:1 attempts:1"
+run resolve --resolv-conf "$W/servfail-ok.conf" --dns-only --short -t A h.test
+assert_status "SERVFAIL, then a second scripted server: exit 0" 0
+assert_eq "SERVFAIL, then a second scripted server: its answer" "192.0.2.1" "$OUT"
+stop_pid "$SFPID"
+stop_pid "$HPID"
+start_hostile refused
+run resolve -s "127.0.0.1:$HP" "${H[@]}" -t A h.test
+assert_status "REFUSED from the only server: exit 3" 3
+one_line_err "REFUSED only"
+stop_pid "$HPID"
+start_hostile nxdomain
+run resolve -s "127.0.0.1:$HP" "${H[@]}" -t A h.test
+assert_status "NXDOMAIN: exit 1" 1
+assert_contains "NXDOMAIN: not found" "$ERR" "not found"
+stop_pid "$HPID"
+
+section "hostile: authoritative or not"
+start_hostile ok
+run resolve -s "127.0.0.1:$HP" "${H[@]}" h.test
+assert_contains "AA clear: 'Non-authoritative answer:'" "$OUT" "Non-authoritative answer:"
+assert_eq "AA clear: A and AAAA" "Address: 192.0.2.1
+Address: 2001:db8::1" "$(printf '%s\n' "$OUT" | grep '^Address: ')"
+stop_pid "$HPID"
+start_hostile okaa
+run resolve -s "127.0.0.1:$HP" "${H[@]}" h.test
+assert_match "AA set: 'Authoritative answer:'" "$OUT" '^Authoritative answer:$'
+stop_pid "$HPID"
+
+section "hostile: ESC bytes in a TXT and in a name"
+start_hostile esc 40
+run resolve -s "127.0.0.1:$HP" "${H[@]}" -t TXT h.test
+assert_status "TXT with ESC: exit 0" 0
+assert_contains "TXT with ESC: shown as \\027" "$OUT" 'text = "\027[31mred\027[0m\007"'
+no_raw_esc "TXT with ESC"
+run resolve -s "127.0.0.1:$HP" "${H[@]}" --short -t TXT h.test
+assert_eq "TXT with ESC --short" '"\027[31mred\027[0m\007"' "$OUT"
+run resolve -s "127.0.0.1:$HP" "${H[@]}" --json -t TXT h.test
+assert_eq "TXT with ESC --json: valid" "" "$(json_lines_ok "$OUT")"
+no_raw_esc "TXT with ESC --json"
+run resolve -s "127.0.0.1:$HP" "${H[@]}" -x -t TXT h.test
+no_raw_esc "TXT with ESC -x"
+run resolve -s "127.0.0.1:$HP" "${H[@]}" h.test
+assert_status "a CNAME to a name with ESC: exit 0" 0
+assert_contains "a CNAME to a name with ESC: the hop escaped" "$OUT" "h.test${TAB}canonical name = e\\027[2Jvil.test."
+assert_contains "a CNAME to a name with ESC: the owner escaped" "$OUT" "Name:${TAB}e\\027[2Jvil.test"
+no_raw_esc "a name with ESC"
+run resolve -s "127.0.0.1:$HP" "${H[@]}" --json h.test
+no_raw_esc "a name with ESC --json"
+assert_eq "a name with ESC --json: valid" "" "$(json_lines_ok "$OUT")"
+run resolve -s "127.0.0.1:$HP" "${H[@]}" -x h.test
+no_raw_esc "a name with ESC -x"
+stop_pid "$HPID"
+
+if [ -n "$DNS_PID" ]; then
+    stop_pid "$DNS_PID"
+    assert_true "dnsmasq stopped" pid_gone "$DNS_PID"
+fi
+echo "# test_resolve.sh ran in $(($(date +%s) - T_START)) s"
+finish
