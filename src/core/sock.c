@@ -77,9 +77,11 @@ int nb_sock_poll(struct pollfd *fds, size_t n, const struct nb_deadline *d,
     /* With a stop flag, SIGINT and SIGTERM are let in only inside ppoll, so a
      * signal can never land between the flag check and the wait (the caller
      * blocks them beforehand with nb_sock_block_stop_signals). */
-    sigprocmask(SIG_SETMASK, NULL, &during);
-    sigdelset(&during, SIGINT);
-    sigdelset(&during, SIGTERM);
+    if (stop) {
+        sigprocmask(SIG_SETMASK, NULL, &during);
+        sigdelset(&during, SIGINT);
+        sigdelset(&during, SIGTERM);
+    }
     for (;;) {
         int left = d ? nb_deadline_left(d) : -1;
         if (stop && *stop)

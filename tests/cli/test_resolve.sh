@@ -467,7 +467,7 @@ options timeout:2 attempts:1"
     run resolve --resolv-conf "$W/search.conf" target
     assert_contains "'target': the name found is shown" "$OUT" "Name:${TAB}target.nb.test"
     run resolve --resolv-conf "$W/search.conf" -x --short -t A c1.nb.test
-    assert_contains "ndots 1, two dots: asked as is" "$ERR" "asking c1.nb.test "
+    assert_contains "ndots 1, two dots: asked as is" "$ERR" "asking for c1.nb.test A"
     assert_not_contains "ndots 1, two dots: found as is, no search name tried" "$ERR" "c1.nb.test.nb.test"
     write_conf "$W/ndots.conf" "nameserver 127.0.0.1#$DP
 search nb.test
@@ -476,8 +476,8 @@ options ndots:3 timeout:2 attempts:1"
     assert_status "ndots:3, c1.nb.test: exit 0" 0
     assert_eq "ndots:3, c1.nb.test: found after the search name" "$(d +short -t A c1.nb.test)" "$OUT"
     assert_match "ndots:3 -x: the search name first, then the name as is" \
-        "$(printf '%s\n' "$ERR" | grep -oE 'asking [^ ]+' | tr '\n' ' ')" \
-        '^asking c1\.nb\.test\.nb\.test asking c1\.nb\.test $'
+        "$(printf '%s\n' "$ERR" | grep -oE 'asking for [^ ]+' | tr '\n' ' ')" \
+        '^asking for c1\.nb\.test\.nb\.test asking for c1\.nb\.test $'
     run resolve --resolv-conf "$W/search.conf" -x --short -t A target.
     assert_not_contains "'target.' (absolute): no search name" "$ERR" "target.nb.test"
 
