@@ -98,8 +98,10 @@ int main(int argc, char **argv)
         return nb_finish_stdout(NULL, NB_EXIT_OK);
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-        printf("netbasics %s\nfeatures: ipv4 ipv6 http (no tls: https is not built in)\n",
-               NB_VERSION);
+        printf("netbasics %s\n"
+               "features: ipv4 ipv6 dns-stub(udp,tcp,edns0) http/1.1 explain -tls\n"
+               "build: %s\n",
+               NB_VERSION, NB_BUILD);
         return nb_finish_stdout(NULL, NB_EXIT_OK);
     }
     if (!strcmp(argv[1], "help")) {

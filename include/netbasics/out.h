@@ -49,6 +49,7 @@ void nb_json_strn(struct nb_json *j, const char *key, const void *v, size_t n);
 void nb_json_int(struct nb_json *j, const char *key, int64_t v);
 void nb_json_uint(struct nb_json *j, const char *key, uint64_t v);
 void nb_json_bool(struct nb_json *j, const char *key, int v);
+void nb_json_double(struct nb_json *j, const char *key, double v, int decimals);
 void nb_json_null(struct nb_json *j, const char *key);
 void nb_json_open(struct nb_json *j, const char *key, char bracket); /* '{' or '[' */
 void nb_json_close(struct nb_json *j, char bracket);                /* '}' or ']' */

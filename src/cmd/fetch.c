@@ -188,8 +188,7 @@ static void summary(const struct fetch_run *r, const char *first, const char *fi
         nb_json_str(&j, "final_url", final);
         nb_json_int(&j, "status", r->status);
         nb_json_uint(&j, "bytes", r->bytes);
-        nb_json_key(&j, "seconds");
-        fprintf(stdout, "%.3f", secs);
+        nb_json_double(&j, "seconds", secs, 3);
         if (r->path)
             nb_json_str(&j, "file", have_abs ? abs : r->path);
         else

@@ -295,6 +295,12 @@ void nb_json_uint(struct nb_json *j, const char *key, uint64_t v)
     fprintf(j->f, "%llu", (unsigned long long)v);
 }
 
+void nb_json_double(struct nb_json *j, const char *key, double v, int decimals)
+{
+    json_sep(j, key);
+    fprintf(j->f, "%.*f", decimals, v);
+}
+
 void nb_json_bool(struct nb_json *j, const char *key, int v)
 {
     json_sep(j, key);

@@ -1,0 +1,38 @@
+# bash completion for netbasics: commands, then each command's options.
+_netbasics()
+{
+    local cur prev words cword
+    if declare -F _init_completion >/dev/null; then
+        _init_completion || return
+    else
+        cur=${COMP_WORDS[COMP_CWORD]}
+        prev=${COMP_WORDS[COMP_CWORD-1]}
+        words=("${COMP_WORDS[@]}")
+        cword=$COMP_CWORD
+    fi
+    local commands="tour resolve octets listen send checksock fetch ports help"
+    if ((cword == 1)); then
+        COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+        return
+    fi
+    local opts
+    case ${words[1]} in
+    tour) opts="--list --keep --explain --help" ;;
+    resolve) opts="--type --server --timeout --retries --tcp --short --json --dns-only --system --resolv-conf --hosts --explain --help" ;;
+    octets) opts="--json --explain --quiz --seed --count --color --help" ;;
+    listen) opts="--keep-open --raw --sink --backlog --max-line --max-clients --idle-timeout --quiet --explain --help -6" ;;
+    send) opts="--repr --timeout --quiet --explain --help -n -4 -6" ;;
+    checksock) opts="--filter --quiet --json --lenient --ask --connect --timeout --explain --color --help" ;;
+    fetch) opts="--output --force --head --include --header --max-redirs --timeout --connect-timeout --max-time --keep-errors --quiet --json --explain --help -4 -6" ;;
+    ports) opts="--listening --tcp --udp --port --state --json --proc --help -4 -6" ;;
+    help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
+    esac
+    case $prev in
+    -t|--type) COMPREPLY=($(compgen -W "A AAAA CNAME NS PTR MX TXT SOA SRV CAA ANY" -- "$cur")); return ;;
+    --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+    -s|--state) [[ ${words[1]} == ports ]] && { COMPREPLY=($(compgen -W "LISTEN ESTABLISHED TIME_WAIT CLOSE_WAIT SYN_SENT UNCONN" -- "$cur")); return; } ;;
+    -o|--output|--resolv-conf|--hosts) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    esac
+    [[ $cur == -* ]] && COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+}
+complete -F _netbasics netbasics
