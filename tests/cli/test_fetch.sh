@@ -431,7 +431,7 @@ else
     assert_eq "--json: final_url" "$U/1k.bin" "$(jget "$OUT" 'j[0]["final_url"]')"
     assert_eq "--json: status" 200 "$(jget "$OUT" 'j[0]["status"]')"
     assert_eq "--json: bytes" 1024 "$(jget "$OUT" 'j[0]["bytes"]')"
-    assert_eq "--json: seconds is a number" True \
+    assert_eq "--json: seconds is a number" true \
         "$(jget "$OUT" 'isinstance(j[0]["seconds"], (int, float)) and j[0]["seconds"] >= 0')"
     assert_eq "--json: file (the absolute path)" "$(cd "$WD" && pwd -P)/r301" "$(jget "$OUT" 'j[0]["file"]')"
     assert_files "--json: the file" "r301"
