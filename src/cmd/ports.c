@@ -29,6 +29,7 @@ static const char USAGE[] =
     "  -s, --state S     only sockets in state S (LISTEN, ESTABLISHED, TIME_WAIT...)\n"
     "  -j, --json        one JSON object per socket\n"
     "      --proc DIR    read DIR instead of /proc (env NB_PROC)\n"
+    "  -x, --explain     say which kernel tables are read, and what they hold\n"
     "  -h, --help        this help\n"
     "\n"
     "Exit status: 0 listed (even none), 2 usage error, 6 /proc cannot be read.\n";
@@ -69,6 +70,7 @@ int cmd_ports(int argc, char **argv)
         {"udp", no_argument, NULL, 'u'},       {"port", required_argument, NULL, 'p'},
         {"state", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
         {"proc", required_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'},
+        {"explain", no_argument, NULL, 'x'},
         {NULL, 0, NULL, 0},
     };
     static const struct {
@@ -80,6 +82,7 @@ int cmd_ports(int argc, char **argv)
         {"net/udp", 4, 0, "udp"}, {"net/udp6", 6, 0, "udp6"},
     };
     struct ports_opts o = {.port = -1, .proc = getenv("NB_PROC")};
+    struct nb_explain x = {0};
     struct nb_socket_owner *owners = NULL;
     size_t nowners = 0, shown = 0, readable = 0;
     struct nb_table t;
@@ -88,7 +91,7 @@ int cmd_ports(int argc, char **argv)
     int ch;
 
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":ltu46p:s:jh", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":ltu46p:s:jxh", longopts, NULL)) != -1) {
         switch (ch) {
         case 'l':
             o.listening = 1;
@@ -121,6 +124,9 @@ int cmd_ports(int argc, char **argv)
         case 'P':
             o.proc = optarg;
             break;
+        case 'x':
+            x.fn = nb_explain_to_stderr;
+            break;
         case 'h':
             fputs(USAGE, stdout);
             return NB_EXIT_OK;
@@ -142,6 +148,8 @@ int cmd_ports(int argc, char **argv)
         o.proc = "/proc";
     if (nb_socket_owners(o.proc, &owners, &nowners, &e) < 0)
         return nb_report("ports", &e);
+    nb_explainf(&x, "readlink(%s/PID/fd/N) = socket:[INODE] — %zu open sockets found in the "
+                    "processes this user may look at", o.proc, nowners);
     nb_table_init(&t, 5);
     nb_table_addf(&t, "Proto\tLocal Address\tForeign Address\tState\tPID/Program");
     for (size_t k = 0; k < sizeof TABLES / sizeof TABLES[0]; k++) {
@@ -154,6 +162,9 @@ int cmd_ports(int argc, char **argv)
         if (nb_file_read(path, 64u << 20, &text, &len, &e) < 0)
             continue; /* no IPv6 on this machine, say */
         readable++;
+        nb_explainf(&x, "read %s — the kernel's table of %s sockets: one line each, addresses "
+                        "in hex, state %s", path, TABLES[k].proto,
+                    TABLES[k].tcp ? "0A = LISTEN, 01 = ESTABLISHED" : "07 = unconnected");
         line = strchr(text, '\n'); /* the header line */
         for (line = line ? line + 1 : text + len; *line; line = next) {
             struct nb_procnet_entry en;
