@@ -30,7 +30,7 @@ static const struct command COMMANDS[] = {
 
 static void usage(FILE *f)
 {
-    size_t i;
+    size_t i, unbuilt;
 
     fprintf(f, "usage: netbasics COMMAND [OPTIONS] [ARGS]\n"
                "       netbasics help [COMMAND]    netbasics --version\n\n"
@@ -40,9 +40,9 @@ static void usage(FILE *f)
     for (i = 0; i < NCOMMANDS; i++)
         if (COMMANDS[i].run)
             fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
-    for (i = 0; i < NCOMMANDS; i++)
+    for (i = 0, unbuilt = 0; i < NCOMMANDS; i++)
         if (!COMMANDS[i].run)
-            fprintf(f, "%s  %-10s %s\n", i && COMMANDS[i - 1].run ? "\nnot built yet in this version:\n" : "",
+            fprintf(f, "%s  %-10s %s\n", unbuilt++ ? "" : "\nnot built yet in this version:\n",
                     COMMANDS[i].name, COMMANDS[i].summary);
     fprintf(f, "\nRun 'netbasics COMMAND --help' for a command's options; 'man netbasics' for all.\n"
                "Exit status: 0 success, 1 negative answer, 2 usage, 3 resolution failed,\n"

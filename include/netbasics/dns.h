@@ -50,8 +50,9 @@ const char *nb_dns_type_name(uint16_t type, char *buf, size_t n);
  * sets *type, or -1 with e set to NB_E_INVALID. */
 int nb_dns_type_parse(const char *s, uint16_t *type, struct nb_err *e);
 
-/* "NOERROR", "NXDOMAIN", ... or "RCODE17". Static text. */
-const char *nb_dns_rcode_name(unsigned rcode);
+/* "NOERROR", "NXDOMAIN", ... or "RCODE17" for one without a name, in buf
+ * (n at least 16). Returns buf. */
+const char *nb_dns_rcode_name(unsigned rcode, char *buf, size_t n);
 
 /* Encodes a text name ("example.com", "example.com.", escapes \. and \DDD
  * allowed) into wire form in out (cap at least 256). Labels 1-63 bytes, the

@@ -313,7 +313,7 @@ static int resolve_one(const char *input, struct resolve_opts *o)
         }
         if (l.msg.rcode != NB_DNS_NOERROR) {
             nb_errorf("resolve", "%s: the server answered %s", input,
-                      nb_dns_rcode_name(l.msg.rcode));
+                      nb_dns_rcode_name(l.msg.rcode, tname, sizeof tname));
             nb_lookup_free(&l);
             status = NB_EXIT_RESOLVE;
             break;

@@ -45,14 +45,16 @@ int nb_dns_type_parse(const char *s, uint16_t *type, struct nb_err *e)
                       "SRV, CAA, ANY or TYPEnnn", s);
 }
 
-const char *nb_dns_rcode_name(unsigned rcode)
+const char *nb_dns_rcode_name(unsigned rcode, char *buf, size_t n)
 {
     static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
                                         "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
                                         "NXRRSET", "NOTAUTH", "NOTZONE"};
     if (rcode < sizeof names / sizeof names[0])
-        return names[rcode];
-    return "RCODE?";
+        snprintf(buf, n, "%s", names[rcode]);
+    else
+        snprintf(buf, n, "RCODE%u", rcode);
+    return buf;
 }
 
 int nb_dns_name_to_wire(const char *name, uint8_t *out, size_t cap, size_t *len,
@@ -267,7 +269,7 @@ static void str_escaped(struct str *b, const uint8_t *p, size_t n, const char *s
 static int read_name(const uint8_t *msg, size_t len, size_t *off, char *text, size_t cap,
                      struct nb_err *e)
 {
-    size_t pos = *off, wire = 1;
+    size_t pos = *off, wire = 1, start = *off;
     unsigned jumps = 0;
     int jumped = 0;
     struct str b = {0};
@@ -295,7 +297,7 @@ static int read_name(const uint8_t *msg, size_t len, size_t *off, char *text, si
                 free(b.s);
                 return nb_err_set(e, NB_E_PROTO,
                                   "more than %d compression pointers in the name at byte %zu: "
-                                  "the pointers go round in a loop", NB_DNS_MAX_JUMPS, *off - 2);
+                                  "the pointers go round in a loop", NB_DNS_MAX_JUMPS, start);
             }
             if (target >= len) {
                 free(b.s);
@@ -328,7 +330,7 @@ static int read_name(const uint8_t *msg, size_t len, size_t *off, char *text, si
             free(b.s);
             return nb_err_set(e, NB_E_PROTO,
                               "the name at byte %zu is longer than 255 bytes, the most a name "
-                              "holds", *off);
+                              "holds", start);
         }
         str_escaped(&b, msg + pos + 1, c, ". ()\";");
         str_putn(&b, ".", 1);
@@ -689,7 +691,7 @@ void nb_dns_explain(const struct nb_explain *x, const char *what, const uint8_t 
 {
     struct nb_dns_msg m;
     struct nb_err e;
-    char tname[16];
+    char tname[16], rname[16];
     size_t qend = 12;
 
     if (!nb_explaining(x))
@@ -708,7 +710,7 @@ void nb_dns_explain(const struct nb_explain *x, const char *what, const uint8_t 
                 msg[2] & 0x04 ? ", AA authoritative" : "", msg[2] & 0x02 ? ", TC truncated" : "",
                 msg[2] & 0x01 ? ", RD recursion desired" : "",
                 msg[3] & 0x80 ? ", RA recursion available" : "", msg[3] & 15,
-                nb_dns_rcode_name(msg[3] & 15));
+                nb_dns_rcode_name(msg[3] & 15, rname, sizeof rname));
     nb_explainf(x, "  bytes 4-11  counts: %u question, %u answer, %u authority, %u additional",
                 msg[4] << 8 | msg[5], msg[6] << 8 | msg[7], msg[8] << 8 | msg[9],
                 msg[10] << 8 | msg[11]);

@@ -143,7 +143,9 @@ int nb_dns_exchange(const struct nb_sockaddr *servers, size_t nservers, const ui
                 unsigned rcode = reply[3] & 15;
                 info->truncated = info->via_tcp && (reply[2] & 0x02);
                 if (rcode == NB_DNS_SERVFAIL || rcode == NB_DNS_REFUSED) {
-                    snprintf(why, sizeof why, "%s answered %s", at, nb_dns_rcode_name(rcode));
+                    char rname[16];
+                    snprintf(why, sizeof why, "%s answered %s", at,
+                             nb_dns_rcode_name(rcode, rname, sizeof rname));
                     nb_explainf(o->x, "%s — try the next server", why);
                     others++;
                     continue;

@@ -53,6 +53,8 @@ static int content_length(struct nb_http_parser *p, const char *v, size_t n, str
 {
     size_t i = 0;
 
+    if (n == 0)
+        return nb_err_set(e, NB_E_PROTO, "Content-Length is empty: it must be a number of bytes");
     while (i < n) {
         uint64_t x = 0;
         size_t start;

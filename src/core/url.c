@@ -58,6 +58,38 @@ static int encode_target(const char *p, size_t n, char *out, size_t cap)
     return 0;
 }
 
+/* RFC 3986 5.2.4: removes "." and ".." segments from path in place. */
+static void remove_dots(char *path)
+{
+    char out[NB_URL_MAX];
+    size_t o = 0;
+    const char *p = path, *q = strchr(path, '?');
+    size_t plen = q ? (size_t)(q - path) : strlen(path);
+
+    while ((size_t)(p - path) < plen) {
+        const char *seg = p + 1, *next = memchr(seg, '/', plen - (size_t)(seg - path));
+        size_t sl = next ? (size_t)(next - seg) : plen - (size_t)(seg - path);
+        if (sl == 1 && seg[0] == '.') {
+            if (!next)
+                out[o++] = '/';
+        } else if (sl == 2 && seg[0] == '.' && seg[1] == '.') {
+            while (o > 0 && out[--o] != '/')
+                ;
+            if (!next)
+                out[o++] = '/';
+        } else {
+            out[o++] = '/';
+            memcpy(out + o, seg, sl);
+            o += sl;
+        }
+        p = seg + sl;
+    }
+    if (o == 0)
+        out[o++] = '/';
+    snprintf(out + o, sizeof out - o, "%s", q ? q : "");
+    snprintf(path, NB_URL_MAX, "%s", out);
+}
+
 static int parse_host(const char *h, size_t n, struct nb_url *u, struct nb_err *e)
 {
     if (n == 0)
@@ -81,12 +113,13 @@ static int parse_host(const char *h, size_t n, struct nb_url *u, struct nb_err *
             zone[zl - 3] = '\0';
             alen = (size_t)(pct - h - 1);
         }
-        if (nb_ip6_parse(h + 1, alen, 0, &a, e) < 0)
-            return -1;
         if (pct)
             snprintf(u->host, sizeof u->host, "%.*s%%%s", (int)alen, h + 1, zone);
         else
             snprintf(u->host, sizeof u->host, "%.*s", (int)alen, h + 1);
+        /* the address, and the zone's characters, checked by the address parser */
+        if (nb_ip6_parse(u->host, strlen(u->host), 1, &a, e) < 0)
+            return -1;
         u->host_v6 = 1;
         return 0;
     }
@@ -183,6 +216,7 @@ int nb_url_parse(const char *s, struct nb_url *u, struct nb_err *e)
     if (encode_target(rest, frag ? (size_t)(frag - rest) : strlen(rest), u->target,
                       sizeof u->target) < 0)
         return nb_err_set(e, NB_E_INVALID, "the URL's path is too long once encoded");
+    remove_dots(u->target); /* RFC 3986 5.2.4, as browsers and curl do */
     return 0;
 }
 
@@ -207,38 +241,6 @@ char *nb_url_format(const struct nb_url *u, char *buf, size_t n)
     return buf;
 }
 
-/* RFC 3986 5.2.4: removes "." and ".." segments from path in place. */
-static void remove_dots(char *path)
-{
-    char out[NB_URL_MAX];
-    size_t o = 0;
-    const char *p = path, *q = strchr(path, '?');
-    size_t plen = q ? (size_t)(q - path) : strlen(path);
-
-    while ((size_t)(p - path) < plen) {
-        const char *seg = p + 1, *next = memchr(seg, '/', plen - (size_t)(seg - path));
-        size_t sl = next ? (size_t)(next - seg) : plen - (size_t)(seg - path);
-        if (sl == 1 && seg[0] == '.') {
-            if (!next)
-                out[o++] = '/';
-        } else if (sl == 2 && seg[0] == '.' && seg[1] == '.') {
-            while (o > 0 && out[--o] != '/')
-                ;
-            if (!next)
-                out[o++] = '/';
-        } else {
-            out[o++] = '/';
-            memcpy(out + o, seg, sl);
-            o += sl;
-        }
-        p = seg + sl;
-    }
-    if (o == 0)
-        out[o++] = '/';
-    snprintf(out + o, sizeof out - o, "%s", q ? q : "");
-    snprintf(path, NB_URL_MAX, "%s", out);
-}
-
 int nb_url_resolve(const struct nb_url *base, const char *ref, struct nb_url *out,
                    struct nb_err *e)
 {
@@ -257,7 +259,17 @@ int nb_url_resolve(const struct nb_url *base, const char *ref, struct nb_url *ou
         snprintf(buf, sizeof buf, "%s:%s", base->scheme, ref);
         return nb_url_parse(buf, out, e);
     }
-    nb_url_hostport(base, hp, sizeof hp);
+    /* the base's authority as it would be written in a URL: a zone as %25 */
+    {
+        const char *pct = strchr(base->host, '%');
+        int dflt = base->port == (strcmp(base->scheme, "https") ? 80 : 443);
+        if (base->host_v6)
+            snprintf(hp, sizeof hp, dflt ? "[%.*s%s%s]" : "[%.*s%s%s]:%u",
+                     pct ? (int)(pct - base->host) : (int)strlen(base->host), base->host,
+                     pct ? "%25" : "", pct ? pct + 1 : "", base->port);
+        else
+            nb_url_hostport(base, hp, sizeof hp);
+    }
     if (ref[0] == '/') {
         snprintf(buf, sizeof buf, "%s://%s%s", base->scheme, hp, ref);
     } else if (ref[0] == '?') {
@@ -280,7 +292,6 @@ int nb_url_resolve(const struct nb_url *base, const char *ref, struct nb_url *ou
         return -1;
     snprintf(out->userinfo, sizeof out->userinfo, "%s",
              !strcmp(out->host, base->host) && out->port == base->port ? base->userinfo : "");
-    remove_dots(out->target);
     return 0;
 }
 
