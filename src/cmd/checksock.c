@@ -461,14 +461,8 @@ int cmd_checksock(int argc, char **argv)
         case 'h':
             fputs(USAGE, stdout);
             return NB_EXIT_OK;
-        case ':':
-            nb_errorf("checksock", "option '%s' needs a value (see 'netbasics checksock --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
         default:
-            nb_errorf("checksock", "unknown option '%s' (see 'netbasics checksock --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
+            return cmd_bad_option("checksock", ch, argv);
         }
     }
     modes = o.filter + o.quiet + o.json + o.ask;

@@ -13,4 +13,9 @@ int cmd_fetch(int argc, char **argv);
 int cmd_ports(int argc, char **argv);
 int cmd_tour(int argc, char **argv);
 
+/* The shared end of every command's option loop (common.c): prints "option
+ * '-w' needs a value" or "unknown option '--x'" with the command's --help
+ * hint and returns the usage status. ch is what getopt_long returned. */
+int cmd_bad_option(const char *cmd, int ch, char **argv);
+
 #endif

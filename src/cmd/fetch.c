@@ -391,14 +391,8 @@ int cmd_fetch(int argc, char **argv)
         case 'h':
             fputs(USAGE, stdout);
             return NB_EXIT_OK;
-        case ':':
-            nb_errorf("fetch", "option '%s' needs a value (see 'netbasics fetch --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
         default:
-            nb_errorf("fetch", "unknown option '%s' (see 'netbasics fetch --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
+            return cmd_bad_option("fetch", ch, argv);
         }
     }
     if (argc - optind != 1) {

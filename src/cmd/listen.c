@@ -237,14 +237,8 @@ int cmd_listen(int argc, char **argv)
         case 'h':
             fputs(USAGE, stdout);
             return NB_EXIT_OK;
-        case ':':
-            nb_errorf("listen", "option '%s' needs a value (see 'netbasics listen --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
         default:
-            nb_errorf("listen", "unknown option '%s' (see 'netbasics listen --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
+            return cmd_bad_option("listen", ch, argv);
         }
     }
     if (o.raw && o.sink) {

@@ -461,14 +461,8 @@ int cmd_octets(int argc, char **argv)
         case 'h':
             fputs(USAGE, stdout);
             return NB_EXIT_OK;
-        case ':':
-            nb_errorf("octets", "option '%s' needs a value (see 'netbasics octets --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
         default:
-            nb_errorf("octets", "unknown option '%s' (see 'netbasics octets --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
+            return cmd_bad_option("octets", ch, argv);
         }
     }
     if ((o.have_seed || o.count != 5) && !o.quiz) {

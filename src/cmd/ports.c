@@ -130,14 +130,8 @@ int cmd_ports(int argc, char **argv)
         case 'h':
             fputs(USAGE, stdout);
             return NB_EXIT_OK;
-        case ':':
-            nb_errorf("ports", "option '%s' needs a value (see 'netbasics ports --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
         default:
-            nb_errorf("ports", "unknown option '%s' (see 'netbasics ports --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
+            return cmd_bad_option("ports", ch, argv);
         }
     }
     if (optind < argc) {

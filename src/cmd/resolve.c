@@ -426,14 +426,8 @@ int cmd_resolve(int argc, char **argv)
         case 'h':
             fputs(USAGE, stdout);
             return NB_EXIT_OK;
-        case ':':
-            nb_errorf("resolve", "option '%s' needs a value (see 'netbasics resolve --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
         default:
-            nb_errorf("resolve", "unknown option '%s' (see 'netbasics resolve --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
+            return cmd_bad_option("resolve", ch, argv);
         }
     }
     if (o.short_out && o.json) {

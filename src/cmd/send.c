@@ -135,14 +135,8 @@ int cmd_send(int argc, char **argv)
         case 'h':
             fputs(USAGE, stdout);
             return NB_EXIT_OK;
-        case ':':
-            nb_errorf("send", "option '%s' needs a value (see 'netbasics send --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
         default:
-            nb_errorf("send", "unknown option '%s' (see 'netbasics send --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
+            return cmd_bad_option("send", ch, argv);
         }
     }
     if (optind >= argc) {

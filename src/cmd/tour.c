@@ -430,9 +430,7 @@ int cmd_tour(int argc, char **argv)
             fputs(USAGE, stdout);
             return NB_EXIT_OK;
         default:
-            nb_errorf("tour", "unknown option '%s' (see 'netbasics tour --help')",
-                      argv[optind - 1]);
-            return NB_EXIT_USAGE;
+            return cmd_bad_option("tour", ch, argv);
         }
     }
     if (argc - optind > 1)
