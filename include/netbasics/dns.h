@@ -112,7 +112,8 @@ int nb_dns_parse(const uint8_t *msg, size_t len, struct nb_dns_msg *out, struct 
 void nb_dns_msg_free(struct nb_dns_msg *m);
 
 /* Whether reply answers query: same id, QR set, same question (name without
- * regard to case, type, class). Checks only the header and question. */
+ * regard to case, type, class); or a FORMERR with the same id and no question,
+ * as servers that do not know EDNS send. Checks only the header and question. */
 int nb_dns_matches(const uint8_t *query, size_t qlen, const uint8_t *reply, size_t rlen);
 
 /* Compares two presentation names without regard to ASCII case. */

@@ -262,7 +262,8 @@ static int resolve_one(const char *input, struct resolve_opts *o)
     size_t nchain = 0;
     struct nb_json j;
 
-    if (strlen(input) >= 512) {
+    if (strlen(input) > (strchr(input, '\\') ? 1000 : 254)) {
+        /* 253 characters and a final dot; \DDD escapes may make the text longer */
         nb_errorf("resolve", "a name is at most 253 characters, this one is %zu", strlen(input));
         return NB_EXIT_NEGATIVE;
     }

@@ -279,7 +279,7 @@ static int read_name(const uint8_t *msg, size_t len, size_t *off, char *text, si
         if (pos >= len) {
             free(b.s);
             return nb_err_set(e, NB_E_PROTO, "a name at byte %zu runs past the end (byte %zu)",
-                              *off, len);
+                              start, len);
         }
         c = msg[pos];
         if ((c & 0xc0) == 0xc0) {
@@ -399,9 +399,16 @@ static int decode_rdata(const uint8_t *msg, size_t len, struct nb_dns_rr *r, siz
             str_puts(&b, tmp);
         }
         off += fixed;
-        if (read_name(msg, end, &off, name, sizeof name, e) < 0) {
+        /* pointers may reach anywhere in the message; the name's own bytes
+         * must end exactly where the record's data does */
+        if (read_name(msg, len, &off, name, sizeof name, e) < 0) {
             free(b.s);
             return -1;
+        }
+        if (off > end) {
+            free(b.s);
+            return nb_err_set(e, NB_E_PROTO, "the name in record %zu (%s) at byte %zu runs past "
+                                             "its data", idx, tname, r->offset);
         }
         if (off != end) {
             free(b.s);
@@ -417,9 +424,12 @@ static int decode_rdata(const uint8_t *msg, size_t len, struct nb_dns_rr *r, siz
         char rname[NB_DNS_NAME_TEXT];
         struct rd rr = {msg, end, 0};
         uint32_t v[5];
-        if (read_name(msg, end, &off, name, sizeof name, e) < 0 ||
-            read_name(msg, end, &off, rname, sizeof rname, e) < 0)
+        if (read_name(msg, len, &off, name, sizeof name, e) < 0 ||
+            (off <= end && read_name(msg, len, &off, rname, sizeof rname, e) < 0))
             return -1;
+        if (off > end)
+            return nb_err_set(e, NB_E_PROTO, "the names in record %zu (SOA) at byte %zu run past "
+                                             "its data", idx, r->offset);
         rr.off = off;
         for (int i = 0; i < 5; i++)
             if (get32(&rr, &v[i], "an SOA record", e) < 0)
@@ -489,7 +499,6 @@ static int decode_rdata(const uint8_t *msg, size_t len, struct nb_dns_rr *r, siz
     r->data = b.s ? b.s : strdup("");
     if (!r->data)
         return nb_err_set(e, NB_E_SYS, "out of memory");
-    (void)len;
     return 0;
 }
 
@@ -574,6 +583,10 @@ int nb_dns_parse(const uint8_t *msg, size_t len, struct nb_dns_msg *m, struct nb
                                   "are left in the message", start, rdlen, len - r.off);
             r.off += rdlen;
             if (rr.type == NB_DNS_OPT) {
+                if (sec != NB_DNS_ADDITIONAL || m->edns)
+                    return nb_err_set(e, NB_E_PROTO,
+                                      "an OPT record at byte %zu: there may be one, and only among "
+                                      "the additional records (RFC 6891)", start);
                 m->edns = 1;
                 m->edns_payload = rr.rclass;
                 m->rcode |= (ttl >> 24) << 4; /* the extended rcode bits */
@@ -613,6 +626,9 @@ int nb_dns_matches(const uint8_t *q, size_t qlen, const uint8_t *rp, size_t rlen
 
     if (qlen < 12 || rlen < 12 || q[0] != rp[0] || q[1] != rp[1] || !(rp[2] & 0x80))
         return 0;
+    /* a server that does not know EDNS may answer FORMERR without the question */
+    if (rp[4] == 0 && rp[5] == 0 && (rp[3] & 15) == NB_DNS_FORMERR)
+        return 1;
     if (!(rp[4] == 0 && rp[5] == 1))
         return 0;
     if (read_name(q, qlen, &qoff, qn, sizeof qn, NULL) < 0 ||

@@ -179,10 +179,10 @@ int nb_resolver_query(struct nb_resolver *r, const char *name, uint16_t type,
 
     memset(out, 0, sizeof *out);
     out->type = type;
-    for (size_t i = 0; i < ncand; i++) {
+    for (size_t i = 0, edns = 1; i < ncand; i++) {
         uint16_t id = nb_dns_random_id();
-        if (nb_dns_build_query(cand[i], type, id, NB_DNS_EDNS_PAYLOAD, query, sizeof query,
-                               &qlen, e) < 0)
+        if (nb_dns_build_query(cand[i], type, id, edns ? NB_DNS_EDNS_PAYLOAD : 0, query,
+                               sizeof query, &qlen, e) < 0)
             return -1;
         {
             char tname[16];
@@ -195,6 +195,13 @@ int nb_resolver_query(struct nb_resolver *r, const char *name, uint16_t type,
                             &rlen, &out->info, e) < 0)
             return -1;
         nb_dns_explain(r->copts.x, "reply", reply, rlen);
+        if ((reply[3] & 15) == NB_DNS_FORMERR && edns) {
+            /* an old server refusing the OPT record: ask it again without */
+            nb_explainf(r->copts.x, "FORMERR to a query with EDNS0: asking again without it");
+            edns = 0;
+            i--;
+            continue;
+        }
         nb_dns_msg_free(&out->msg);
         if (nb_dns_parse(reply, rlen, &out->msg, e) < 0)
             return -1;

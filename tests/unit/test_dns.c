@@ -972,6 +972,10 @@ static const struct bad_case bad_cases[] = {
     /* the name starts at 33 with a label; its pointer at 35 points to itself */
     BAD("label, then a pointer to itself", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A "\x01" "x"
         "\xc0\x23" RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22", "loop", "byte 33"),
+    /* the name starts at 33 with a label; its pointer at 35 leads to a label at 37 that ends
+     * the message with no 0 after it */
+    BAD("label, pointer, then the message ends", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A
+        "\x01" "x" "\xc0\x25" "\x01" "z", "past the end", "byte 33"),
     BAD("question pointer to itself", HDR("\x01", "\x00", "\x00", "\x00") "\xc0\x0c" "\x00\x01"
         "\x00\x01", "loop", "byte 12"),
     BAD("two pointers to each other", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A "\xc0\x23"
