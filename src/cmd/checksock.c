@@ -34,6 +34,7 @@ static const char USAGE[] =
     "  -c, --connect    also try a TCP connection to each valid socket, like nc -z:\n"
     "                   open, closed (refused) or no answer (timed out)\n"
     "  -w, --timeout S  how long --connect waits for an answer (default 3)\n"
+    "  -x, --explain    say how each socket is split and checked, on stderr\n"
     "      --color WHEN auto (default), always or never\n"
     "  -h, --help       this help\n"
     "\n"
@@ -90,12 +91,39 @@ static void probe(struct verdict *v, const struct checksock_opts *o)
     }
 }
 
+/* Narrates how a socket is checked: split at its port colon, then each rule. */
+static void explain_check(const char *s, size_t len, const struct verdict *v,
+                          const struct checksock_opts *o)
+{
+    char in[300];
+    const char *colon = NULL;
+
+    for (size_t i = len; i > 0 && !colon; i--)
+        if (s[i - 1] == ':')
+            colon = s + i - 1;
+    if (!nb_explaining(&o->explain))
+        return;
+    nb_escape(s, len > 200 ? 200 : len, NB_ESC_C, in, sizeof in);
+    if (!colon) {
+        nb_explainf(&o->explain, "'%s': no ':' to split IP from port", in);
+    } else {
+        nb_explainf(&o->explain, "'%s': the last ':' splits it into the address '%.*s' and the "
+                                 "port '%.*s'",
+                    in, (int)(colon - s > 100 ? 100 : colon - s), s,
+                    (int)(len - (size_t)(colon - s) - 1 > 20 ? 20 : len - (size_t)(colon - s) - 1),
+                    colon + 1);
+        nb_explainf(&o->explain, "  strict rules (inet_pton, ports 1-65535 in ASCII digits): %s",
+                    v->err.code ? v->err.msg : "accepted");
+    }
+}
+
 /* Judges one socket; returns 1 when it passes (valid, and open with --connect). */
 static int judge(const char *s, size_t len, const struct checksock_opts *o, struct verdict *v)
 {
     nb_err_clear(&v->err);
     v->reach = REACH_NONE;
     v->valid = nb_endpoint_parse(s, len, &v->ep, &v->err) == 0;
+    explain_check(s, len, v, o);
     if (o->lenient) {
         nb_lesson_isipandport(s, len, &v->l);
         v->valid = v->l.accepted;

@@ -470,13 +470,14 @@ int cmd_tour(int argc, char **argv)
                 failed = failed ? failed : i + 1;
     kill(t.dns_pid, SIGTERM);
     nb_wait(t.dns_pid, 2000, &e);
-    if (t.keep)
+    if (t.keep) {
         printf("\nThe downloaded copy stays in %s (--keep).\n", t.dir);
-    else if (!only || only == NSTEPS)
-        printf("\nThe tour removes its temporary directory now; 'netbasics tour --keep' keeps "
-               "the copy.\n");
-    else
+    } else {
+        if (!only || only == NSTEPS)
+            printf("\nThe tour removes its temporary directory now; 'netbasics tour --keep' "
+                   "keeps the copy.\n");
         remove_dir(t.dir);
+    }
     if (failed) {
         nb_errorf("tour", "step %d did not go as the lesson says", failed);
         return NB_EXIT_NEGATIVE;

@@ -65,6 +65,8 @@ static enum outcome try_tcp(const struct nb_sockaddr *sa, const uint8_t *q, size
             }
         }
     }
+    nb_explainf(o->x, "recv(%d) = 2-byte length %zu + the reply — over TCP the reply, too, "
+                      "starts with its length", fd, want);
     nb_sock_close(fd, o->x);
     *rlen = want;
     if (!nb_dns_matches(q, qlen, reply, want)) {

@@ -60,10 +60,13 @@ static void tap_chunk(void *ctx, uint64_t size)
     struct tap *t = ctx;
 
     /* the first few chunk sizes, then only the last one: a body can have thousands */
-    if (++t->chunks <= 5 || size == 0)
+    if (++t->chunks <= 5 || size == 0) {
+        if (size == 0 && t->chunks > 6)
+            nb_explainf(t->x, "(chunks 6 to %d are not shown)", t->chunks - 1);
         nb_explainf(t->x, "chunk %d: %llu bytes%s", t->chunks, (unsigned long long)size,
                     size ? " — the size line in hex, then that many bytes, then CRLF"
                          : " — the last chunk: the body is complete");
+    }
     if (t->user->on_chunk)
         t->user->on_chunk(t->user->ctx, size);
 }

@@ -95,11 +95,19 @@ step() {
         on'
 }
 
+# fdnorm TEXT: the file descriptors of the narrated calls as FD (a test may
+# inherit open descriptors, so the first socket is not always 3):
+# "* bind(3, ..." -> "* bind(FD, ...", "= 3 — " -> "= FD — ", "= 4 from" -> "= FD from".
+fdnorm() {
+    printf '%s\n' "$1" | sed -E 's/^( *\* [a-z_]+)\([0-9]+([,)])/\1(FD\2/; s/^( *\* [a-z_]+\(.*\)) = [0-9]+ (— |from )/\1 = FD \2/'
+}
+
 # in_order NAME TEXT NEEDLE...: every NEEDLE is a substring of TEXT, each on a
 # line after the previous one's.
 in_order() {
     local name=$1 text=$2 needle rest ok=1 missing=
     shift 2
+    text=$(fdnorm "$text")
     rest=$text
     for needle in "$@"; do
         if [[ "$rest" == *"$needle"* ]]; then
@@ -323,16 +331,16 @@ assert_eq "-x: every stderr line a narration, but the commands' own messages" ""
     "$(printf '%s\n' "$ERR" | grep -v '^\* ' | grep -vE '^(netbasics resolve: localhost: not found|Connected to 127\.0\.0\.1:|Saved |Open it in a browser: )')"
 S=$(step 2)
 in_order "-x step 2: the query, the socket calls, the reply, in order" "$S" "* asking for localhost A" \
-    "bytes 0-1   id" "* socket(AF_INET, SOCK_DGRAM)" "* connect(3, 127.0.0.1:$(printf '%s\n' "$ALL" | sed -nE 's/.*own name server at 127\.0\.0\.1:([0-9]+).*/\1/p'))" \
-    "* send(3, " "* recv(3) = " "* the reply" "rcode 3 (NXDOMAIN)"
+    "bytes 0-1   id" "* socket(AF_INET, SOCK_DGRAM)" "* connect(FD, 127.0.0.1:$(printf '%s\n' "$ALL" | sed -nE 's/.*own name server at 127\.0\.0\.1:([0-9]+).*/\1/p'))" \
+    "* send(FD, " "* recv(FD) = " "* the reply" "rcode 3 (NXDOMAIN)"
 S=$(step 6)
-in_order "-x step 6: the server's calls in order" "$S" "* socket(AF_INET, SOCK_STREAM)" "* bind(3, 127.0.0.1:0)" \
-    "* listen(3, " "Listening on"
-assert_match "-x step 6: the server accepts" "$S" '^\* accept\(3\) = 4 from 127\.0\.0\.1:'
-assert_match "-x step 6: the client connects" "$S" '^\* connect\(3, 127\.0\.0\.1:[0-9]+\)'
-assert_match "-x step 6: the client half-closes" "$S" '^\* shutdown\(3, SHUT_WR\)'
+in_order "-x step 6: the server's calls in order" "$S" "* socket(AF_INET, SOCK_STREAM)" "* bind(FD, 127.0.0.1:0)" \
+    "* listen(FD, " "Listening on"
+assert_match "-x step 6: the server accepts" "$S" '^\* accept\([0-9]+\) = [0-9]+ from 127\.0\.0\.1:'
+assert_match "-x step 6: the client connects" "$S" '^\* connect\([0-9]+, 127\.0\.0\.1:[0-9]+\)'
+assert_match "-x step 6: the client half-closes" "$S" '^\* shutdown\([0-9]+, SHUT_WR\)'
 S=$(step 7)
-in_order "-x step 7: the fetch narrates connect, request, response" "$S" "* connect(3, 127.0.0.1:" \
+in_order "-x step 7: the fetch narrates connect, request, response" "$S" "* connect(FD, 127.0.0.1:" \
     "* > GET / HTTP/1.1" "* < HTTP/1.1 200 OK" "Saved "
 for n in 1 2 3 4 5 6 7; do
     assert_match "-x step $n: narrates something" "$(step $n)" '^ *\* '
