@@ -35,7 +35,8 @@ fi
 step() { printf '\n== %s\n' "$*"; }
 
 step "sanitizer build (gcc, -Werror, ASan+UBSan) and ctest"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc -DNB_SANITIZE=ON >/dev/null
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc -DNB_SANITIZE=ON \
+    -DNB_REQUIRE_TESTS=ON >/dev/null
 cmake --build build-asan -j "$JOBS"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -54,7 +55,7 @@ for fz in build-fuzz/tests/fuzz_*; do
     done
     echo "fuzz: $name for ${FUZZ_SECONDS}s"
     "$fz" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=1024 \
-        -print_final_stats=0 "$corpus" 2>"$corpus.log" || {
+        -artifact_prefix="$corpus.crash-" -print_final_stats=0 "$corpus" 2>"$corpus.log" || {
         tail -n 40 "$corpus.log"; echo "fuzz: $name FAILED"; exit 1; }
     grep -E '^(#[0-9]+ +DONE|Done)' "$corpus.log" | tail -n 1 || true
     rm -rf "$corpus" "$corpus.log"
