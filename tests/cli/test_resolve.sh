@@ -533,13 +533,18 @@ HP=
 HPID=
 # start_hostile MODE [MAX]: sets HP and HPID.
 start_hostile() {
-    local f=$W/hostile.$1.port
+    local f=$W/hostile.$1.port try
     HP=
-    "$PY" "$PEERS/dns_hostile.py" "$1" "${2:-20}" 60 </dev/null >"$f" 2>"$W/hostile.$1.log" &
-    HPID=$!
-    track "$HPID"
-    poll_until 10 bash -c "grep -sqE '^[0-9]+$' '$f' || ! kill -0 $HPID 2>/dev/null"
-    HP=$(grep -sE '^[0-9]+$' "$f" | head -n 1)
+    for try in 1 2 3; do # a loaded machine may lose a start: try again, boundedly
+        "$PY" "$PEERS/dns_hostile.py" "$1" "${2:-20}" 60 </dev/null >"$f" 2>"$W/hostile.$1.log" &
+        HPID=$!
+        track "$HPID"
+        poll_until 10 bash -c "grep -sqE '^[0-9]+$' '$f' || ! kill -0 $HPID 2>/dev/null"
+        HP=$(grep -sE '^[0-9]+$' "$f" | head -n 1)
+        [ -n "$HP" ] && break
+        echo "# dns_hostile.py $1 did not print its port (try $try): $(cat "$W/hostile.$1.log")"
+        stop_pid "$HPID"
+    done
     [ -n "$HP" ] || nb_fail "dns_hostile.py $1 printed its port" "$(cat "$W/hostile.$1.log")"
 }
 hostile_queries() { grep -c "^$1 " "$W/hostile.$2.log"; }
