@@ -57,8 +57,9 @@ int nb_http_header_check(const char *h, struct nb_err *e);
 /* Builds the request for u: "GET target HTTP/1.1" (HEAD when head; the
  * absolute URL as target when via_proxy), Host, User-Agent netbasics/VERSION,
  * Accept, Connection: close, Basic authorization from the URL's user-info,
- * then the extra headers (already checked with nb_http_header_check), then
- * the empty line. Returns 0 and sets *len, or -1 with e set (too long). */
+ * then the extra headers (already checked with nb_http_header_check; an
+ * extra Host, User-Agent or Accept replaces the built-in one), then the
+ * empty line. Returns 0 and sets *len, or -1 with e set (too long). */
 int nb_http_request(const struct nb_url *u, int head, int via_proxy, const char *const *extra,
                     size_t nextra, char *buf, size_t cap, size_t *len, struct nb_err *e);
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #define MAX_HEADERS 32
+#define MAX_REDIRS 50 /* the most --max-redirs allows */
 #define EXIT_NO_TLS 8 /* https asked of a build without TLS */
 
 static const char USAGE[] =
@@ -39,7 +40,8 @@ static const char USAGE[] =
     "  -f, --force              overwrite FILE if it exists\n"
     "  -I, --head               ask with HEAD and print the response headers\n"
     "  -i, --include            print the headers and the body to stdout\n"
-    "  -H, --header 'N: V'      send an extra request header (up to 32)\n"
+    "  -H, --header 'N: V'      send an extra request header (up to 32); Host,\n"
+    "                           User-Agent or Accept replace the built-in ones\n"
     "      --max-redirs N       follow at most N redirects (default 10; 0: none)\n"
     "      --timeout S          give up after S seconds without a byte (default 30)\n"
     "      --connect-timeout S  give up connecting after S seconds (default 10)\n"
@@ -85,6 +87,16 @@ struct fetch_run {
     char reason[128];
     const char *path;    /* where the final body is saved */
 };
+
+/* FNV-1a over the whole URL: to notice a URL seen before, at any length. */
+static uint64_t url_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return h;
+}
 
 static int is_redirect(int status)
 {
@@ -221,7 +233,8 @@ static int run(const char *url_text, const struct fetch_opts *o)
     struct fetch_run r;
     struct nb_err e;
     struct nb_deadline total;
-    char first[NB_URL_MAX + 300], cur[NB_URL_MAX + 300], seen[11][256], name[256];
+    char first[NB_URL_MAX + 300], cur[NB_URL_MAX + 300], name[256];
+    uint64_t seen[MAX_REDIRS + 1]; /* a hash of every URL visited: the whole URL counts */
     size_t nseen = 0;
     int64_t start = nb_now_ms();
     int use_proxy;
@@ -255,11 +268,12 @@ static int run(const char *url_text, const struct fetch_opts *o)
             return EXIT_NO_TLS;
         }
         for (size_t k = 0; k < nseen; k++)
-            if (!strncmp(seen[k], cur, sizeof seen[k] - 1)) {
+            if (seen[k] == url_hash(cur)) {
                 nb_errorf("fetch", "redirect loop: %.200s was visited already", cur);
                 return NB_EXIT_PROTO;
             }
-        snprintf(seen[nseen++], sizeof seen[0], "%.255s", cur);
+        if (nseen < sizeof seen / sizeof seen[0])
+            seen[nseen++] = url_hash(cur);
         use_proxy = proxy_for(&url, &proxy, &e);
         if (use_proxy < 0)
             return nb_errorf("fetch", "%s", e.msg), NB_EXIT_USAGE;
@@ -354,7 +368,7 @@ int cmd_fetch(int argc, char **argv)
             o.headers[o.nheaders++] = optarg;
             break;
         case 'R':
-            if (nb_parse_uint(optarg, 0, 50, "redirect count", &v, &e) < 0)
+            if (nb_parse_uint(optarg, 0, MAX_REDIRS, "redirect count", &v, &e) < 0)
                 return nb_errorf("fetch", "--max-redirs: %s", e.msg), NB_EXIT_USAGE;
             o.max_redirs = (unsigned)v;
             break;

@@ -197,12 +197,16 @@ static int chunk_size(struct nb_http_parser *p, const char *l, size_t n,
     size_t i = 0;
     int d;
 
+    size_t digits = 0; /* significant ones: leading zeros do not count */
+
     while (i < n && (d = l[i] >= '0' && l[i] <= '9'   ? l[i] - '0'
                          : (l[i] | 0x20) >= 'a' && (l[i] | 0x20) <= 'f' ? (l[i] | 0x20) - 'a' + 10
                                                                         : -1) >= 0) {
-        if (i == 16 || v > (UINT64_MAX >> 5))
-            return nb_err_set(e, NB_E_PROTO, "a chunk size of %zu or more hex digits is too "
-                                             "large", i + 1);
+        if (v || d)
+            digits++;
+        if (digits > 16)
+            return nb_err_set(e, NB_E_PROTO, "a chunk size of 17 or more hex digits is too "
+                                             "large");
         v = v << 4 | (uint64_t)d;
         i++;
     }
@@ -351,9 +355,15 @@ int nb_http_finish(struct nb_http_parser *p, struct nb_err *e)
         if (p->line_len == 0 && p->status == 0)
             return nb_err_set(e, NB_E_PROTO, "the server closed the connection without a "
                                              "response");
+        if (p->line_len == 0)
+            return nb_err_set(e, NB_E_PROTO, "the connection closed after an interim %d "
+                                             "response, before the real one", p->status);
         return nb_err_set(e, NB_E_PROTO, "the connection closed inside the status line");
     case S_HEADERS:
         return nb_err_set(e, NB_E_PROTO, "the connection closed inside the headers");
+    case S_TRAILERS:
+        return nb_err_set(e, NB_E_PROTO, "the chunked body's trailers were cut off: the "
+                                         "connection closed after the last chunk");
     case S_BODY_LENGTH:
         return nb_err_set(e, NB_E_PROTO, "the body ended after %llu of %llu bytes",
                           (unsigned long long)p->body_bytes, (unsigned long long)p->length);

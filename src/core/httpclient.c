@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define READ_SIZE (256u * 1024) /* big reads: a 1 GiB body is 4096 of them */
+#define READ_SIZE (1u << 20) /* 1 MiB reads: measured as fast as a minimal C reader */
 
 /* Wraps the caller's callbacks so the exchange narrates itself for --explain. */
 struct tap {

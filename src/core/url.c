@@ -160,8 +160,15 @@ int nb_url_parse(const char *s, struct nb_url *u, struct nb_err *e)
     while (i < len && (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i]) ||
                        s[i] == '+' || s[i] == '-' || s[i] == '.'))
         i++;
-    if (i >= len || s[i] != ':' || strncmp(s + i, "://", 3))
+    if (i >= len || s[i] != ':')
         return nb_err_set(e, NB_E_INVALID, "the URL must start with a scheme, as in http://");
+    if (strncmp(s + i, "://", 3)) {
+        if ((i == 4 && !strncasecmp(s, "http", 4)) || (i == 5 && !strncasecmp(s, "https", 5)))
+            return nb_err_set(e, NB_E_INVALID, "the scheme '%.*s:' must be followed by '//' and "
+                                               "the host", (int)i, s);
+        return nb_err_set(e, NB_E_INVALID, "the scheme '%.*s' is not supported: only http",
+                          (int)(i > 16 ? 16 : i), s);
+    }
     if (i >= sizeof u->scheme)
         return nb_err_set(e, NB_E_INVALID, "the scheme '%.*s' is not supported: only http",
                           (int)(i > 16 ? 16 : i), s);
@@ -253,8 +260,15 @@ int nb_url_resolve(const struct nb_url *base, const char *ref, struct nb_url *ou
     while (is_alpha((unsigned char)ref[i]) || is_digit((unsigned char)ref[i]) || ref[i] == '+' ||
            ref[i] == '-' || ref[i] == '.')
         i++;
-    if (i > 0 && ref[i] == ':') /* an absolute URL with its own scheme */
-        return nb_url_parse(ref, out, e);
+    if (i > 0 && ref[i] == ':') { /* an absolute URL with its own scheme */
+        if (nb_url_parse(ref, out, e) < 0)
+            return -1;
+        /* the same server keeps the user's credentials, as curl does */
+        if (!out->userinfo[0] && !strcmp(out->scheme, base->scheme) &&
+            !strcmp(out->host, base->host) && out->port == base->port)
+            snprintf(out->userinfo, sizeof out->userinfo, "%s", base->userinfo);
+        return 0;
+    }
     if (ref[0] == '/' && ref[1] == '/') {
         snprintf(buf, sizeof buf, "%s:%s", base->scheme, ref);
         return nb_url_parse(buf, out, e);
@@ -383,10 +397,19 @@ int nb_http_request(const struct nb_url *u, int head, int via_proxy, const char 
                     size_t nextra, char *buf, size_t cap, size_t *len, struct nb_err *e)
 {
     char hp[NB_URL_HOST_MAX + 16], url[NB_URL_MAX + 300], auth[400];
+    unsigned replaced = 0;
     size_t o;
 
     nb_url_hostport(u, hp, sizeof hp);
     auth[0] = '\0';
+    /* an extra Host, User-Agent or Accept header replaces the built-in one */
+    {
+        static const char *const names[3] = {"Host:", "User-Agent:", "Accept:"};
+        for (size_t i = 0; i < nextra; i++)
+            for (int k = 0; k < 3; k++)
+                if (!strncasecmp(extra[i], names[k], strlen(names[k])))
+                    replaced |= 1u << k;
+    }
     if (u->userinfo[0]) {
         unsigned char raw[256];
         size_t n = pct_decode(u->userinfo, raw, sizeof raw);
@@ -394,12 +417,16 @@ int nb_http_request(const struct nb_url *u, int head, int via_proxy, const char 
         base64(raw, n, auth + 21);
         strcat(auth, "\r\n");
     }
-    o = (size_t)snprintf(buf, cap,
-                         "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: netbasics/%s\r\n"
-                         "Accept: */*\r\nConnection: close\r\n%s",
-                         head ? "HEAD" : "GET",
-                         via_proxy ? nb_url_format(u, url, sizeof url) : u->target, hp,
-                         NB_VERSION, auth);
+    o = (size_t)snprintf(buf, cap, "%s %s HTTP/1.1\r\n", head ? "HEAD" : "GET",
+                         via_proxy ? nb_url_format(u, url, sizeof url) : u->target);
+    if (!(replaced & 1) && o < cap)
+        o += (size_t)snprintf(buf + o, cap - o, "Host: %s\r\n", hp);
+    if (!(replaced & 2) && o < cap)
+        o += (size_t)snprintf(buf + o, cap - o, "User-Agent: netbasics/%s\r\n", NB_VERSION);
+    if (!(replaced & 4) && o < cap)
+        o += (size_t)snprintf(buf + o, cap - o, "Accept: */*\r\n");
+    if (o < cap)
+        o += (size_t)snprintf(buf + o, cap - o, "Connection: close\r\n%s", auth);
     for (size_t i = 0; i < nextra && o < cap; i++)
         o += (size_t)snprintf(buf + o, cap - o, "%s\r\n", extra[i]);
     if (o + 3 > cap)

@@ -1,0 +1,499 @@
+#!/usr/bin/env bash
+# bench_fetch.sh [NETBASICS] - issue 5's speed: `netbasics fetch` against curl,
+# wget and busybox wget, and against a minimal C reader (http_get.c, the
+# loopback ceiling), all downloading from one nginx started here on 127.0.0.1
+# and a free port. Prints markdown. Not part of CI.
+#
+# (a) file: a BIG_MIB MiB file of random bytes (generated once, on tmpfs) saved
+#     to a file on tmpfs:
+#       netbasics fetch -q -o OUT URL
+#       curl -q -s -o OUT URL
+#       wget --no-config -q -O OUT URL
+#       busybox wget -q -O OUT URL
+#       http_get 127.0.0.1 PORT /big.bin OUT 1048576 / 262144   (references)
+#     OUT is removed before every run, untimed: no tool pays for truncating
+#     or freeing another run's 1 GiB, and netbasics (which never overwrites)
+#     needs no --force.
+# (b) null: the same download to /dev/null (netbasics and the C reader write
+#     to stdout, which is /dev/null: -o - >/dev/null).
+# (c) small: SMALL_N sequential fetches of a 1 KiB file, one process each, in
+#     one `sh` loop per timed run (the loop's fork/exec is the same for all):
+#       netbasics fetch -q -f -o OUT URL   (the file exists after the first)
+#       netbasics fetch -q -o - URL >OUT
+#       curl -q -s -o OUT URL;  wget --no-config -q -O OUT URL;
+#       busybox wget -q -O OUT URL;  http_get ... OUT 262144 (reference)
+#
+# Rounds: WARM warm-up + R timed; every round runs every tool once, in an
+# order rotated by one each round. Each run goes through runner.c (-n 1: wall
+# time from fork to exit, peak RSS of the process tree from wait4, a per-run
+# timeout that kills the run's process group); the removal of old outputs
+# happens between runs, untimed. Ratios are medians over rounds of per-round
+# ratios. Checks: before timing, every tool downloads once untimed and its
+# output's size and SHA-256 must match the served file (a tool that fails is
+# left out, or for netbasics: reported and not timed); every timed run to a
+# file has its output size checked after it.
+#
+# Knobs (environment): BIG_MIB=1024, R=5, WARM=1, SMALL_N=1000, SMALL_R=R,
+# RUN_TIMEOUT=120 s (one big download), SMALL_TIMEOUT=600 s (one loop of
+# SMALL_N), TOTAL_TIMEOUT=1800 s per scenario, SCEN="file null small",
+# TMPROOT (default /dev/shm), CC=cc, KEEP_RAW=DIR, REPORT=FILE.
+# Loopback only; proxies unset; nginx is stopped by its PID.
+# Exit: 0 when the issue's targets hold, 1 when one does not (or netbasics
+# failed a check), 2 on a usage or set-up error.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+
+BIG_MIB=${BIG_MIB:-1024} R=${R:-5} WARM=${WARM:-1} SMALL_N=${SMALL_N:-1000}
+SMALL_R=${SMALL_R:-$R}
+RUN_TIMEOUT=${RUN_TIMEOUT:-120} SMALL_TIMEOUT=${SMALL_TIMEOUT:-600}
+TOTAL_TIMEOUT=${TOTAL_TIMEOUT:-1800}
+SCEN=${SCEN:-file null small}
+need_uint BIG_MIB "$BIG_MIB" 1 8192
+need_uint R "$R" 1 100
+need_uint SMALL_R "$SMALL_R" 1 100
+need_uint WARM "$WARM" 0 10
+need_uint SMALL_N "$SMALL_N" 1 100000
+need_uint RUN_TIMEOUT "$RUN_TIMEOUT" 1 3600
+need_uint SMALL_TIMEOUT "$SMALL_TIMEOUT" 1 7200
+need_uint TOTAL_TIMEOUT "$TOTAL_TIMEOUT" 1 86400
+for s in $SCEN; do
+    [[ $s == file || $s == null || $s == small ]] || die "SCEN lists file, null and/or small, not '$s'"
+done
+BYTES=$((BIG_MIB * 1048576))
+SMALL_BYTES=1024
+RSS_LIMIT_KB=8192
+
+find_nb "${1:-}"
+have nginx || die "nginx is needed (apt-get install nginx-light)"
+have sha256sum || die "sha256sum is needed"
+PY=/usr/bin/python3
+[[ -x $PY ]] || PY=$(command -v python3 || true)
+[[ -n $PY ]] || die "python3 is needed to find a free port"
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY ftp_proxy FTP_PROXY \
+    no_proxy NO_PROXY
+make_dirs nb-bench-fetch
+build_runner
+"${CC:-cc}" -O2 -std=c11 -Wall -Wextra -o "$BIN/http_get" "$HERE/http_get.c" || die "cannot build http_get.c with ${CC:-cc}"
+GET=$BIN/http_get
+[[ $WORK != *[\'\"\\\$\`\ ]* && $BIN != *[\'\"\\\$\`\ ]* ]] || die "temp paths with quotes or spaces: set TMPROOT/TMPDIR"
+
+# ---- the files and nginx ----
+WWW=$WORK/www
+OUTD=$WORK/out
+mkdir -p "$WWW" "$OUTD" "$WORK/nginx"
+if [[ " $SCEN " == *" file "* || " $SCEN " == *" null "* ]]; then
+    say "writing $BIG_MIB MiB of random bytes to $WWW/big.bin"
+    head -c "$BYTES" /dev/urandom >"$WWW/big.bin"
+    [[ $(stat -c %s "$WWW/big.bin") == "$BYTES" ]] || die "could not write $BYTES bytes"
+    BIG_SHA=$(sha256sum <"$WWW/big.bin" | cut -d' ' -f1)
+fi
+head -c "$SMALL_BYTES" /dev/urandom >"$WWW/small.bin"
+SMALL_SHA=$(sha256sum <"$WWW/small.bin" | cut -d' ' -f1)
+
+free_port() {
+    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+nginx_answers() { # nginx_answers PORT: the 1 KiB file comes back
+    timeout 5 "$GET" 127.0.0.1 "$1" /small.bin - 65536 2>/dev/null | cmp -s - "$WWW/small.bin"
+}
+NGINX_PID=""
+start_nginx() {
+    local p i
+    for _ in 1 2 3 4 5; do
+        p=$(free_port)
+        cat >"$WORK/nginx/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 10;
+    default_type application/octet-stream;
+    server {
+        listen 127.0.0.1:$p;
+        root $WWW;
+    }
+}
+CONF
+        nginx -e "$WORK/nginx/error.log" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" \
+            </dev/null >"$WORK/nginx/stdout" 2>&1 &
+        NGINX_PID=$!
+        BG_PIDS+=("$NGINX_PID")
+        for ((i = 0; i < 50; i++)); do
+            if nginx_answers "$p"; then PORT=$p; return 0; fi
+            kill -0 "$NGINX_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill "$NGINX_PID" 2>/dev/null || true
+        wait "$NGINX_PID" 2>/dev/null || true
+    done
+    return 1
+}
+start_nginx || die "nginx did not start: $(tail -n 3 "$WORK/nginx/error.log" 2>/dev/null)"
+U=http://127.0.0.1:$PORT
+say "nginx (PID $NGINX_PID) serves $WWW on 127.0.0.1:$PORT"
+
+# ---- timing: one runner call per run, outputs removed between runs ----
+# timed TSV ROUNDS RUN_S: runs every LABELS/CMDS entry ROUNDS (+WARM) times in
+# rotated order; before each run the entry's OUTS file (if any) is removed.
+# Rows go to TSV as the runner writes them, with the round number set.
+timed() {
+    local tsv=$1 rounds=$2 run_s=$3 n=${#LABELS[@]} r k i st t0
+    printf 'round\tlabel\tseconds\tmaxrss_kb\tstatus\n' >"$tsv"
+    t0=$(date +%s)
+    for ((r = 0; r < WARM + rounds; r++)); do
+        if (($(date +%s) - t0 > TOTAL_TIMEOUT)); then
+            note "$(basename "$tsv" .tsv): stopped after $((r - WARM)) rounds (TOTAL_TIMEOUT=$TOTAL_TIMEOUT s)"
+            break
+        fi
+        for ((k = 0; k < n; k++)); do
+            i=$(((k + r) % n))
+            [[ -n ${OUTS[i]} ]] && rm -f -- "${OUTS[i]}"
+            st=0
+            "$RUNNER" -o "$WORK/one.tsv" -n 1 -w 0 -t "$run_s" -T "$((run_s + 60))" \
+                -l "$WORK/runs.log" "${LABELS[i]}=${CMDS[i]}" &
+            RUNNER_PID=$!
+            wait "$RUNNER_PID" || st=$?
+            RUNNER_PID=""
+            ((st == 0)) || die "the runner failed (status $st)"
+            ((r < WARM)) && continue
+            awk -F'\t' -v OFS='\t' -v r="$((r - WARM))" 'NR > 1 { $1 = r; print }' "$WORK/one.tsv" >"$WORK/row.tsv"
+            # a run to a file must have left the whole file
+            if [[ -n ${SIZES[i]:-} && -n ${OUTS[i]} ]]; then
+                local got
+                got=$(stat -c %s "${OUTS[i]}" 2>/dev/null || echo missing)
+                if [[ $got != "${SIZES[i]}" ]]; then
+                    awk -F'\t' -v OFS='\t' -v why="size:$got" '$5 == "0" { $5 = why } { print }' "$WORK/row.tsv" >"$WORK/row2.tsv"
+                    mv "$WORK/row2.tsv" "$WORK/row.tsv"
+                fi
+            fi
+            cat "$WORK/row.tsv" >>"$tsv"
+        done
+        say "  round $((r + 1))/$((WARM + rounds))$( ((r < WARM)) && echo ' (warm-up)')"
+    done
+    for ((k = 0; k < n; k++)); do [[ -n ${OUTS[k]} ]] && rm -f -- "${OUTS[k]}"; done
+    return 0
+}
+
+# check LABEL CHECK-COMMAND SHA SIZE: runs the command (which writes the
+# download to stdout) once, untimed; its bytes must be SIZE with SHA-256 SHA.
+# Returns 1 (with a note) when not.
+check() {
+    local lab=$1 cmd=$2 sha=$3 size=$4 st=0 got
+    timeout -k 5 "$RUN_TIMEOUT" sh -c "$cmd" </dev/null >"$WORK/check.out" 2>"$WORK/check.err" || st=$?
+    got=$(sha256sum <"$WORK/check.out" | cut -d' ' -f1)
+    local n
+    n=$(stat -c %s "$WORK/check.out")
+    rm -f "$WORK/check.out"
+    if ((st != 0)); then
+        WHY="exit status $st: $(head -c 300 "$WORK/check.err" | tr '\n' ' ')"
+    elif [[ $n != "$size" ]]; then
+        WHY="$n bytes, not $size"
+    elif [[ $got != "$sha" ]]; then
+        WHY="SHA-256 $got is not the file's"
+    else
+        return 0
+    fi
+    if [[ $lab == nb:* ]]; then note "CHECK FAILED: ${lab#nb:}: $WHY; it is not timed"; NB_FAILED=1
+    else note "${lab#*:} failed the check ($WHY); left out"; fi
+    return 1
+}
+
+# ---- the summary: table + targets from a TSV (status "0" = good run) ----
+# table FILE UNIT_BYTES [PER]: markdown table, rows in the order of LABELS; kinds
+# from the label (nb:, peer:, ref:); PER > 0: times are of PER fetches
+table() {
+    local order
+    order=$(IFS='|'; echo "${LABELS[*]}")
+    awk -F'\t' -v bytes="$2" -v per="${3:-0}" -v order="$order" '
+    function median(v, n,    b, i, j, t) {
+        for (i = 1; i <= n; i++) b[i] = v[i]
+        for (i = 2; i <= n; i++) { t = b[i]; for (j = i - 1; j >= 1 && b[j] > t; j--) b[j + 1] = b[j]; b[j + 1] = t }
+        return n % 2 ? b[(n + 1) / 2] : (b[n / 2] + b[n / 2 + 1]) / 2
+    }
+    # median over rounds of time(y) / time(x): the speed of x relative to y
+    function speed(x, y,    v, m, r) {
+        m = 0
+        for (r = 0; r <= maxr; r++)
+            if (((x, r) in wr) && ((y, r) in wr) && wr[x, r] > 0) v[++m] = wr[y, r] / wr[x, r]
+        return m ? median(v, m) : -1
+    }
+    function fmt_t(x) { return x < 1 ? sprintf("%.0f ms", x * 1000) : sprintf("%.2f s", x) }
+    BEGIN { nl = split(order, ord, "|"); for (i = 1; i <= nl; i++) seen[ord[i]] = 1 }
+    NR == 1 { next }
+    {
+        r = $1 + 0; lab = $2
+        if (!(lab in seen)) { seen[lab] = 1; ord[++nl] = lab }
+        tot[lab]++; if (r > maxr) maxr = r
+        if ($5 == "0") { k = ++n[lab]; w[lab, k] = $3 + 0; wr[lab, r] = $3 + 0; if ($4 > rss[lab]) rss[lab] = $4 + 0 }
+        else { bad[lab]++; why[lab] = $5 }
+    }
+    END {
+        best = ""; ref = ""
+        for (i = 1; i <= nl; i++) {
+            lab = ord[i]; if (!n[lab]) continue
+            delete v; for (k = 1; k <= n[lab]; k++) v[k] = w[lab, k]
+            med[lab] = median(v, n[lab])
+            if (lab ~ /^peer:/ && (best == "" || med[lab] < med[best])) best = lab
+            if (lab ~ /^ref:/ && (ref == "" || med[lab] < med[ref])) ref = lab
+        }
+        if (per > 0)
+            print "| tool | kind | median (" per " fetches) | min – max | per fetch | speed vs best peer | speed vs C reference | peak RSS MiB | ok runs |"
+        else
+            print "| tool | kind | median | min – max | MiB/s (median) | speed vs best peer | speed vs C reference | peak RSS MiB | ok runs |"
+        print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        for (i = 1; i <= nl; i++) {
+            lab = ord[i]
+            kind = lab; sub(/:.*/, "", kind); kind = kind == "nb" ? "netbasics" : kind == "ref" ? "C reference" : "peer"
+            name = lab; sub(/^[^:]*:/, "", name)
+            ok = sprintf("%d/%d", n[lab] + 0, tot[lab]); if (bad[lab]) ok = ok " (last bad: " why[lab] ")"
+            if (!n[lab]) { printf "| %s | %s | failed | | | | | | %s |\n", name, kind, ok; continue }
+            mn = mx = w[lab, 1]
+            for (k = 2; k <= n[lab]; k++) { if (w[lab, k] < mn) mn = w[lab, k]; if (w[lab, k] > mx) mx = w[lab, k] }
+            sb = lab == best ? "1 (best peer)" : best == "" ? "n/a" : sprintf("%.2f", speed(lab, best))
+            sr = lab == ref ? "1 (fastest ref)" : ref == "" ? "n/a" : sprintf("%.2f", speed(lab, ref))
+            col = per > 0 ? sprintf("%.2f ms", med[lab] * 1000 / per) : sprintf("%.0f", bytes / 1048576 / med[lab])
+            printf "| %s | %s | %s | %s – %s | %s | %s | %s | %.1f | %s |\n", name, kind, fmt_t(med[lab]), \
+                fmt_t(mn), fmt_t(mx), col, sb, sr, rss[lab] / 1024, ok
+        }
+    }' "$1"
+}
+
+# speed FILE X Y: "SPEED WINS PAIRS": median over rounds of time(Y)/time(X),
+# and the rounds in which X was at least as fast as Y
+speed() {
+    awk -F'\t' -v x="$2" -v y="$3" '
+    function median(v, n,    b, i, j, t) {
+        for (i = 1; i <= n; i++) b[i] = v[i]
+        for (i = 2; i <= n; i++) { t = b[i]; for (j = i - 1; j >= 1 && b[j] > t; j--) b[j + 1] = b[j]; b[j + 1] = t }
+        return n % 2 ? b[(n + 1) / 2] : (b[n / 2] + b[n / 2 + 1]) / 2
+    }
+    NR > 1 && $5 == "0" { wr[$2, $1 + 0] = $3 + 0; if ($1 + 0 > maxr) maxr = $1 + 0 }
+    END {
+        m = 0; wins = 0
+        for (r = 0; r <= maxr; r++)
+            if (((x, r) in wr) && ((y, r) in wr) && wr[x, r] > 0) {
+                v[++m] = wr[y, r] / wr[x, r]; if (wr[x, r] <= wr[y, r]) wins++
+            }
+        if (m) printf "%.3f %d %d\n", median(v, m), wins, m; else print "n/a 0 0"
+    }' "$1"
+}
+
+peak_kb() { awk -F'\t' -v l="$2" 'NR > 1 && $2 == l && $5 == "0" && $4 + 0 > m { m = $4 + 0 } END { print m + 0 }' "$1"; }
+has_label() { awk -F'\t' -v l="$2" 'NR > 1 && $2 == l && $5 == "0" { f = 1 } END { exit !f }' "$1"; }
+
+STATUS=0
+# target LINE-PREFIX FILE NB-LABEL OTHER-LABEL MIN [strict]: "holds" when the
+# speed of NB over OTHER is >= MIN (> MIN when strict)
+target() {
+    local what=$1 tsv=$2 a=$3 b=$4 min=$5 strict=${6:-} sp wins pairs ok
+    if ! has_label "$tsv" "$a" || ! has_label "$tsv" "$b"; then
+        echo "- $what: not measured (${b#*:} or netbasics has no good run)."
+        return
+    fi
+    read -r sp wins pairs < <(speed "$tsv" "$a" "$b")
+    if [[ -n $strict ]]; then ok=$(awk -v x="$sp" -v m="$min" 'BEGIN { print (x > m) ? 1 : 0 }')
+    else ok=$(awk -v x="$sp" -v m="$min" 'BEGIN { print (x >= m) ? 1 : 0 }'); fi
+    if ((ok)); then
+        echo "- $what: **holds** — speed ${sp}× (median of $pairs rounds; netbasics at least as fast in $wins/$pairs)."
+    else
+        echo "- $what: **does not hold** — speed ${sp}× (median of $pairs rounds; netbasics at least as fast in $wins/$pairs)."
+        STATUS=1
+    fi
+}
+rss_target() { # rss_target FILE LABEL
+    local kb
+    has_label "$1" "$2" || return 0
+    kb=$(peak_kb "$1" "$2")
+    if ((kb < RSS_LIMIT_KB)); then echo "- ${2#nb:} peak RSS under 8 MiB: **holds** — $kb KiB."
+    else echo "- ${2#nb:} peak RSS under 8 MiB: **does not hold** — $kb KiB."; STATUS=1; fi
+}
+
+NB_FAILED=0
+have curl || note "curl is not installed: left out"
+have wget || note "wget is not installed: left out"
+have busybox || note "busybox is not installed: left out"
+
+# ======================= (a) file and (b) null =======================
+declare -A TABLES=() TARGETS=() SECONDS_TAKEN=()
+big_scenario() { # big_scenario file|null
+    local sc=$1 i lab
+    LABELS=() CMDS=() OUTS=() SIZES=()
+    local o
+    if [[ $sc == file ]]; then
+        o=$OUTD/nb.bin;   add nb:netbasics "exec '$NB' fetch -q -o '$o' '$U/big.bin'" "$o"; SIZES+=("$BYTES")
+        if have curl; then o=$OUTD/curl.bin; add peer:curl "exec curl -q -s -o '$o' '$U/big.bin'" "$o"; SIZES+=("$BYTES"); fi
+        if have wget; then o=$OUTD/wget.bin; add peer:wget "exec wget --no-config -q -O '$o' '$U/big.bin'" "$o"; SIZES+=("$BYTES"); fi
+        if have busybox; then o=$OUTD/bb.bin; add peer:busybox-wget "exec busybox wget -q -O '$o' '$U/big.bin'" "$o"; SIZES+=("$BYTES"); fi
+        o=$OUTD/ref1m.bin;  add ref:c-reader-1MiB "exec '$GET' 127.0.0.1 $PORT /big.bin '$o' 1048576" "$o"; SIZES+=("$BYTES")
+        o=$OUTD/ref256k.bin; add ref:c-reader-256KiB "exec '$GET' 127.0.0.1 $PORT /big.bin '$o' 262144" "$o"; SIZES+=("$BYTES")
+    else
+        add nb:netbasics "exec '$NB' fetch -q -o - '$U/big.bin' >/dev/null" ""; SIZES+=("")
+        if have curl; then add peer:curl "exec curl -q -s -o /dev/null '$U/big.bin'" ""; SIZES+=(""); fi
+        if have wget; then add peer:wget "exec wget --no-config -q -O /dev/null '$U/big.bin'" ""; SIZES+=(""); fi
+        if have busybox; then add peer:busybox-wget "exec busybox wget -q -O /dev/null '$U/big.bin'" ""; SIZES+=(""); fi
+        add ref:c-reader-1MiB "exec '$GET' 127.0.0.1 $PORT /big.bin - 1048576 >/dev/null" ""; SIZES+=("")
+        add ref:c-reader-256KiB "exec '$GET' 127.0.0.1 $PORT /big.bin - 262144 >/dev/null" ""; SIZES+=("")
+    fi
+    # the check: each tool once, its output hashed (to a file: the file; to
+    # /dev/null: the same tool writing to stdout)
+    say "$sc: check run (untimed): size and SHA-256 of every tool's download"
+    i=0
+    while ((i < ${#LABELS[@]})); do
+        lab=${LABELS[i]}
+        local cmd
+        if [[ $sc == file ]]; then
+            rm -f -- "${OUTS[i]}"
+            cmd="${CMDS[i]#exec } && cat '${OUTS[i]}'"
+        else
+            case $lab in
+                nb:*) cmd="exec '$NB' fetch -q -o - '$U/big.bin'" ;;
+                peer:curl) cmd="exec curl -q -s -o - '$U/big.bin'" ;;
+                peer:wget) cmd="exec wget --no-config -q -O - '$U/big.bin'" ;;
+                peer:busybox-wget) cmd="exec busybox wget -q -O - '$U/big.bin'" ;;
+                ref:c-reader-1MiB) cmd="exec '$GET' 127.0.0.1 $PORT /big.bin - 1048576" ;;
+                ref:c-reader-256KiB) cmd="exec '$GET' 127.0.0.1 $PORT /big.bin - 262144" ;;
+            esac
+        fi
+        if ! check "$lab" "$cmd" "$BIG_SHA" "$BYTES"; then
+            LABELS=("${LABELS[@]:0:i}" "${LABELS[@]:i+1}")
+            CMDS=("${CMDS[@]:0:i}" "${CMDS[@]:i+1}")
+            OUTS=("${OUTS[@]:0:i}" "${OUTS[@]:i+1}")
+            SIZES=("${SIZES[@]:0:i}" "${SIZES[@]:i+1}")
+            continue
+        fi
+        [[ -n ${OUTS[i]} ]] && rm -f -- "${OUTS[i]}"
+        i=$((i + 1))
+    done
+    say "$sc: timing $R rounds (+$WARM warm-up) of: ${LABELS[*]}"
+    local t0=$SECONDS
+    timed "$WORK/$sc.tsv" "$R" "$RUN_TIMEOUT"
+    SECONDS_TAKEN[$sc]=$((SECONDS - t0))
+    TABLES[$sc]=$(table "$WORK/$sc.tsv" "$BYTES")
+    {
+        if [[ $sc == file ]]; then
+            target "netbasics at least as fast as curl ($BIG_MIB MiB to a file)" "$WORK/$sc.tsv" nb:netbasics peer:curl 1
+            target "netbasics at least as fast as wget ($BIG_MIB MiB to a file)" "$WORK/$sc.tsv" nb:netbasics peer:wget 1
+            target "netbasics within 80% of the C reader (1 MiB reads)" "$WORK/$sc.tsv" nb:netbasics ref:c-reader-1MiB 0.8
+            target "netbasics within 80% of the C reader (256 KiB reads)" "$WORK/$sc.tsv" nb:netbasics ref:c-reader-256KiB 0.8
+        else
+            target "netbasics at least as fast as curl (to /dev/null)" "$WORK/$sc.tsv" nb:netbasics peer:curl 1
+            target "netbasics at least as fast as wget (to /dev/null)" "$WORK/$sc.tsv" nb:netbasics peer:wget 1
+            target "netbasics within 80% of the C reader (1 MiB reads, to /dev/null)" "$WORK/$sc.tsv" nb:netbasics ref:c-reader-1MiB 0.8
+        fi
+        rss_target "$WORK/$sc.tsv" nb:netbasics
+    } >"$WORK/$sc.targets"
+    TARGETS[$sc]=$(cat "$WORK/$sc.targets")
+}
+
+for sc in file null; do
+    if [[ " $SCEN " == *" $sc "* ]]; then
+        big_scenario "$sc"
+        # STATUS is set inside the redirected block's subshell-free group: recompute
+        grep -q 'does not hold' "$WORK/$sc.targets" && STATUS=1
+    fi
+done
+
+# ======================= (c) 1,000 small fetches =======================
+if [[ " $SCEN " == *" small "* ]]; then
+    LABELS=() CMDS=() OUTS=() SIZES=()
+    loop() { # loop TOOL-COMMAND: SMALL_N runs of it in one sh loop; stop at the first failure
+        echo "i=0; while [ \$i -lt $SMALL_N ]; do $1 || exit 1; i=\$((i + 1)); done"
+    }
+    o=$OUTD/s-nb.bin;     add nb:netbasics-o-file "$(loop "'$NB' fetch -q -f -o '$o' '$U/small.bin'")" "$o"; SIZES+=("$SMALL_BYTES")
+    o=$OUTD/s-nbout.bin;  add nb:netbasics-stdout "$(loop "'$NB' fetch -q -o - '$U/small.bin' >'$o'")" "$o"; SIZES+=("$SMALL_BYTES")
+    if have curl; then o=$OUTD/s-curl.bin; add peer:curl "$(loop "curl -q -s -o '$o' '$U/small.bin'")" "$o"; SIZES+=("$SMALL_BYTES"); fi
+    if have wget; then o=$OUTD/s-wget.bin; add peer:wget "$(loop "wget --no-config -q -O '$o' '$U/small.bin'")" "$o"; SIZES+=("$SMALL_BYTES"); fi
+    if have busybox; then o=$OUTD/s-bb.bin; add peer:busybox-wget "$(loop "busybox wget -q -O '$o' '$U/small.bin'")" "$o"; SIZES+=("$SMALL_BYTES"); fi
+    o=$OUTD/s-ref.bin;    add ref:c-reader "$(loop "'$GET' 127.0.0.1 $PORT /small.bin '$o' 262144")" "$o"; SIZES+=("$SMALL_BYTES")
+    say "small: check run (untimed): one fetch per tool, SHA-256 checked"
+    i=0
+    while ((i < ${#LABELS[@]})); do
+        lab=${LABELS[i]}
+        case $lab in
+            nb:netbasics-o-file) cmd="'$NB' fetch -q -f -o '${OUTS[i]}' '$U/small.bin' && cat '${OUTS[i]}'" ;;
+            nb:netbasics-stdout) cmd="'$NB' fetch -q -o - '$U/small.bin'" ;;
+            peer:curl) cmd="curl -q -s -o '${OUTS[i]}' '$U/small.bin' && cat '${OUTS[i]}'" ;;
+            peer:wget) cmd="wget --no-config -q -O '${OUTS[i]}' '$U/small.bin' && cat '${OUTS[i]}'" ;;
+            peer:busybox-wget) cmd="busybox wget -q -O '${OUTS[i]}' '$U/small.bin' && cat '${OUTS[i]}'" ;;
+            ref:c-reader) cmd="'$GET' 127.0.0.1 $PORT /small.bin '${OUTS[i]}' 262144 && cat '${OUTS[i]}'" ;;
+        esac
+        rm -f -- "${OUTS[i]}"
+        if ! check "$lab" "$cmd" "$SMALL_SHA" "$SMALL_BYTES"; then
+            LABELS=("${LABELS[@]:0:i}" "${LABELS[@]:i+1}")
+            CMDS=("${CMDS[@]:0:i}" "${CMDS[@]:i+1}")
+            OUTS=("${OUTS[@]:0:i}" "${OUTS[@]:i+1}")
+            SIZES=("${SIZES[@]:0:i}" "${SIZES[@]:i+1}")
+            continue
+        fi
+        i=$((i + 1))
+    done
+    say "small: timing $SMALL_R rounds (+$WARM warm-up) of $SMALL_N fetches each: ${LABELS[*]}"
+    t0=$SECONDS
+    timed "$WORK/small.tsv" "$SMALL_R" "$SMALL_TIMEOUT"
+    SECONDS_TAKEN[small]=$((SECONDS - t0))
+    TABLES[small]=$(table "$WORK/small.tsv" "$SMALL_BYTES" "$SMALL_N")
+    {
+        target "$SMALL_N fetches faster than curl (netbasics -o FILE --force)" "$WORK/small.tsv" nb:netbasics-o-file peer:curl 1 strict
+        target "$SMALL_N fetches faster than wget (netbasics -o FILE --force)" "$WORK/small.tsv" nb:netbasics-o-file peer:wget 1 strict
+        target "$SMALL_N fetches faster than curl (netbasics -o - >FILE)" "$WORK/small.tsv" nb:netbasics-stdout peer:curl 1 strict
+        target "$SMALL_N fetches faster than wget (netbasics -o - >FILE)" "$WORK/small.tsv" nb:netbasics-stdout peer:wget 1 strict
+    } >"$WORK/small.targets"
+    grep -q 'does not hold' "$WORK/small.targets" && STATUS=1
+    TARGETS[small]=$(cat "$WORK/small.targets")
+fi
+((NB_FAILED)) && STATUS=1
+
+# ---- report ----
+{
+    echo "### fetch: $BIG_MIB MiB and $SMALL_N × 1 KiB from nginx on 127.0.0.1 — $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "Machine: $(machine_line). Files and outputs on $WORK_FS."
+    echo "netbasics: $(nb_line)."
+    echo "Server: nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), one process, sendfile on, access log off, files on tmpfs."
+    echo "Rounds: $R timed (+$WARM warm-up) for the big file, $SMALL_R (+$WARM) for the small one; each round runs every tool once, order rotated. Time: from fork until the process (tree) exits (runner.c); outputs are removed between runs, untimed."
+    if [[ -n ${TABLES[file]:-} ]]; then
+        echo
+        echo "#### (a) $BIG_MIB MiB to a file on tmpfs; ${SECONDS_TAKEN[file]}s"
+        echo
+        echo "${TABLES[file]}"
+        echo
+        echo "${TARGETS[file]}"
+    fi
+    if [[ -n ${TABLES[null]:-} ]]; then
+        echo
+        echo "#### (b) $BIG_MIB MiB to /dev/null; ${SECONDS_TAKEN[null]}s"
+        echo
+        echo "${TABLES[null]}"
+        echo
+        echo "${TARGETS[null]}"
+    fi
+    if [[ -n ${TABLES[small]:-} ]]; then
+        echo
+        echo "#### (c) $SMALL_N sequential fetches of a 1 KiB file, one process each (one sh loop per run); ${SECONDS_TAKEN[small]}s"
+        echo
+        echo "${TABLES[small]}"
+        echo
+        echo "${TARGETS[small]}"
+    fi
+    echo
+    echo "Speed vs X: median over rounds of (X's time ÷ the tool's time in the same round); above 1 = faster than X."
+    echo "C reference: http_get.c (HTTP/1.0 GET, read()/write() of 1 MiB or 256 KiB, no parsing beyond the status and the blank line); the fastest reference by median is the ceiling."
+    echo "Peak RSS: largest ru_maxrss over the tool's runs (for (c): of the loop's process tree, so at least the shell's)."
+    print_notes
+    echo
+    echo "Versions: curl $(pkgver curl); wget $(pkgver wget); busybox $(pkgver busybox); nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'); kernel $(uname -r); ${CC:-cc} $("${CC:-cc}" -dumpversion)."
+} >"$WORK/report.md"
+cat "$WORK/report.md"
+if [[ -n ${REPORT:-} ]]; then cp "$WORK/report.md" "$REPORT"; fi
+kill "$NGINX_PID" 2>/dev/null || true
+wait "$NGINX_PID" 2>/dev/null || true
+exit "$STATUS"
