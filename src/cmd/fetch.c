@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -237,6 +238,7 @@ static int run(const char *url_text, const struct fetch_opts *o)
     uint64_t seen[MAX_REDIRS + 1]; /* a hash of every URL visited: the whole URL counts */
     size_t nseen = 0;
     int64_t start = nb_now_ms();
+    struct stat st;
     int use_proxy;
 
     if (nb_url_parse(url_text, &url, &e) < 0) {
@@ -251,6 +253,11 @@ static int run(const char *url_text, const struct fetch_opts *o)
     r.to_stdout = o->include || (o->output && !strcmp(o->output, "-"));
     if (!r.to_stdout && !o->head)
         r.path = o->output ? o->output : nb_url_filename(&url, name, sizeof name);
+    if (r.path && !o->force && lstat(r.path, &st) == 0) {
+        /* refuse before downloading; the save still checks again at the end */
+        nb_errorf("fetch", "%s exists: it is not overwritten (--force overwrites it)", r.path);
+        return NB_EXIT_SYS;
+    }
     nb_deadline_init(&total, o->max_ms);
     for (unsigned hop = 0;; hop++) {
         struct nb_http_get_opts go = {

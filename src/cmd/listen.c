@@ -270,8 +270,9 @@ int cmd_listen(int argc, char **argv)
     }
     nb_sockaddr_format(&local, where, sizeof where);
     if (o.raw || o.sink) {
-        /* stdout carries the data: the narration goes to stderr */
-        if (!o.quiet)
+        /* stdout carries the data: the narration goes to stderr; a port the
+         * kernel picked is always told, or nobody could connect */
+        if (!o.quiet || nb_sockaddr_port(&sa) == 0)
             fprintf(stderr, "Listening on %s\n", where);
         if (o.raw) {
             rc = serve_raw(lfd, &o);

@@ -109,6 +109,9 @@ int nb_pump(int fd, const struct nb_pump_opts *o, struct nb_pump_stats *st, stru
                     goto out;
                 }
             } else if (k > 0) {
+                if (st->sent == 0)
+                    nb_explainf(o->x, "send(%d, %zd bytes) — the first bytes go to the peer%s", fd,
+                                k, o->in_fd >= 0 ? " (more follow as the input gives them)" : "");
                 up_off += (size_t)k;
                 up_len -= (size_t)k;
                 st->sent += (uint64_t)k;
@@ -128,10 +131,15 @@ int nb_pump(int fd, const struct nb_pump_opts *o, struct nb_pump_stats *st, stru
                 goto out;
             }
             if (k == 0) {
+                nb_explainf(o->x, "recv(%d) = 0 — the peer closed its side: end of stream, after "
+                                  "%llu bytes received and %llu sent", fd,
+                            (unsigned long long)st->received, (unsigned long long)st->sent);
                 st->peer_closed = 1;
                 rc = 0;
                 goto out;
             }
+            if (st->received == 0)
+                nb_explainf(o->x, "recv(%d) = %zd bytes — the first answer from the peer", fd, k);
             st->received += (uint64_t)k;
             nb_deadline_init(&idle, o->idle_ms);
             r = deliver(o, down, (size_t)k, e);

@@ -125,6 +125,8 @@ static int flush_out(struct client *c, const struct nb_serve_opts *o)
                 return 0;
             return -1;
         }
+        if (c->info.bytes_out == 0)
+            nb_explainf(o->x, "send(%d, %zd bytes) — the first reply, 'You said ...'", c->fd, k);
         c->out_off += (size_t)k;
         c->out_len -= (size_t)k;
         c->info.bytes_out += (uint64_t)k;
@@ -260,6 +262,9 @@ int nb_serve(int lfd, const struct nb_serve_opts *o, const struct nb_serve_event
                 if (got < 0 && (errno == EINTR || errno == EAGAIN))
                     continue;
                 if (got <= 0) {
+                    if (got == 0)
+                        nb_explainf(o->x, "recv(%d) = 0 — the client closed its side: end of "
+                                          "stream", c->fd);
                     /* a last line without its newline still counts */
                     if (got == 0 && c->line_len && o->mode == NB_SERVE_ECHO)
                         take_line(c, c->line, c->line_len, 0, ev);
@@ -274,6 +279,9 @@ int nb_serve(int lfd, const struct nb_serve_opts *o, const struct nb_serve_event
                     nclients--;
                     continue;
                 }
+                if (c->info.bytes_in == 0)
+                    nb_explainf(o->x, "recv(%d) = %zd bytes — the client's first words", c->fd,
+                                got);
                 c->info.bytes_in += (uint64_t)got;
                 c->last_ms = now;
                 if (o->mode == NB_SERVE_ECHO) {
