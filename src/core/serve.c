@@ -137,6 +137,17 @@ static int flush_out(struct client *c, const struct nb_serve_opts *o)
     return 0;
 }
 
+/* Sends what is queued; returns why the client is done (it reset, or its
+ * replies are all out after 'bye'), or NULL while it goes on. */
+static const char *after_send(struct client *c, const struct nb_serve_opts *o)
+{
+    if (flush_out(c, o) < 0)
+        return "reset the connection";
+    if (c->closing && c->out_len == 0)
+        return c->why;
+    return NULL;
+}
+
 static void finish(struct client *c, const char *why, const struct nb_serve_opts *o,
                    const struct nb_serve_events *ev, struct nb_serve_stats *st)
 {
@@ -241,21 +252,15 @@ int nb_serve(int lfd, const struct nb_serve_opts *o, const struct nb_serve_event
         size_t k = listen_i >= 0 ? 1 : 0;
         for (i = 0; i < cap; i++) {
             struct client *c = &cl[i];
+            const char *why;
             short rev;
             if (c->fd < 0)
                 continue;
             rev = pf[k++].revents;
-            if (rev & POLLOUT || (c->closing && c->out_len == 0)) {
-                if (flush_out(c, o) < 0) {
-                    finish(c, "reset the connection", o, ev, st);
-                    nclients--;
-                    continue;
-                }
-                if (c->closing && c->out_len == 0) {
-                    finish(c, c->why, o, ev, st);
-                    nclients--;
-                    continue;
-                }
+            if ((rev & POLLOUT || (c->closing && c->out_len == 0)) && (why = after_send(c, o))) {
+                finish(c, why, o, ev, st);
+                nclients--;
+                continue;
             }
             if (rev & (POLLIN | POLLHUP | POLLERR)) {
                 ssize_t got = read(c->fd, rbuf, rbuf_size);
@@ -289,13 +294,8 @@ int nb_serve(int lfd, const struct nb_serve_opts *o, const struct nb_serve_event
                         nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot queue a reply");
                         goto out;
                     }
-                    if (flush_out(c, o) < 0) {
-                        finish(c, "reset the connection", o, ev, st);
-                        nclients--;
-                        continue;
-                    }
-                    if (c->closing && c->out_len == 0) {
-                        finish(c, c->why, o, ev, st);
+                    if ((why = after_send(c, o))) {
+                        finish(c, why, o, ev, st);
                         nclients--;
                         continue;
                     }
