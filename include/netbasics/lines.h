@@ -7,6 +7,8 @@
 
 #include <netbasics/err.h>
 
+struct nb_wbuf;
+
 #define NB_LINE_MAX 4096 /* longest line kept; a longer one is cut and flagged */
 
 struct nb_lines {
@@ -29,6 +31,15 @@ int nb_lines_next(struct nb_lines *r, int strip_cr, const char **line, size_t *l
                   struct nb_err *e);
 
 void nb_lines_close(struct nb_lines *r);
+
+/* A pipeline filter at memory speed: reads fd_in to its end and writes to w
+ * every line for which keep(line, len) is true, unchanged and with its
+ * newline (a last line without one gets one). keep sees the line without its
+ * '\n' and without one '\r' before it; a line longer than NB_LINE_MAX is
+ * never kept. Runs of kept lines are copied in one piece. Sets *all to 1 when
+ * every line was kept. Returns 0, or -1 with e set (read error). */
+int nb_lines_filter(int fd_in, struct nb_wbuf *w, int (*keep)(const char *line, size_t len),
+                    int *all, struct nb_err *e);
 
 /* A buffered writer to a file descriptor: full writes over partial writes
  * and EINTR. Errors stick: after one, puts are ignored and flush fails. */

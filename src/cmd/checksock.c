@@ -364,26 +364,10 @@ static int check_one(const char *s, size_t len, int toolong, const struct checks
 }
 
 /* The fast path for --filter and --quiet with the strict rules: no message is
- * built for a refusal and valid lines are copied straight to a write buffer. */
-static int filter_fast(struct nb_lines *in, const struct checksock_opts *o, struct nb_wbuf *w,
-                       struct nb_err *e)
+ * built for a refusal, and runs of valid lines are copied in one piece. */
+static int keep_valid(const char *line, size_t len)
 {
-    const char *line;
-    size_t len;
-    int toolong, got, all = 1;
-
-    while ((got = nb_lines_next(in, 0, &line, &len, &toolong, e)) > 0) {
-        size_t n = len && line[len - 1] == '\r' ? len - 1 : len;
-        if (!toolong && nb_endpoint_valid(line, n)) {
-            if (!o->quiet) {
-                nb_wbuf_put(w, line, len);
-                nb_wbuf_put(w, "\n", 1);
-            }
-        } else {
-            all = 0;
-        }
-    }
-    return got < 0 ? -1 : all;
+    return nb_endpoint_valid(line, len);
 }
 
 static int ask(const struct checksock_opts *o)
@@ -517,8 +501,14 @@ int cmd_checksock(int argc, char **argv)
         if (nb_lines_open(&in, 0, &e) < 0)
             return nb_report("checksock", &e);
         if ((o.filter || o.quiet) && !o.lenient && !o.connect && !o.tty_out) {
-            got = filter_fast(&in, &o, &w, &e);
-            all = got == 1;
+            struct nb_wbuf *sink = &w;
+            static struct nb_wbuf devnull; /* -q: kept lines go nowhere */
+            if (o.quiet) {
+                nb_wbuf_init(&devnull, -1);
+                devnull.err = EBADF;
+                sink = &devnull;
+            }
+            got = nb_lines_filter(0, sink, keep_valid, &all, &e) < 0 ? -1 : 1;
         } else {
             while ((got = nb_lines_next(&in, 0, &line, &len, &toolong, &e)) > 0)
                 if (!check_one(line, len, toolong, &o, &w))

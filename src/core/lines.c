@@ -166,3 +166,62 @@ void nb_wbuf_put(struct nb_wbuf *w, const void *p, size_t n)
     memcpy(w->buf + w->len, p, n);
     w->len += n;
 }
+
+int nb_lines_filter(int fd_in, struct nb_wbuf *w, int (*keep)(const char *line, size_t len),
+                    int *all, struct nb_err *e)
+{
+    enum { CAP = 1 << 18 };
+    static char buf[CAP + 1];
+    size_t have = 0;
+    int skipping = 0, eof = 0;
+
+    *all = 1;
+    while (!eof) {
+        ssize_t n;
+        char *p, *end, *run;
+
+        do
+            n = read(fd_in, buf + have, CAP - have);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+            return nb_err_sys(e, NB_E_SYS, errno, "cannot read input");
+        if (n == 0) {
+            eof = 1;
+            if (have > 0 && !skipping)
+                buf[have++] = '\n'; /* the last line, given its newline */
+        }
+        have += (size_t)n;
+        p = run = buf;
+        end = buf + have;
+        for (;;) {
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t len;
+            if (!nl)
+                break;
+            len = (size_t)(nl - p);
+            if (skipping) {
+                /* the rest of a line too long to keep */
+                skipping = 0;
+                *all = 0;
+            } else if (len <= NB_LINE_MAX &&
+                       keep(p, len && p[len - 1] == '\r' ? len - 1 : len)) {
+                p = nl + 1;
+                continue; /* the run of kept lines grows */
+            } else {
+                *all = 0;
+            }
+            nb_wbuf_put(w, run, (size_t)(p - run));
+            p = run = nl + 1;
+        }
+        nb_wbuf_put(w, run, (size_t)(p - run));
+        have = (size_t)(end - p);
+        if (have == CAP) {
+            /* a line as long as the buffer: not a socket; drop it to its newline */
+            skipping = 1;
+            have = 0;
+        } else {
+            memmove(buf, p, have);
+        }
+    }
+    return 0;
+}
