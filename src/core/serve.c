@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #define ECHO_READ 4096        /* small reads keep the replies of one read bounded */
-#define SINK_READ 65536       /* big reads for raw speed */
+#define SINK_READ 16384       /* 16 KiB reads measured faster than 64 KiB here (cache) */
 #define OUT_HIGH (64u * 1024) /* stop reading a client whose replies pile up past this */
 #define ACCEPT_BACKOFF_MS 100 /* out of fds: leave the backlog alone this long */
 
@@ -264,8 +264,20 @@ int nb_serve(int lfd, const struct nb_serve_opts *o, const struct nb_serve_event
             }
             if (rev & (POLLIN | POLLHUP | POLLERR)) {
                 ssize_t got = read(c->fd, rbuf, rbuf_size);
-                if (got < 0 && (errno == EINTR || errno == EAGAIN))
+                /* sink: while reads come back full, read on (at most 64 times, so
+                 * other clients wait little) instead of polling between them */
+                for (int more = 0; o->mode == NB_SERVE_SINK && got == (ssize_t)rbuf_size &&
+                                   more < 64; more++) {
+                    if (c->info.bytes_in == 0)
+                        nb_explainf(o->x, "recv(%d) = %zd bytes — the client's first words",
+                                    c->fd, got);
+                    c->info.bytes_in += (uint64_t)got;
+                    got = read(c->fd, rbuf, rbuf_size);
+                }
+                if (got < 0 && (errno == EINTR || errno == EAGAIN)) {
+                    c->last_ms = now;
                     continue;
+                }
                 if (got <= 0) {
                     if (got == 0)
                         nb_explainf(o->x, "recv(%d) = 0 — the client closed its side: end of "
