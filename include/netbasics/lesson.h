@@ -35,4 +35,12 @@ struct nb_port_kind {
 };
 const struct nb_port_kind *nb_port_kind_of(unsigned port);
 
+/* The tour's steps in the lesson's words: a title, the lesson's sentence, and
+ * the lesson's Python (or its Python 3 equivalent). Sets *n (may be NULL) to
+ * how many; the table is static and constant. */
+struct nb_tour_text {
+    const char *title, *lesson, *python;
+};
+const struct nb_tour_text *nb_tour_texts(size_t *n);
+
 #endif

@@ -38,7 +38,7 @@ static const char USAGE[] =
     "  -h, --help             this help\n"
     "\n"
     "Exit status: 0 served (or stopped by Ctrl-C/SIGTERM), 2 usage error,\n"
-    "3 ADDR is a name that does not resolve, 6 cannot listen (port in use,\n"
+    "3 ADDR is a name that does not resolve, 6 the port cannot be had (in use,\n"
     "port below 1024 without privileges).\n";
 
 struct listen_opts {

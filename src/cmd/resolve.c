@@ -35,7 +35,8 @@ static const char USAGE[] =
     "      --short            answers only, one per line, like dig +short\n"
     "  -j, --json             one JSON object per name\n"
     "      --dns-only         do not read the hosts file\n"
-    "      --system           show what getaddrinfo (Python's view) returns instead\n"
+    "      --system           show what the system resolver, getaddrinfo, returns\n"
+    "                         instead (Python's view)\n"
     "      --resolv-conf FILE the resolv.conf to read (env NB_RESOLV_CONF)\n"
     "      --hosts FILE       the hosts file to read (env NB_HOSTS)\n"
     "  -x, --explain          the query and the reply as annotated hex, on stderr\n"
@@ -227,7 +228,7 @@ static int system_view(const char *name, struct resolve_opts *o)
                         &e) < 0)
         return nb_report("resolve", &e);
     if (!o->short_out && !o->json)
-        printf("getaddrinfo(\"%s\") (the system resolver, Python's view):\n", name);
+        printf("The system resolver, getaddrinfo, for %s (Python's view):\n", name);
     for (size_t i = 0; i < count; i++) {
         struct nb_addr a;
         if (nb_sockaddr_to_addr(&list[i], &a, NULL, NULL) < 0)

@@ -188,7 +188,7 @@ int cmd_send(int argc, char **argv)
     po.in_fd = first_msg < argc ? -1 : 0;
     po.out_fd = o.repr ? -1 : 1;
     po.on_data = o.repr ? print_repr : NULL;
-    po.read_chunk = o.repr ? 1024 : 65536; /* --repr reads as the lesson's recv(1024) does */
+    po.read_chunk = o.repr ? 1024 : 65536; /* --repr reads 1024 bytes at a time, as the lesson does */
     po.idle_ms = o.timeout_ms;
     po.x = &o.explain;
     if (nb_pump(fd, &po, &ps, &e) < 0)

@@ -5,6 +5,7 @@
 #include "cmd/cmd.h"
 
 #include <netbasics/dns.h>
+#include <netbasics/lesson.h>
 #include <netbasics/lines.h>
 #include <netbasics/num.h>
 #include <netbasics/out.h>
@@ -49,12 +50,6 @@ struct tour {
     struct nb_colors c;
 };
 
-struct step {
-    const char *title;
-    const char *lesson; /* the lesson's words */
-    const char *python; /* the lesson's Python, or its Python 3 equivalent */
-    int (*run)(struct tour *t);
-};
 
 /* Prints "   $ netbasics ARGS" the way a learner would type it. */
 static void show_command(const struct tour *t, const char *prefix, char *const argv[])
@@ -234,7 +229,8 @@ static int step_hosts(struct tour *t)
 {
     char *argv[] = {"netbasics", "resolve", "localhost", NULL};
     int rc = run_self(t, argv, -1, NULL);
-    printf("   Python's socket.getaddrinfo() reads the hosts file before asking DNS, as above.\n");
+    printf("   Python's socket module (getaddrinfo) reads the hosts file before asking DNS, as "
+           "above.\n");
     return rc == 0;
 }
 
@@ -348,37 +344,22 @@ static int step_fetch(struct tour *t)
     return rc == 0;
 }
 
-static const struct step STEPS[] = {
-    {"names: the hosts file", "That URL isn't the real address. It is a name that corresponds "
-                              "to the real address.",
-     "socket.getaddrinfo('localhost', None)", step_hosts},
-    {"names: asking a name server", "$ nslookup gnomon.securitystandard.org",
-     "# nslookup asks DNS only", step_dns},
-    {"octets: the loopback address", "Each of these numbers separated by dots is called an "
-                                     "octet.",
-     "[format(int(o), '08b') for o in '127.0.0.1'.split('.')]", step_octets_lo},
-    {"octets: the lesson's address in binary", "Here is how they look in binary. Let's do the "
-                                              "math and prove it.",
-     "[format(int(o), '08b') for o in '185.172.165.184'.split('.')]", step_octets_lesson},
-    {"checking ip:port", "Ask the user for an IP and port number. If the user gives you one, "
-                         "say 'Thanks!'",
-     "isipandport('127.0.0.1:9087')", step_checksock},
-    {"a server and a client", "Lets write a program to talk between computers.",
-     "server.bind(('0.0.0.0', 9087)); netcat('127.0.0.1', 9087, b'hello\\nbye\\n')", step_talk},
-    {"downloading a page", "Download the Python web page and display your local copy in a "
-                           "web browser",
-     "open('mycopy.html', 'wb').write(urllib.request.urlopen(url).read())", step_fetch},
+/* The steps' code, in the order of the lesson's texts (nb_tour_texts). */
+static int (*const STEPS[])(struct tour *t) = {
+    step_hosts, step_dns, step_octets_lo, step_octets_lesson, step_checksock, step_talk, step_fetch,
 };
 #define NSTEPS (int)(sizeof STEPS / sizeof STEPS[0])
 
 static int run_step(struct tour *t, int i)
 {
+    size_t n;
+    const struct nb_tour_text *text = nb_tour_texts(&n);
     int ok;
 
-    printf("\n%s== Step %d of %d: %s%s\n", t->c.bold, i + 1, NSTEPS, STEPS[i].title, t->c.reset);
-    printf("   lesson:  %s\n   python:  %s\n", STEPS[i].lesson, STEPS[i].python);
+    printf("\n%s== Step %d of %d: %s%s\n", t->c.bold, i + 1, NSTEPS, text[i].title, t->c.reset);
+    printf("   lesson:  %s\n   python:  %s\n", text[i].lesson, text[i].python);
     fflush(stdout);
-    ok = STEPS[i].run(t);
+    ok = STEPS[i](t);
     printf("   %s%s%s\n", ok ? t->c.green : t->c.red, ok ? "(as the lesson says)" : "(this step "
                                                                                     "went wrong)",
            t->c.reset);
@@ -418,7 +399,7 @@ int cmd_tour(int argc, char **argv)
         switch (ch) {
         case 'l':
             for (int i = 0; i < NSTEPS; i++)
-                printf("%d  %s\n", i + 1, STEPS[i].title);
+                printf("%d  %s\n", i + 1, nb_tour_texts(NULL)[i].title);
             return NB_EXIT_OK;
         case 'k':
             t.keep = 1;

@@ -160,7 +160,7 @@ assert_contains "step 1: the command" "$S" "   \$ netbasics resolve localhost"
 assert_contains "step 1: answered from the hosts file" "$S" "From the hosts file $W/hosts (no name server asked)"
 assert_contains "step 1: Name: localhost" "$S" "Name:${TAB}localhost"
 assert_contains "step 1: Address: 127.0.0.1" "$S" "Address: 127.0.0.1"
-assert_contains "step 1: Python reads the hosts file first" "$S" "getaddrinfo() reads the hosts file before asking DNS"
+assert_contains "step 1: Python reads the hosts file first" "$S" "(getaddrinfo) reads the hosts file before asking DNS"
 assert_eq "step 1: ends as the lesson says" "   (as the lesson says)" "$(printf '%s\n' "$S" | tail -n 1)"
 
 section "step 2: names: asking a name server"
