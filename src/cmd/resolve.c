@@ -24,7 +24,8 @@ static const char USAGE[] =
     "resolver: which server was asked, each canonical name on the way, and the\n"
     "addresses (A and AAAA). A name in the hosts file is answered from it (as\n"
     "Python's getaddrinfo does). An IP address as NAME is looked up in reverse\n"
-    "(PTR). With no NAME or '-', reads one per line from standard input.\n"
+    "(PTR), in the hosts file first. With no NAME or '-', reads one per line from\n"
+    "standard input.\n"
     "\n"
     "  -t, --type TYPE        A, AAAA, CNAME, NS, PTR, MX, TXT, SOA, SRV, CAA, ANY\n"
     "  -s, --server IP[:PORT] ask this server (also @IP as an argument);\n"
@@ -216,6 +217,50 @@ static int from_hosts(const char *name, struct resolve_opts *o)
     return 1;
 }
 
+/* The hosts file's names for an address, if it has any: returns 1 and prints
+ * them the way a PTR answer is printed. */
+static int reverse_from_hosts(const char *input, const struct nb_addr *a, const char *rname,
+                              struct resolve_opts *o)
+{
+    char names[8][NB_CONF_NAME_MAX];
+    size_t n;
+
+    if (o->dns_only || !o->r->hosts)
+        return 0;
+    n = nb_hosts_reverse(o->r->hosts, o->r->hosts_len, a, names, 8);
+    if (n == 0)
+        return 0;
+    nb_explainf(&o->explain, "%s is in the hosts file %s: no name server is asked", input,
+                o->r->hosts_path);
+    if (o->json) {
+        struct nb_json j;
+        nb_json_begin(&j, stdout);
+        nb_json_str(&j, "name", input);
+        nb_json_str(&j, "source", "hosts");
+        nb_json_str(&j, "file", o->r->hosts_path);
+        nb_json_open(&j, "answers", '[');
+        for (size_t i = 0; i < n; i++) {
+            nb_json_open(&j, NULL, '{');
+            nb_json_str(&j, "name", rname);
+            nb_json_str(&j, "type", "PTR");
+            nb_json_str(&j, "data", names[i]);
+            nb_json_close(&j, '}');
+        }
+        nb_json_close(&j, ']');
+        nb_json_end(&j);
+        return 1;
+    }
+    if (!o->short_out)
+        printf("From the hosts file %s (no name server asked):\n", o->r->hosts_path);
+    for (size_t i = 0; i < n; i++) {
+        if (o->short_out)
+            printf("%s.\n", names[i]);
+        else
+            printf("%.*s\tname = %s.\n", (int)strlen(rname) - 1, rname, names[i]);
+    }
+    return 1;
+}
+
 static int system_view(const char *name, struct resolve_opts *o)
 {
     struct nb_sockaddr list[NB_RESOLVE_MAX];
@@ -275,6 +320,8 @@ static int resolve_one(const char *input, struct resolve_opts *o)
         /* an address: the reverse lookup, in-addr.arpa or ip6.arpa */
         a.zone[0] = '\0';
         nb_dns_reverse_name(&a, name, sizeof name);
+        if ((!o->type_given || o->type == NB_DNS_PTR) && reverse_from_hosts(input, &a, name, o))
+            return NB_EXIT_OK;
         types[0] = NB_DNS_PTR;
         ntypes = 1;
     } else if (from_hosts(input, o)) {

@@ -729,4 +729,15 @@ if [ -n "$DNS_PID" ]; then
     assert_true "dnsmasq stopped" pid_gone "$DNS_PID"
 fi
 echo "# test_resolve.sh ran in $(($(date +%s) - T_START)) s"
+section "reverse lookups answered from the hosts file"
+run resolve 127.0.0.1
+assert_status "127.0.0.1 from the hosts file: exit 0" 0
+assert_contains "127.0.0.1 from the hosts file: labelled" "$OUT" "From the hosts file $NB_HOSTS"
+assert_contains "127.0.0.1 from the hosts file: the PTR line" "$OUT" "1.0.0.127.in-addr.arpa${TAB}name = localhost."
+run resolve --short ::1
+assert_eq "::1 --short: the hosts file's name" "localhost." "$OUT"
+run resolve --json 127.0.0.1
+assert_eq "127.0.0.1 --json: source" hosts "$(jget "$OUT" 'j[0]["source"]')"
+assert_eq "127.0.0.1 --json: the name" localhost "$(jget "$OUT" 'j[0]["answers"][0]["data"]')"
+
 finish
