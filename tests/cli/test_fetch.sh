@@ -33,46 +33,9 @@ T_START=$(date +%s)
 
 # --- processes in the background, waits with a limit ----------------------
 
-BG_PIDS=()
+. "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 
-nb_cleanup() {
-    local p
-    for p in "${BG_PIDS[@]}"; do
-        kill "$p" 2>/dev/null
-    done
-    for p in "${BG_PIDS[@]}"; do
-        wait "$p" 2>/dev/null
-    done
-    rm -rf "$NB_TMP"
-}
-trap nb_cleanup EXIT
-
-track() { BG_PIDS+=("$1"); }
-untrack() {
-    local p keep=()
-    for p in "${BG_PIDS[@]}"; do
-        [ "$p" != "$1" ] && keep+=("$p")
-    done
-    BG_PIDS=("${keep[@]}")
-}
-
-# poll_until SECONDS CMD...: runs CMD every 0.05 s until it succeeds; 1 when
-# it has not within SECONDS (an integer).
-poll_until() {
-    local steps=$(($1 * 20)) i
-    shift
-    for ((i = 0; i < steps; i++)); do
-        "$@" && return 0
-        sleep 0.05
-    done
-    "$@"
-}
-
-pid_gone() {
-    ! kill -0 "$1" 2>/dev/null || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
-}
-
-# stop_pid PID: TERM, then KILL after 5 s; reaps it.
+# stop_pid PID: as procs.sh's, but TERM, then KILL after 5 s (nginx may linger).
 stop_pid() {
     kill -TERM "$1" 2>/dev/null
     if ! poll_until 5 pid_gone "$1"; then
