@@ -30,32 +30,7 @@ export NB_HOSTS=$W/hosts
 
 # --- processes in the background, waits with a limit ----------------------
 
-BG_PIDS=()
-nb_cleanup() {
-    local p
-    for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    for p in "${BG_PIDS[@]}"; do wait "$p" 2>/dev/null; done
-    rm -rf "$NB_TMP"
-}
-trap nb_cleanup EXIT
-track() { BG_PIDS+=("$1"); }
-untrack() {
-    local p keep=()
-    for p in "${BG_PIDS[@]}"; do [ "$p" != "$1" ] && keep+=("$p"); done
-    BG_PIDS=("${keep[@]}")
-}
-poll_until() {
-    local steps=$(($1 * 20)) i
-    shift
-    for ((i = 0; i < steps; i++)); do
-        "$@" && return 0
-        sleep 0.05
-    done
-    "$@"
-}
-pid_gone() {
-    ! kill -0 "$1" 2>/dev/null || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
-}
+. "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 # wait_exit PID SECONDS: EXIT_STATUS is its status, or 'hung'. A hung PID
 # (always a `timeout` here) gets TERM, which timeout passes on to the program
 # it runs (KILL after its -k), then KILL: nothing is left behind.

@@ -23,26 +23,7 @@ printf 'nameserver 127.0.0.1#1\noptions timeout:1 attempts:1\n' >"$W/safe.conf"
 export NB_RESOLV_CONF=$W/safe.conf
 unset NB_PROC
 
-BG_PIDS=()
-nb_cleanup() {
-    local p
-    for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    for p in "${BG_PIDS[@]}"; do wait "$p" 2>/dev/null; done
-    rm -rf "$NB_TMP"
-}
-trap nb_cleanup EXIT
-poll_until() {
-    local steps=$(($1 * 20)) i
-    shift
-    for ((i = 0; i < steps; i++)); do
-        "$@" && return 0
-        sleep 0.05
-    done
-    "$@"
-}
-pid_gone() {
-    ! kill -0 "$1" 2>/dev/null || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
-}
+. "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 
 ports() { timeout -k 2 30 "$NB" ports "$@"; }
 
