@@ -403,7 +403,9 @@ static int run_quiz(const struct octets_opts *o)
         }
         if (!toolong && nb_quiz_check(&q, line, len)) {
             right++;
-            printf("   %sRight!%s %s\n", o->c->green, o->c->reset, q.why);
+            printf("   %sRight!%s %c%s\n", o->c->green, o->c->reset,
+                   q.why[0] >= 'a' && q.why[0] <= 'z' ? q.why[0] - 'a' + 'A' : q.why[0],
+                   q.why + 1);
         } else {
             printf("   %sNot quite:%s the answer is %s: %s\n", o->c->red, o->c->reset, q.answer,
                    q.why);
