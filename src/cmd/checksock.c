@@ -143,7 +143,6 @@ static void describe_lenient(const char *s, size_t len, const struct verdict *v,
                              size_t n)
 {
     char txt[NB_ADDR_TEXT_MAX], port[48];
-    const char *colon = memchr(s, ':', len);
     unsigned q = v->l.quirks;
     size_t o;
 
@@ -172,7 +171,6 @@ static void describe_lenient(const char *s, size_t len, const struct verdict *v,
         snprintf(buf + o, n - o, "; the strict rules accept it too");
     else if (o < n)
         snprintf(buf + o, n - o, "; the strict rules refuse it: %s", v->err.msg);
-    (void)colon;
 }
 
 static void print_json(const char *s, size_t len, const struct verdict *v, int lenient)

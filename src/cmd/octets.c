@@ -371,7 +371,7 @@ static int run_quiz(const struct octets_opts *o)
     struct nb_lines in;
     struct nb_rng rng;
     struct nb_err e;
-    int right = 0, asked = 0, tty = isatty(0);
+    int right = 0, tty = isatty(0);
 
     nb_rng_seed(&rng, o->have_seed ? o->seed : (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32);
     if (nb_lines_open(&in, 0, &e) < 0)
@@ -396,7 +396,6 @@ static int run_quiz(const struct octets_opts *o)
             printf("\n   (no answer: the input ended)\n");
             break;
         }
-        asked++;
         if (!tty) {
             nb_escape_write(stdout, line, len, NB_ESC_C); /* echo a scripted answer */
             putchar('\n');
@@ -413,7 +412,6 @@ static int run_quiz(const struct octets_opts *o)
     }
     nb_lines_close(&in);
     printf("\nScore: %d of %d\n", right, o->count);
-    (void)asked;
     return right == o->count ? NB_EXIT_OK : NB_EXIT_NEGATIVE;
 }
 

@@ -86,7 +86,7 @@ int cmd_ports(int argc, char **argv)
     struct ports_opts o = {.port = -1, .proc = getenv("NB_PROC")};
     struct nb_explain x = {0};
     struct nb_socket_owner *owners = NULL;
-    size_t nowners = 0, shown = 0, readable = 0;
+    size_t nowners = 0;
     struct nb_table t;
     struct nb_err e;
     uint64_t v;
@@ -166,8 +166,7 @@ int cmd_ports(int argc, char **argv)
             continue;
         snprintf(path, sizeof path, "%s/%s", o.proc, TABLES[k].file);
         if (nb_file_read(path, 64u << 20, &text, &len, &e) < 0)
-            continue; /* no IPv6 on this machine, say */
-        readable++;
+            continue; /* no IPv6 on this machine, say: that table lists nothing */
         nb_explainf(&x, "read %s — the kernel's table of %s sockets: one line each, addresses "
                         "in hex, state %s", path, TABLES[k].proto,
                     TABLES[k].tcp ? "0A = LISTEN, 01 = ESTABLISHED" : "07 = unconnected");
@@ -189,7 +188,6 @@ int cmd_ports(int argc, char **argv)
             endpoint_text(&en.local, en.lport, 0, loc, sizeof loc);
             endpoint_text(&en.remote, en.rport, 1, rem, sizeof rem);
             owner_of(owners, nowners, en.inode, own, sizeof own);
-            shown++;
             if (o.json) {
                 struct nb_json j;
                 char a[NB_ADDR_TEXT_MAX];
@@ -214,7 +212,6 @@ int cmd_ports(int argc, char **argv)
         free(text);
     }
     free(owners);
-    (void)readable; /* a missing table (no IPv6 here) lists nothing, as netstat does */
     if (!o.json)
         nb_table_print(&t, stdout, "");
     nb_table_free(&t);

@@ -133,7 +133,6 @@ static int flush_out(struct client *c, const struct nb_serve_opts *o)
         c->last_ms = nb_now_ms();
     }
     c->out_off = 0;
-    (void)o;
     return 0;
 }
 
