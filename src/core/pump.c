@@ -132,8 +132,7 @@ int nb_pump(int fd, const struct nb_pump_opts *o, struct nb_pump_stats *st, stru
             }
             if (k == 0) {
                 nb_explainf(o->x, "recv(%d) = 0 — the peer closed its side: end of stream, after "
-                                  "%llu bytes received and %llu sent", fd,
-                            (unsigned long long)st->received, (unsigned long long)st->sent);
+                                  "%llu bytes received", fd, (unsigned long long)st->received);
                 st->peer_closed = 1;
                 rc = 0;
                 goto out;
