@@ -7,6 +7,9 @@
 
 #include <netbasics/err.h>
 
+/* The value of the hex digit c (0-9, a-f, A-F), or -1 when it is none. */
+int nb_hex_digit(int c);
+
 /* Parses s[0..len) as an unsigned decimal number in [min, max]: ASCII digits
  * only, at least one, no sign, space, underscore or leading zero ("0" itself is
  * fine), no overflow. what names the number in the message ("port", "count").

@@ -20,6 +20,11 @@ enum nb_esc_style {
     NB_ESC_PYREPR, /* Python's repr() of bytes, quotes chosen as Python does, without the b prefix */
 };
 
+/* Decodes one UTF-8 sequence at p[0..n) (n at least 1): returns its length
+ * and sets *cp, or 0 when it is invalid (bad lead byte, cut short, overlong,
+ * a surrogate, above U+10FFFF). */
+size_t nb_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
+
 /* Writes the escaped form of p[0..n) into buf of size bufsz, always
  * NUL-terminated. Returns the length the full escaped text needs (like
  * snprintf), so a caller can detect truncation. */

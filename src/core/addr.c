@@ -14,17 +14,6 @@ static int is_digit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* A message for a byte that has no place in an address. */
 static int bad_byte(struct nb_err *e, unsigned char c, size_t pos, const char *rule)
 {
@@ -143,7 +132,7 @@ static size_t c_number(const char *s, size_t i, size_t len, uint64_t *v, unsigne
 
     if (s[i] == '0') {
         if (i + 2 < len && (s[i + 1] == 'x' || s[i + 1] == 'X') &&
-            hex_value((unsigned char)s[i + 2]) >= 0) {
+            nb_hex_digit((unsigned char)s[i + 2]) >= 0) {
             base = 16;
             i += 2;
             *quirks |= NB_Q_HEX;
@@ -153,7 +142,7 @@ static size_t c_number(const char *s, size_t i, size_t len, uint64_t *v, unsigne
         }
     }
     for (; i < len; i++) {
-        int d = hex_value((unsigned char)s[i]);
+        int d = nb_hex_digit((unsigned char)s[i]);
         if (d < 0 || (unsigned)d >= base)
             break;
         x = x * base + (unsigned)d;
@@ -265,7 +254,7 @@ int nb_ip6_parse(const char *s, size_t len, int allow_zone, struct nb_addr *out,
         unsigned v = 0;
         int d;
 
-        while (i < alen && (d = hex_value((unsigned char)s[i])) >= 0 && i - start < 5) {
+        while (i < alen && (d = nb_hex_digit((unsigned char)s[i])) >= 0 && i - start < 5) {
             v = v * 16 + (unsigned)d;
             i++;
         }

@@ -75,10 +75,8 @@ int nb_reverse_parse(const char *s, size_t len, struct nb_addr *out, enum nb_rev
             return nb_err_set(e, NB_E_INVALID,
                               "%zu hex digits is more than 32 bits: an IPv4 address is 8 hex digits "
                               "at most", len - 2);
-        for (size_t i = 2; i < len; i++) {
-            char c = s[i];
-            v = v << 4 | (uint64_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-        }
+        for (size_t i = 2; i < len; i++)
+            v = v << 4 | (uint64_t)nb_hex_digit((unsigned char)s[i]);
         *form = NB_REV_HEX;
     } else if (all_of(s, len, "0123456789")) {
         if (nb_parse_uint_n(s, len, 0, 0xffffffffu, "32-bit integer", &v, e) < 0)
@@ -198,19 +196,13 @@ static int64_t read_number(const char *s, size_t len, int binary_default)
     if (len == 0 || len > 40)
         return -1;
     for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        unsigned d;
-        if (c == '_' || c == ' ')
+        int d;
+        if (s[i] == '_' || s[i] == ' ')
             continue; /* 1011 1001 is easier to type */
-        if (c >= '0' && c <= '9')
-            d = (unsigned)(c - '0');
-        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-            d = (unsigned)((c | 0x20) - 'a' + 10);
-        else
+        d = nb_hex_digit((unsigned char)s[i]);
+        if (d < 0 || (unsigned)d >= base)
             return -1;
-        if (d >= base)
-            return -1;
-        v = v * base + d;
+        v = v * base + (unsigned)d;
         if (v > 0xffffffffull)
             return -1;
     }

@@ -1,5 +1,6 @@
 /* http.c - the incremental HTTP/1.1 response parser (RFC 9112), sans-IO. */
 #include <netbasics/http.h>
+#include <netbasics/num.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -199,9 +200,7 @@ static int chunk_size(struct nb_http_parser *p, const char *l, size_t n,
 
     size_t digits = 0; /* significant ones: leading zeros do not count */
 
-    while (i < n && (d = l[i] >= '0' && l[i] <= '9'   ? l[i] - '0'
-                         : (l[i] | 0x20) >= 'a' && (l[i] | 0x20) <= 'f' ? (l[i] | 0x20) - 'a' + 10
-                                                                        : -1) >= 0) {
+    while (i < n && (d = nb_hex_digit((unsigned char)l[i])) >= 0) {
         if (v || d)
             digits++;
         if (digits > 16)

@@ -1,5 +1,6 @@
 /* lesson.c - the lesson's isipandport and Python's int(), reproduced exactly. */
 #include <netbasics/lesson.h>
+#include <netbasics/out.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -33,39 +34,6 @@ static int py_space(uint32_t c)
            c == 0x202f || c == 0x205f || c == 0x3000;
 }
 
-/* Decodes the code point at s[*i], advancing *i; -1 on invalid UTF-8. */
-static int64_t next_cp(const char *s, size_t len, size_t *i)
-{
-    const unsigned char *p = (const unsigned char *)s + *i;
-    size_t n = len - *i, need, k;
-    uint32_t c;
-
-    if (p[0] < 0x80) {
-        (*i)++;
-        return p[0];
-    }
-    if (p[0] >= 0xc2 && p[0] <= 0xdf)
-        need = 2, c = p[0] & 0x1f;
-    else if (p[0] >= 0xe0 && p[0] <= 0xef)
-        need = 3, c = p[0] & 0x0f;
-    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-        need = 4, c = p[0] & 0x07;
-    else
-        return -1;
-    if (n < need)
-        return -1;
-    for (k = 1; k < need; k++) {
-        if ((p[k] & 0xc0) != 0x80)
-            return -1;
-        c = c << 6 | (p[k] & 0x3f);
-    }
-    if ((need == 3 && c < 0x800) || (need == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-        (c >= 0xd800 && c <= 0xdfff))
-        return -1;
-    *i += need;
-    return c;
-}
-
 int nb_py_int(const char *s, size_t len, int *neg, uint64_t *mag, int *big)
 {
     uint32_t cps[4096];
@@ -74,10 +42,14 @@ int nb_py_int(const char *s, size_t len, int *neg, uint64_t *mag, int *big)
     int prev_digit = 0, ndigits = 0;
 
     while (i < len) {
-        int64_t c = next_cp(s, len, &i);
-        if (c < 0 || n == sizeof cps / sizeof cps[0])
+        size_t k;
+        if (n == sizeof cps / sizeof cps[0])
             return -1;
-        cps[n++] = (uint32_t)c;
+        k = nb_utf8_decode((const unsigned char *)s + i, len - i, &cps[n]);
+        if (k == 0)
+            return -1;
+        i += k;
+        n++;
     }
     for (a = 0; a < n && py_space(cps[a]); a++)
         ;

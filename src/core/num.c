@@ -28,6 +28,15 @@ static void quote(const char *s, size_t len, char *buf, size_t n)
     buf[o] = '\0';
 }
 
+int nb_hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+        return (c | 0x20) - 'a' + 10;
+    return -1;
+}
+
 int nb_parse_uint_n(const char *s, size_t len, uint64_t min, uint64_t max, const char *what,
                     uint64_t *out, struct nb_err *e)
 {

@@ -35,9 +35,7 @@ static void sb_hex(struct sbuf *b, const char *pre, unsigned v, int digits)
         sb_putc(b, hex[(v >> (4 * digits)) & 15]);
 }
 
-/* Decodes one UTF-8 sequence at p[0..n): returns its length and sets *cp, or 0
- * when it is invalid (bad lead, short, overlong, surrogate, above U+10FFFF). */
-static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+size_t nb_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 {
     size_t len, i;
     uint32_t c;
@@ -86,7 +84,7 @@ static void esc_c(struct sbuf *b, const unsigned char *p, size_t n)
 
     while (i < n) {
         uint32_t c;
-        size_t len = utf8_decode(p + i, n - i, &c);
+        size_t len = nb_utf8_decode(p + i, n - i, &c);
 
         if (len == 1 && p[i] == '\\') {
             sb_puts(b, "\\\\");
@@ -201,7 +199,7 @@ int nb_json_string(FILE *f, const void *p, size_t n)
     putc('"', f);
     while (i < n) {
         uint32_t c;
-        size_t len = utf8_decode(s + i, n - i, &c);
+        size_t len = nb_utf8_decode(s + i, n - i, &c);
 
         if (len == 0) {
             snprintf(buf, sizeof buf, "\\u%04x", s[i]);
@@ -393,7 +391,7 @@ static size_t display_width(const char *s)
 
     while (i < n) {
         uint32_t c;
-        size_t len = utf8_decode((const unsigned char *)s + i, n - i, &c);
+        size_t len = nb_utf8_decode((const unsigned char *)s + i, n - i, &c);
         w += len ? (size_t)cp_width(c) : 1;
         i += len ? len : 1;
     }

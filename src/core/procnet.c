@@ -1,4 +1,5 @@
 /* procnet.c - parsing lines of Linux's /proc/net/{tcp,udp}{,6}, sans-IO. */
+#include <netbasics/num.h>
 #include <netbasics/procnet.h>
 
 #include <string.h>
@@ -49,8 +50,7 @@ static int hex(struct cur *c, unsigned max, unsigned long long *v)
     *v = 0;
     while (c->p < c->end && n < max) {
         char ch = *c->p;
-        int d = ch >= '0' && ch <= '9' ? ch - '0' : (ch | 0x20) >= 'a' && (ch | 0x20) <= 'f'
-                                                        ? (ch | 0x20) - 'a' + 10 : -1;
+        int d = nb_hex_digit((unsigned char)ch);
         if (d < 0)
             break;
         *v = *v << 4 | (unsigned)d;

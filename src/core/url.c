@@ -18,15 +18,6 @@ static int is_digit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
-static int hexval(unsigned char c)
-{
-    if (is_digit(c))
-        return c - '0';
-    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-        return (c | 0x20) - 'a' + 10;
-    return -1;
-}
-
 /* Copies the path and query p[0..n) into out, percent-encoding what may not
  * stand raw in a request line. Returns 0, or -1 when it does not fit. */
 static int encode_target(const char *p, size_t n, char *out, size_t cap)
@@ -320,8 +311,8 @@ char *nb_url_filename(const struct nb_url *u, char *buf, size_t n)
     for (const char *p = seg; p < end && o + 1 < n && o < 200; p++) {
         unsigned char c = (unsigned char)*p;
         int h1, h2;
-        if (c == '%' && p + 2 < end && (h1 = hexval((unsigned char)p[1])) >= 0 &&
-            (h2 = hexval((unsigned char)p[2])) >= 0) {
+        if (c == '%' && p + 2 < end && (h1 = nb_hex_digit((unsigned char)p[1])) >= 0 &&
+            (h2 = nb_hex_digit((unsigned char)p[2])) >= 0) {
             c = (unsigned char)(h1 << 4 | h2);
             p += 2;
         }
@@ -382,8 +373,8 @@ static size_t pct_decode(const char *s, unsigned char *out, size_t cap)
 
     for (; *s && o < cap; s++) {
         int h1, h2;
-        if (*s == '%' && (h1 = hexval((unsigned char)s[1])) >= 0 &&
-            (h2 = hexval((unsigned char)s[2])) >= 0) {
+        if (*s == '%' && (h1 = nb_hex_digit((unsigned char)s[1])) >= 0 &&
+            (h2 = nb_hex_digit((unsigned char)s[2])) >= 0) {
             out[o++] = (unsigned char)(h1 << 4 | h2);
             s += 2;
         } else {
