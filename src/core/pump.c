@@ -1,4 +1,5 @@
 /* pump.c - the netcat loop: stdin to socket and socket to stdout at once. */
+#include <netbasics/lines.h>
 #include <netbasics/pump.h>
 #include <netbasics/sock.h>
 
@@ -16,19 +17,11 @@ static int deliver(const struct nb_pump_opts *o, const char *p, size_t n, struct
             o->on_data(o->ctx, p, n);
         return 0;
     }
-    while (n > 0) {
-        ssize_t k = write(o->out_fd, p, n);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EPIPE)
-                return 1;
-            return nb_err_sys(e, NB_E_SYS, errno, "cannot write to standard output");
-        }
-        p += k;
-        n -= (size_t)k;
-    }
-    return 0;
+    if (nb_write_all(o->out_fd, p, n) == 0)
+        return 0;
+    if (errno == EPIPE)
+        return 1;
+    return nb_err_sys(e, NB_E_SYS, errno, "cannot write to standard output");
 }
 
 int nb_pump(int fd, const struct nb_pump_opts *o, struct nb_pump_stats *st, struct nb_err *e)

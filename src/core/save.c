@@ -1,5 +1,6 @@
 /* save.c - atomic, non-clobbering saves through an exclusive temporary file. */
 #include <netbasics/dnsclient.h>
+#include <netbasics/lines.h>
 #include <netbasics/save.h>
 
 #include <errno.h>
@@ -47,22 +48,13 @@ int nb_save_begin(struct nb_save *s, const char *path, int force, struct nb_err 
 
 int nb_save_write(struct nb_save *s, const void *p, size_t n, struct nb_err *e)
 {
-    const char *c = p;
-
-    while (n > 0) {
-        ssize_t k = write(s->fd, c, n);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == ENOSPC || errno == EDQUOT)
-                return nb_err_sys(e, NB_E_SYS, errno, "the disk is full after %llu bytes of %s",
-                                  (unsigned long long)s->bytes, s->final);
-            return nb_err_sys(e, NB_E_SYS, errno, "cannot write %s", s->final);
-        }
-        c += k;
-        n -= (size_t)k;
-        s->bytes += (uint64_t)k;
+    if (nb_write_all(s->fd, p, n) < 0) {
+        if (errno == ENOSPC || errno == EDQUOT)
+            return nb_err_sys(e, NB_E_SYS, errno, "the disk is full after %llu bytes of %s",
+                              (unsigned long long)s->bytes, s->final);
+        return nb_err_sys(e, NB_E_SYS, errno, "cannot write %s", s->final);
     }
+    s->bytes += n;
     return 0;
 }
 
