@@ -36,7 +36,8 @@ void nb_lines_close(struct nb_lines *r);
  * every line for which keep(line, len) is true, unchanged and with its
  * newline (a last line without one gets one). keep sees the line without its
  * '\n' and without one '\r' before it; a line longer than NB_LINE_MAX is
- * never kept. Runs of kept lines are copied in one piece. Sets *all to 1 when
+ * never kept. Runs of kept lines are copied in one piece (w NULL: nowhere,
+ * only *all is wanted). Sets *all to 1 when
  * every line was kept. Returns 0, or -1 with e set (read error). */
 int nb_lines_filter(int fd_in, struct nb_wbuf *w, int (*keep)(const char *line, size_t len),
                     int *all, struct nb_err *e);

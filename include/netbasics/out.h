@@ -80,6 +80,9 @@ void nb_table_free(struct nb_table *t);
  * or empty and TERM is not "dumb"; mode "always"/"never" force it. */
 int nb_color_wanted(int fd, const char *mode);
 
+/* Whether mode is one --color takes: "auto", "always" or "never". */
+int nb_color_mode_valid(const char *mode);
+
 /* SGR colours used across commands; empty strings when colour is off. */
 struct nb_colors {
     const char *bold, *dim, *red, *green, *yellow, *blue, *cyan, *reset;

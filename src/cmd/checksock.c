@@ -462,7 +462,7 @@ int cmd_checksock(int argc, char **argv)
             o.explain.fn = nb_explain_to_stderr;
             break;
         case 'K':
-            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
+            if (!nb_color_mode_valid(optarg)) {
                 nb_errorf("checksock", "--color takes auto, always or never");
                 return NB_EXIT_USAGE;
             }
@@ -491,28 +491,24 @@ int cmd_checksock(int argc, char **argv)
         return ask(&o);
     nb_wbuf_init(&w, 1);
     if (optind == argc || (optind + 1 == argc && !strcmp(argv[optind], "-"))) {
-        struct nb_lines in;
-        const char *line;
-        size_t len;
-        int toolong, got;
+        int got;
 
-        if (nb_lines_open(&in, 0, &e) < 0)
-            return nb_report("checksock", &e);
         if ((o.filter || o.quiet) && !o.lenient && !o.connect && !o.tty_out) {
-            struct nb_wbuf *sink = &w;
-            static struct nb_wbuf devnull; /* -q: kept lines go nowhere */
-            if (o.quiet) {
-                nb_wbuf_init(&devnull, -1);
-                devnull.err = EBADF;
-                sink = &devnull;
-            }
-            got = nb_lines_filter(0, sink, keep_valid, &all, &e) < 0 ? -1 : 1;
+            /* -q keeps nothing: the status alone answers */
+            got = nb_lines_filter(0, o.quiet ? NULL : &w, keep_valid, &all, &e);
         } else {
+            struct nb_lines in;
+            const char *line;
+            size_t len;
+            int toolong;
+
+            if (nb_lines_open(&in, 0, &e) < 0)
+                return nb_report("checksock", &e);
             while ((got = nb_lines_next(&in, 0, &line, &len, &toolong, &e)) > 0)
                 if (!check_one(line, len, toolong, &o, &w))
                     all = 0;
+            nb_lines_close(&in);
         }
-        nb_lines_close(&in);
         if (got < 0) {
             nb_wbuf_flush(&w);
             return nb_report("checksock", &e);

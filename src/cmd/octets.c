@@ -453,7 +453,7 @@ int cmd_octets(int argc, char **argv)
             o.count = (int)v;
             break;
         case 'K':
-            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+            if (!nb_color_mode_valid(optarg))
                 return nb_errorf("octets", "--color takes auto, always or never"), NB_EXIT_USAGE;
             color = optarg;
             break;

@@ -171,6 +171,34 @@ static void print_lookup(const struct nb_lookup *l, struct resolve_opts *o, int 
     }
 }
 
+/* One answer found in the hosts file, for --json. */
+struct hosts_row {
+    const char *name, *type;
+    char data[NB_CONF_NAME_MAX];
+};
+
+/* Prints the hosts file's answers for input as one JSON object. */
+static void hosts_json(const char *input, const struct resolve_opts *o,
+                       const struct hosts_row *rows, size_t n)
+{
+    struct nb_json j;
+
+    nb_json_begin(&j, stdout);
+    nb_json_str(&j, "name", input);
+    nb_json_str(&j, "source", "hosts");
+    nb_json_str(&j, "file", o->r->hosts_path);
+    nb_json_open(&j, "answers", '[');
+    for (size_t i = 0; i < n; i++) {
+        nb_json_open(&j, NULL, '{');
+        nb_json_str(&j, "name", rows[i].name);
+        nb_json_str(&j, "type", rows[i].type);
+        nb_json_str(&j, "data", rows[i].data);
+        nb_json_close(&j, '}');
+    }
+    nb_json_close(&j, ']');
+    nb_json_end(&j);
+}
+
 /* The hosts file's answer, if it has one: returns 1 and prints it. */
 static int from_hosts(const char *name, struct resolve_opts *o)
 {
@@ -187,21 +215,13 @@ static int from_hosts(const char *name, struct resolve_opts *o)
     nb_explainf(&o->explain, "%s is in the hosts file %s (line %u): no name server is asked", name,
                 o->r->hosts_path, m[0].line);
     if (o->json) {
-        struct nb_json j;
-        nb_json_begin(&j, stdout);
-        nb_json_str(&j, "name", name);
-        nb_json_str(&j, "source", "hosts");
-        nb_json_str(&j, "file", o->r->hosts_path);
-        nb_json_open(&j, "answers", '[');
+        struct hosts_row rows[16];
         for (size_t i = 0; i < n; i++) {
-            nb_json_open(&j, NULL, '{');
-            nb_json_str(&j, "name", m[i].canonical);
-            nb_json_str(&j, "type", m[i].addr.family == 4 ? "A" : "AAAA");
-            nb_json_str(&j, "data", nb_addr_format(&m[i].addr, t, sizeof t));
-            nb_json_close(&j, '}');
+            rows[i].name = m[i].canonical;
+            rows[i].type = m[i].addr.family == 4 ? "A" : "AAAA";
+            nb_addr_format(&m[i].addr, rows[i].data, sizeof rows[i].data);
         }
-        nb_json_close(&j, ']');
-        nb_json_end(&j);
+        hosts_json(name, o, rows, n);
         return 1;
     }
     if (o->short_out) {
@@ -233,21 +253,13 @@ static int reverse_from_hosts(const char *input, const struct nb_addr *a, const 
     nb_explainf(&o->explain, "%s is in the hosts file %s: no name server is asked", input,
                 o->r->hosts_path);
     if (o->json) {
-        struct nb_json j;
-        nb_json_begin(&j, stdout);
-        nb_json_str(&j, "name", input);
-        nb_json_str(&j, "source", "hosts");
-        nb_json_str(&j, "file", o->r->hosts_path);
-        nb_json_open(&j, "answers", '[');
+        struct hosts_row rows[8];
         for (size_t i = 0; i < n; i++) {
-            nb_json_open(&j, NULL, '{');
-            nb_json_str(&j, "name", rname);
-            nb_json_str(&j, "type", "PTR");
-            nb_json_str(&j, "data", names[i]);
-            nb_json_close(&j, '}');
+            rows[i].name = rname;
+            rows[i].type = "PTR";
+            snprintf(rows[i].data, sizeof rows[i].data, "%s", names[i]);
         }
-        nb_json_close(&j, ']');
-        nb_json_end(&j);
+        hosts_json(input, o, rows, n);
         return 1;
     }
     if (!o->short_out)

@@ -210,10 +210,12 @@ int nb_lines_filter(int fd_in, struct nb_wbuf *w, int (*keep)(const char *line, 
             } else {
                 *all = 0;
             }
-            nb_wbuf_put(w, run, (size_t)(p - run));
+            if (w)
+                nb_wbuf_put(w, run, (size_t)(p - run));
             p = run = nl + 1;
         }
-        nb_wbuf_put(w, run, (size_t)(p - run));
+        if (w)
+            nb_wbuf_put(w, run, (size_t)(p - run));
         have = (size_t)(end - p);
         if (have == CAP) {
             /* a line as long as the buffer: not a socket; drop it to its newline */

@@ -451,6 +451,11 @@ int nb_color_wanted(int fd, const char *mode)
     return isatty(fd);
 }
 
+int nb_color_mode_valid(const char *mode)
+{
+    return !strcmp(mode, "auto") || !strcmp(mode, "always") || !strcmp(mode, "never");
+}
+
 void nb_colors_init(struct nb_colors *c, int on)
 {
     c->bold = on ? "\033[1m" : "";
