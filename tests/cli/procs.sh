@@ -46,24 +46,70 @@ pid_gone() {
 }
 
 # wait_exit PID SECONDS: waits for PID to exit; EXIT_STATUS is its status, or
-# 'hung' (then it is killed) when it did not exit in time.
+# 'hung' when it did not exit in time. A hung PID gets TERM (a `timeout`
+# passes it on to the program it runs), then KILL after 5 s: nothing is left.
 wait_exit() {
     if poll_until "$2" pid_gone "$1"; then
         wait "$1"
         EXIT_STATUS=$?
     else
-        kill -9 "$1" 2>/dev/null
+        kill -TERM "$1" 2>/dev/null
+        poll_until 5 pid_gone "$1" || kill -9 "$1" 2>/dev/null
         wait "$1" 2>/dev/null
         EXIT_STATUS=hung
     fi
     untrack "$1"
 }
 
-# stop_pid PID [SIGNAL]: signals PID (TERM by default) and reaps it.
+# stop_pid PID [SIGNAL]: signals PID (TERM by default), waits up to 10 s for
+# it (then as wait_exit does) and reaps it; EXIT_STATUS is its status.
 stop_pid() {
     kill -"${2:-TERM}" "$1" 2>/dev/null
     wait_exit "$1" 10
 }
+
+# Milliseconds since the epoch (for the durations a test reports).
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# The python3 the peers run under.
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=$(command -v python3)
+
+# free_port [v6]: a port that was free a moment ago for UDP and TCP on
+# 127.0.0.1 (and on ::1 with v6), for the peers that cannot bind port 0 and
+# report it. Someone else may take it before we do: callers retry.
+free_port() {
+    "$PY" - "${1:-}" <<'PYEOF'
+import socket, sys
+v6 = sys.argv[1] == "v6"
+for _ in range(50):
+    socks = []
+    try:
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        socks.append(u)
+        u.bind(("127.0.0.1", 0))
+        port = u.getsockname()[1]
+        plan = [(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1")]
+        if v6:
+            plan += [(socket.AF_INET6, t, "::1") for t in (socket.SOCK_DGRAM, socket.SOCK_STREAM)]
+        for fam, typ, addr in plan:
+            s = socket.socket(fam, typ)
+            socks.append(s)
+            s.bind((addr, port))
+        print(port)
+        break
+    except OSError:
+        pass
+    finally:
+        for s in socks:
+            s.close()
+PYEOF
+}
+
+# 1 when this machine can bind ::1 (IPv6 loopback is up), else 0.
+HAVE_V6=0
+"$PY" -c 'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).bind(("::1", 0))' \
+    2>/dev/null && HAVE_V6=1
 
 # A sanitizer report in any of the files fails the test.
 check_sanitizer() {

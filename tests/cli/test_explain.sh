@@ -17,8 +17,6 @@
 nb_need_binary "${1:-}"
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 SRC=${NB_TEST_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}/..
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=$(command -v python3)
 TAB=$'\t'
 T_START=$(date +%s)
 W=$NB_TMP/w
@@ -31,28 +29,7 @@ export NB_HOSTS=$W/hosts
 # --- processes in the background, waits with a limit ----------------------
 
 . "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
-# wait_exit PID SECONDS: EXIT_STATUS is its status, or 'hung'. A hung PID
-# (always a `timeout` here) gets TERM, which timeout passes on to the program
-# it runs (KILL after its -k), then KILL: nothing is left behind.
-wait_exit() {
-    if poll_until "$2" pid_gone "$1"; then
-        wait "$1"
-        EXIT_STATUS=$?
-    else
-        kill -TERM "$1" 2>/dev/null
-        poll_until 5 pid_gone "$1" || kill -9 "$1" 2>/dev/null
-        wait "$1" 2>/dev/null
-        EXIT_STATUS=hung
-    fi
-    untrack "$1"
-}
-stop_pid() {
-    kill -TERM "$1" 2>/dev/null
-    wait_exit "$1" 10
-}
-free_port() {
-    "$PY" -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; t = socket.socket(); t.bind(("127.0.0.1", p)); print(p)' 2>/dev/null
-}
+. "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
 
 # fdnorm TEXT: the file descriptors of the narrated calls as FD (a test may
 # inherit open descriptors, so the first socket is not always 3):
@@ -203,36 +180,13 @@ in_order "send --explain, refused: socket, then connect refused" "$ERR" \
 
 # ==========================================================================
 section "resolve -x against a dnsmasq on 127.0.0.1"
-DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
-DP=
 dnsmasq_ready() {
     timeout 5 "$NB" resolve --short -t A --timeout 1 --retries 1 -s "127.0.0.1:$1" target.nb.test 2>/dev/null |
         grep -qx 127.0.0.2 || pid_gone "$2"
 }
-start_dnsmasq() {
-    local port pid user=()
-    [ "$(id -u)" = 0 ] && user=(--user=root)
-    for _ in 1 2 3 4 5; do
-        port=$(free_port)
-        [ -n "$port" ] || continue
-        "$DNSMASQ" --keep-in-foreground --no-resolv --no-hosts --listen-address=127.0.0.1 \
-            --bind-interfaces --port="$port" --pid-file="$W/dnsmasq.pid" "${user[@]}" \
-            --local=/nb.test/ --host-record=target.nb.test,127.0.0.2 \
-            -q --log-facility="$W/dnsmasq.log" </dev/null >"$W/dnsmasq.out" 2>"$W/dnsmasq.err" &
-        pid=$!
-        track "$pid"
-        poll_until 10 dnsmasq_ready "$port" "$pid"
-        if ! pid_gone "$pid" && dnsmasq_ready "$port" "$pid"; then
-            DP=$port
-            return 0
-        fi
-        stop_pid "$pid"
-    done
-    return 1
-}
 if [ ! -x "$DNSMASQ" ]; then
     nb_fail "dnsmasq is installed (apt-get install dnsmasq-base)"
-elif ! start_dnsmasq; then
+elif ! start_dnsmasq "$W" dnsmasq_ready --local=/nb.test/ --host-record=target.nb.test,127.0.0.2; then
     nb_fail "dnsmasq starts on a free port of 127.0.0.1" "$(cat "$W/dnsmasq.err" 2>/dev/null)"
 fi
 if [ -n "$DP" ]; then
@@ -357,50 +311,9 @@ printf '<html><body>home</body></html>\n' >"$WWW/index.html"
 head -c 100000 /dev/urandom | base64 >"$WWW/ssi/part.txt"
 printf '<html><!--# set var="who" value="explained" --><!--# echo var="who" -->\n<!--# include file="part.txt" -->\n</html>\n' \
     >"$WWW/ssi/page.html"
-nginx_answers() {
-    "$PY" -c '
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)
-s.sendall(b"GET /index.html HTTP/1.0\r\n\r\n")
-sys.exit(0 if s.recv(12).startswith(b"HTTP/1.1 200") else 1)' "$1" 2>/dev/null
-}
-nginx_answers_or_gone() { nginx_answers "$1" || pid_gone "$2"; }
-NP=
-start_nginx() {
-    local p pid
-    for _ in 1 2 3 4 5; do
-        p=$(free_port)
-        cat >"$NGX/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $NGX/nginx.pid;
-error_log $NGX/error.log;
-events {}
-http {
-    access_log off;
-    server {
-        listen 127.0.0.1:$p;
-        root $WWW;
-        location /ssi/ { ssi on; }
-    }
-}
-CONF
-        nginx -e "$NGX/error.log" -c "$NGX/nginx.conf" -p "$NGX" </dev/null >"$NGX/stdout" 2>&1 &
-        pid=$!
-        track "$pid"
-        poll_until 10 nginx_answers_or_gone "$p" "$pid"
-        if ! pid_gone "$pid" && nginx_answers "$p"; then
-            NP=$p
-            return 0
-        fi
-        stop_pid "$pid"
-    done
-    return 1
-}
 if ! command -v nginx >/dev/null 2>&1; then
     echo "# skipped: nginx is not installed"
-elif ! start_nginx; then
+elif ! start_nginx "$NGX" "$WWW" 'location /ssi/ { ssi on; }'; then
     nb_fail "nginx starts on a free port" "$(tail -n 5 "$NGX/error.log" 2>/dev/null)"
 else
     run timeout 30 "$NB" fetch -x -o - "http://127.0.0.1:$NP/ssi/page.html"

@@ -24,8 +24,6 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY ftp_prox
     no_proxy NO_PROXY
 PEERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/peers
 HOSTILE=$PEERS/http_hostile.py
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=$(command -v python3)
 ESC=$'\033'
 BEL=$'\007'
 BIG_MB=${NB_FETCH_BIG_MB:-1024}
@@ -34,22 +32,10 @@ T_START=$(date +%s)
 # --- processes in the background, waits with a limit ----------------------
 
 . "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
 
-# stop_pid PID: as procs.sh's, but TERM, then KILL after 5 s (nginx may linger).
-stop_pid() {
-    kill -TERM "$1" 2>/dev/null
-    if ! poll_until 5 pid_gone "$1"; then
-        kill -KILL "$1" 2>/dev/null
-    fi
-    wait "$1" 2>/dev/null
-    untrack "$1"
-}
 
-free_port() {
-    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # --- fetch in a fresh directory --------------------------------------------
 
@@ -169,63 +155,17 @@ head -c 300000 /dev/urandom | base64 >"$WWW/ssi/part.txt"
 printf '<html><!--# set var="who" value="fetched by netbasics" --><!--# echo var="who" -->\n<!--# include file="part.txt" -->\n</html>\n' \
     >"$WWW/ssi/page.html"
 
-HAVE_V6=0
-"$PY" -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null && HAVE_V6=1
 
-nginx_answers() {
-    if command -v curl >/dev/null 2>&1; then
-        curl -s -o /dev/null --noproxy '*' -m 2 "http://127.0.0.1:$1/index.html"
-    else
-        "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null
-    fi
-}
-nginx_answers_or_gone() { nginx_answers "$1" || pid_gone "$2"; }
 
-NGINX_PID=
-NP=
-start_nginx() {
-    local p v6
-    for _ in 1 2 3 4 5; do
-        p=$(free_port)
-        v6=
-        [ "$HAVE_V6" = 1 ] && v6="listen [::1]:$p;"
-        cat >"$NGX/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $NGX/nginx.pid;
-error_log $NGX/error.log;
-events {}
-http {
-    access_log off;
-    server {
-        listen 127.0.0.1:$p;
-        $v6
-        root $WWW;
-        location /r301 { return 301 /1k.bin; }
-        location /r302 { return 302 http://127.0.0.1:$p/1k.bin; }
-        location /rchain { return 302 /r301; }
-        location /rrel { absolute_redirect off; return 301 /1k.bin; }
-        location /ssi/ { ssi on; }
-    }
-}
-CONF
-        nginx -e "$NGX/error.log" -c "$NGX/nginx.conf" -p "$NGX" </dev/null >"$NGX/stdout" 2>&1 &
-        NGINX_PID=$!
-        track "$NGINX_PID"
-        poll_until 10 nginx_answers_or_gone "$p" "$NGINX_PID"
-        if ! pid_gone "$NGINX_PID" && nginx_answers "$p"; then
-            NP=$p
-            return 0
-        fi
-        stop_pid "$NGINX_PID" # most likely the port was taken meanwhile: another one
-    done
-    return 1
-}
 
 if ! command -v nginx >/dev/null 2>&1; then
     echo "# skipped: nginx is not installed"
-elif ! start_nginx; then
+elif ! start_nginx "$NGX" "$WWW" '
+        location /r301 { return 301 /1k.bin; }
+        location /r302 { return 302 http://127.0.0.1:@PORT@/1k.bin; }
+        location /rchain { return 302 /r301; }
+        location /rrel { absolute_redirect off; return 301 /1k.bin; }
+        location /ssi/ { ssi on; }'; then
     nb_fail "nginx starts on a free port" "$(tail -n 5 "$NGX/error.log" 2>/dev/null)"
 else
     U=http://127.0.0.1:$NP

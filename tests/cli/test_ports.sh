@@ -13,8 +13,6 @@
 # Usage: test_ports.sh PATH/TO/netbasics
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 nb_need_binary "${1:-}"
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=$(command -v python3)
 ESC=$'\033'
 T_START=$(date +%s)
 W=$NB_TMP/w

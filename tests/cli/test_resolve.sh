@@ -13,8 +13,6 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 nb_need_binary "${1:-}"
 PEERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/peers
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=$(command -v python3)
 ESC=$'\033'
 BEL=$'\007'
 TAB=$'\t'
@@ -25,15 +23,8 @@ mkdir -p "$W"
 # --- processes in the background, waits with a limit ----------------------
 
 . "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
-# stop_pid PID: TERM, then KILL after 5 s; always reaped.
-stop_pid() {
-    kill "$1" 2>/dev/null
-    poll_until 5 pid_gone "$1" || kill -9 "$1" 2>/dev/null
-    wait "$1" 2>/dev/null
-    untrack "$1"
-}
+. "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # --- never the machine's name server ---------------------------------------
 
@@ -48,38 +39,7 @@ write_conf() {
     fi
 }
 
-# free_port [v6]: a port free a moment ago for UDP and TCP on 127.0.0.1 (and
-# on ::1 with v6). Someone else may take it before we do: callers retry.
-free_port() {
-    "$PY" - "${1:-}" <<'EOF'
-import socket, sys
-v6 = sys.argv[1] == "v6"
-for _ in range(50):
-    socks = []
-    try:
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        socks.append(u)
-        u.bind(("127.0.0.1", 0))
-        port = u.getsockname()[1]
-        plan = [(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1")]
-        if v6:
-            plan += [(socket.AF_INET6, t, "::1") for t in (socket.SOCK_DGRAM, socket.SOCK_STREAM)]
-        for fam, typ, addr in plan:
-            s = socket.socket(fam, typ)
-            socks.append(s)
-            s.bind((addr, port))
-        print(port)
-        break
-    except OSError:
-        pass
-    finally:
-        for s in socks:
-            s.close()
-EOF
-}
 
-HAVE_V6=0
-"$PY" -c 'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).bind(("::1", 0))' 2>/dev/null && HAVE_V6=1
 
 # The defaults for every run of this script: a resolv.conf whose only server
 # is a closed port on 127.0.0.1 (a forgotten -s fails fast, and on loopback),
@@ -110,7 +70,6 @@ assert_contains "--help lists --resolv-conf" "$OUT" "--resolv-conf"
 
 # --- dnsmasq ----------------------------------------------------------------
 
-DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 HAVE_DIG=0
 command -v dig >/dev/null 2>&1 && HAVE_DIG=1
 HAVE_NSLOOKUP=0
@@ -148,30 +107,6 @@ dnsmasq_ready() {
         pid_gone "$2"
 }
 
-# start_dnsmasq: sets DP and DNS_PID, or leaves DP empty.
-start_dnsmasq() {
-    local try port pid listen=127.0.0.1 user=()
-    [ "$HAVE_V6" = 1 ] && listen=127.0.0.1,::1
-    [ "$(id -u)" = 0 ] && user=(--user=root)
-    for try in 1 2 3 4 5; do
-        port=$(free_port $([ "$HAVE_V6" = 1 ] && echo v6))
-        [ -n "$port" ] || continue
-        "$DNSMASQ" --keep-in-foreground --no-resolv --no-hosts --listen-address=$listen \
-            --bind-interfaces --port="$port" --pid-file="$W/dnsmasq.pid" "${user[@]}" \
-            "${DNS_ARGS[@]}" -q --log-facility="$W/dnsmasq.log" \
-            </dev/null >"$W/dnsmasq.out" 2>"$W/dnsmasq.err" &
-        pid=$!
-        track "$pid"
-        poll_until 10 dnsmasq_ready "$port" "$pid"
-        if ! pid_gone "$pid" && dnsmasq_ready "$port" "$pid"; then
-            DP=$port
-            DNS_PID=$pid
-            return 0
-        fi
-        stop_pid "$pid"
-    done
-    return 1
-}
 
 # d ARGS...: dig at our dnsmasq; d6 the same at ::1.
 d() { dig @127.0.0.1 -p "$DP" +tries=1 +time=2 "$@"; }
@@ -180,7 +115,7 @@ d6() { dig @::1 -p "$DP" +tries=1 +time=2 "$@"; }
 if [ ! -x "$DNSMASQ" ] || [ "$HAVE_DIG" = 0 ]; then
     section "dnsmasq or dig missing: the comparisons with a real server are skipped"
     nb_fail "dnsmasq and dig are installed (apt-get install dnsmasq-base bind9-dnsutils)"
-elif ! start_dnsmasq; then
+elif ! DNSMASQ_V6=1 start_dnsmasq "$W" dnsmasq_ready "${DNS_ARGS[@]}"; then
     nb_fail "dnsmasq started on a free port of 127.0.0.1" "$(cat "$W/dnsmasq.err" 2>/dev/null)"
 fi
 
@@ -469,14 +404,15 @@ options ndots:3 timeout:2 attempts:1"
     assert_eq "--json from the hosts file: valid" "" "$(json_lines_ok "$OUT")"
     assert_eq "--json from the hosts file: source hosts" "hosts" "$(jget "$OUT" 'j[0]["source"]')"
     assert_eq "--json from the hosts file: the address" "192.0.2.77" "$(jget "$OUT" 'j[0]["answers"][0]["data"]')"
-    sleep 0.2
-    assert_true "hosts-file answers asked dnsmasq nothing" \
-        bash -c "! grep -qE 'query.*(localhost|hostsalias|hostsonly)' '$W/dnsmasq.log'"
     run resolve "${S[@]}" --dns-only hostsonly.nb.test
     assert_status "--dns-only hostsonly.nb.test (dnsmasq: NXDOMAIN): exit 1" 1
     assert_contains "--dns-only: the server's NXDOMAIN" "$ERR" "not found"
     assert_not_contains "--dns-only: not from the hosts file" "$OUT" "192.0.2.77"
     assert_true "--dns-only asked dnsmasq" poll_until 3 grep -q 'hostsonly.nb.test' "$W/dnsmasq.log"
+    # dnsmasq logs in order: once the --dns-only query is in its log, any
+    # query for the hosts-file lookups before it would be there too
+    assert_true "hosts-file answers asked dnsmasq nothing" \
+        bash -c "! grep -E 'query' '$W/dnsmasq.log' | grep -vE 'query\\[[A-Z]+\\] hostsonly\\.nb\\.test ' | grep -qE '(localhost|hostsalias|hostsonly)'"
     run resolve --hosts "$W/hosts" "${S[@]}" --short -t A hostsalias
     assert_eq "--hosts FILE" "192.0.2.77" "$OUT"
     run resolve --hosts /nonexistent/hosts "${S[@]}" --short -t A target.nb.test
@@ -559,7 +495,7 @@ run resolve -s "127.0.0.1:$HP" --timeout 1 --retries 2 --dns-only -t A h.test
 t1=$(now_ms)
 assert_status "silent, --retries 2: exit 7" 7
 assert_true "silent, --retries 2: ends within 4 s (took $((t1 - t0)) ms)" [ $((t1 - t0)) -lt 4000 ]
-sleep 0.1
+poll_until 2 test "$(hostile_queries udp silent)" -ge 2 # the server logs after it reads
 assert_eq "silent, --retries 2: asked twice" 2 "$(hostile_queries udp silent)"
 stop_pid "$HPID"
 start_hostile silent

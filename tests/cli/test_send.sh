@@ -9,18 +9,11 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 nb_need_binary "${1:-}"
 PEERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/peers
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=$(command -v python3)
 ESC=$'\033'
 T_START=$(date +%s)
 
 . "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 
-# A port that was free a moment ago: the kernel picks it for a socket that is
-# closed at once (for the peers that cannot bind port 0 and report it).
-free_port() {
-    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # True when something listens on TCP PORT (read from /proc, no connection).
 port_listening() {
