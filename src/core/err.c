@@ -70,6 +70,10 @@ int nb_exit_code(enum nb_errcode code)
         return NB_EXIT_SYS;
     case NB_E_TIMEOUT:
         return NB_EXIT_TIMEOUT;
+    case NB_E_NOTLS:
+        return NB_EXIT_NOTLS;
+    case NB_E_TLS:
+        return NB_EXIT_TLS;
     }
     return NB_EXIT_SYS;
 }
