@@ -18,13 +18,13 @@ int nb_py_int(const char *s, size_t len, int *neg, uint64_t *mag, int *big);
 
 /* The lesson's isipandport(s), answer for answer. */
 struct nb_lesson_verdict {
-    int accepted;       /* what the function returns */
-    int port_warning;   /* it printed 'port out of range in ...' (and still accepted) */
+    int accepted;        /* what the function returns */
+    int port_warning;    /* it printed 'port out of range in ...' (and still accepted) */
     struct nb_addr addr; /* what inet_aton made of the IP part, when accepted */
-    unsigned quirks;    /* enum nb_ip4_quirk bits inet_aton applied */
+    unsigned quirks;     /* enum nb_ip4_quirk bits inet_aton applied */
     int port_neg, port_big;
-    uint64_t port;      /* magnitude of int(port) */
-    char why[320];      /* for a refusal: which step failed and why */
+    uint64_t port; /* magnitude of int(port) */
+    char why[320]; /* for a refusal: which step failed and why */
 };
 void nb_lesson_isipandport(const char *s, size_t len, struct nb_lesson_verdict *v);
 
@@ -34,13 +34,5 @@ struct nb_port_kind {
     const char *about; /* one clause */
 };
 const struct nb_port_kind *nb_port_kind_of(unsigned port);
-
-/* The tour's steps in the lesson's words: a title, the lesson's sentence, and
- * the lesson's Python (or its Python 3 equivalent). Sets *n (may be NULL) to
- * how many; the table is static and constant. */
-struct nb_tour_text {
-    const char *title, *lesson, *python;
-};
-const struct nb_tour_text *nb_tour_texts(size_t *n);
 
 #endif

@@ -1,27 +1,23 @@
 /* tour.c - `netbasics tour`: the whole lesson, offline, in one command: each
  * step prints the command a learner would type beside the lesson's Python,
  * then runs it (netbasics runs itself), on loopback only. */
-#define _GNU_SOURCE /* pipe2 */
 #include "cmd/cmd.h"
 
-#include <netbasics/dns.h>
-#include <netbasics/lesson.h>
+#include <netbasics/addr.h>
+#include <netbasics/dnsresponder.h>
 #include <netbasics/lines.h>
 #include <netbasics/num.h>
 #include <netbasics/out.h>
-#include <netbasics/sock.h>
+#include <netbasics/sock.h> /* nb_now_ms */
 #include <netbasics/spawn.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define STEP_TIMEOUT_MS 30000
@@ -46,110 +42,240 @@ static const char USAGE[] =
 struct tour {
     int explain, keep;
     char dir[PATH_MAX];
-    pid_t dns_pid;
+    struct nb_dns_responder dns;
     struct nb_colors c;
 };
 
+/* A server a step runs in the background, started before its commands. */
+struct tour_server {
+    const char *args[4]; /* after "netbasics"; NULL: the step needs no server */
+    const char *page;    /* NULL, or the page it serves: its stdin is an HTTP response */
+    unsigned outs;       /* what the tour shows of it: 1 stdout, 2 stderr */
+    int expect;          /* the exit status the lesson expects of it; -1: not checked */
+};
+
+/* One command of a step: shown as a learner would type it, then run. In
+ * args, before and after, "$PORT" is the server's port, "$URL" its address
+ * as a URL, "$COPY" and "$RESPONSE" files in the tour's directory. */
+struct tour_cmd {
+    const char *before;  /* printed first, or NULL */
+    const char *args[6]; /* after "netbasics"; NULL args[0]: no command */
+    const char *input;   /* its standard input, or NULL for none (/dev/null) */
+    const char *shown;   /* how that input is shown before the command */
+    int expect;          /* the exit status the lesson expects */
+    const char *after;   /* printed after it, or NULL */
+};
+
+/* One step of the lesson: its words, its Python, and what does it for real. */
+struct tour_step {
+    const char *title, *lesson, *python;
+    struct tour_server server;
+    struct tour_cmd cmd[2];
+};
+
+static const char PAGE[] = "<!doctype html><title>netbasics tour</title>"
+                           "<h1>Hello from 127.0.0.1</h1>\n";
+
+/* The tour, in the lesson's order. */
+static const struct tour_step STEPS[] = {
+    {
+        .title = "names: the hosts file",
+        .lesson = "That URL isn't the real address. It is a name that corresponds to the real "
+                  "address.",
+        .python = "socket.getaddrinfo('localhost', None)",
+        .cmd = {{
+            .args = {"resolve", "localhost"},
+            .expect = 0,
+            .after = "   Python's socket module (getaddrinfo) reads the hosts file before asking "
+                     "DNS, as above.\n",
+        }},
+    },
+    {
+        .title = "names: asking a name server",
+        .lesson = "$ nslookup gnomon.securitystandard.org",
+        .python = "# nslookup asks DNS only",
+        .cmd = {{
+            .args = {"resolve", "--dns-only", "localhost"},
+            .expect = 1,
+            .after = "   nslookup asks a name server only. The tour's own name server (on "
+                     "127.0.0.1)\n"
+                     "   has never heard of 'localhost' and says NXDOMAIN, as many real ones "
+                     "do: that\n"
+                     "   is why nslookup and Python can disagree about a name.\n",
+        }},
+    },
+    {
+        .title = "octets: the loopback address",
+        .lesson = "Each of these numbers separated by dots is called an octet.",
+        .python = "[format(int(o), '08b') for o in '127.0.0.1'.split('.')]",
+        .cmd = {{.args = {"octets", "127.0.0.1"}, .expect = 0}},
+    },
+    {
+        .title = "octets: the lesson's address in binary",
+        .lesson = "Here is how they look in binary. Let's do the math and prove it.",
+        .python = "[format(int(o), '08b') for o in '185.172.165.184'.split('.')]",
+        .cmd = {{.args = {"octets", "185.172.165.184"}, .expect = 0},
+                {
+                    .before = "\n   Quiz yourself:\n",
+                    .args = {"octets", "--quiz", "--count", "1"},
+                    .input = "255\n",
+                    .shown = "echo 255 | ",
+                    .expect = 0,
+                }},
+    },
+    {
+        .title = "checking ip:port",
+        .lesson = "Ask the user for an IP and port number. If the user gives you one, say "
+                  "'Thanks!'",
+        .python = "isipandport('127.0.0.1:9087')",
+        .cmd = {{.args = {"checksock", "127.0.0.1:9087", "256.1.1.1:80", "1.2.3.4:70000"},
+                 .expect = 1},
+                {
+                    .before = "\n   The lesson's isipandport() uses inet_aton, which accepts "
+                              "more than it should:\n",
+                    .args = {"checksock", "--lenient", "127.1:9087"},
+                    .expect = 0,
+                }},
+    },
+    {
+        .title = "a server and a client",
+        .lesson = "Lets write a program to talk between computers.",
+        .python = "server.bind(('0.0.0.0', 9087)); netcat('127.0.0.1', 9087, b'hello\\nbye\\n')",
+        .server = {.args = {"listen", "127.0.0.1:0"}, .outs = 1, .expect = 0},
+        .cmd = {{
+            .args = {"send", "127.0.0.1", "$PORT"},
+            .input = "hello\nbye\n",
+            .shown = "printf 'hello\\nbye\\n' | ",
+            .expect = 0,
+        }},
+    },
+    {
+        .title = "downloading a page",
+        .lesson = "Download the Python web page and display your local copy in a web browser",
+        .python = "open('mycopy.html', 'wb').write(urllib.request.urlopen(url).read())",
+        .server =
+            {.args = {"listen", "--raw", "127.0.0.1:0"}, .page = PAGE, .outs = 3, .expect = -1},
+        .cmd = {{.args = {"fetch", "-o", "$COPY", "$URL"}, .expect = 0}},
+    },
+};
+#define NSTEPS (int)(sizeof STEPS / sizeof STEPS[0])
+
+/* What a step has made so far: its server, and the words "$..." stand for. */
+struct step_run {
+    pid_t pid; /* the server, or 0 */
+    int out;   /* the read end of the server's output, or -1 */
+    char port[8], url[64];
+    char copy[PATH_MAX + 32], response[PATH_MAX + 32];
+};
+
+/* Writes text with every "$PORT", "$URL", "$COPY" and "$RESPONSE" filled in. */
+static char *expand(const struct step_run *r, const char *text, char *buf, size_t n)
+{
+    static const char *const names[] = {"$PORT", "$URL", "$COPY", "$RESPONSE"};
+    const char *values[] = {r->port, r->url, r->copy, r->response};
+    size_t o = 0;
+
+    while (*text && o + 1 < n) {
+        size_t k = 0;
+        while (k < 4 && strncmp(text, names[k], strlen(names[k])))
+            k++;
+        if (k == 4) {
+            buf[o++] = *text++;
+            continue;
+        }
+        o += (size_t)snprintf(buf + o, n - o, "%s", values[k]);
+        o = o < n ? o : n - 1;
+        text += strlen(names[k]);
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* A command line to run: "netbasics", the arguments filled in, -x added
+ * after the command when explaining (shown without it). */
+struct cmdline {
+    char *argv[12];
+    char text[8][PATH_MAX + 64];
+    int x_at; /* where -x is, or 0 */
+};
+
+static char **cmdline_build(const struct tour *t, const struct step_run *r,
+                            const char *const args[], size_t nargs, struct cmdline *c)
+{
+    static char name[] = "netbasics", x[] = "-x";
+    size_t k = 0;
+
+    c->argv[k++] = name;
+    c->x_at = 0;
+    for (size_t i = 0; i < nargs && args[i] && i < 8; i++) {
+        c->argv[k++] = expand(r, args[i], c->text[i], sizeof c->text[i]);
+        if (i == 0 && t->explain) {
+            c->x_at = (int)k;
+            c->argv[k++] = x;
+        }
+    }
+    c->argv[k] = NULL;
+    return c->argv;
+}
 
 /* Prints "   $ netbasics ARGS" the way a learner would type it. */
-static void show_command(const struct tour *t, const char *prefix, char *const argv[])
+static void show_command(const struct tour *t, const char *prefix, const struct cmdline *c)
 {
     printf("   %s$ %s%s", t->c.bold, prefix ? prefix : "", "netbasics");
-    for (int i = 1; argv[i]; i++)
-        printf(strpbrk(argv[i], " '\"$|<>&;*?\\") ? " '%s'" : " %s", argv[i]);
+    for (int i = 1; c->argv[i]; i++)
+        if (i != c->x_at)
+            printf(strpbrk(c->argv[i], " '\"$|<>&;*?\\") ? " '%s'" : " %s", c->argv[i]);
     printf("%s\n", t->c.reset);
     fflush(stdout);
 }
 
-/* argv with -x added after the command when explaining; returns it in buf. */
-static char **with_explain(const struct tour *t, char *const argv[], char **buf, size_t n)
+/* Prints text (filled in) when there is any. */
+static void say(const struct step_run *r, const char *text)
 {
-    size_t k = 0;
-    static char x[] = "-x";
+    char buf[PATH_MAX + 512];
 
-    buf[k++] = argv[0];
-    buf[k++] = argv[1];
-    if (t->explain)
-        buf[k++] = x;
-    for (int i = 2; argv[i] && k + 1 < n; i++)
-        buf[k++] = argv[i];
-    buf[k] = NULL;
-    return buf;
+    if (text)
+        fputs(expand(r, text, buf, sizeof buf), stdout);
 }
 
-/* Runs netbasics with argv (argv[0] is "netbasics"), stdin from in_fd (-1:
- * /dev/null). Returns its exit status, or -1 when it could not run. */
-static int run_self(const struct tour *t, char *const argv[], int in_fd, const char *prefix)
+/* Runs one command of a step and waits for it. Returns its exit status, or
+ * -1 when it could not run. */
+static int run_cmd(const struct tour *t, const struct step_run *r, const struct tour_cmd *cmd)
 {
-    char *args[32];
+    struct cmdline c;
     struct nb_err e;
-    int devnull = -1, rc, fds[3] = {-1, -1, -1};
     pid_t pid;
+    int rc, fds[3] = {NB_SPAWN_DEVNULL, -1, -1};
 
-    show_command(t, prefix, argv);
-    if (in_fd < 0)
-        in_fd = devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    fds[0] = in_fd;
-    if (nb_spawn(nb_self_path(), with_explain(t, argv, args, 32), fds, &pid, &e) < 0) {
-        if (devnull >= 0)
-            close(devnull);
-        nb_errorf("tour", "%s", e.msg);
-        return -1;
-    }
-    if (devnull >= 0)
-        close(devnull);
-    rc = nb_wait(pid, STEP_TIMEOUT_MS, &e);
+    say(r, cmd->before);
+    cmdline_build(t, r, cmd->args, sizeof cmd->args / sizeof cmd->args[0], &c);
+    if (cmd->input && (fds[0] = nb_pipe_text(cmd->input, &e)) < 0)
+        fds[0] = NB_SPAWN_DEVNULL;
+    show_command(t, cmd->shown, &c);
+    rc = nb_spawn(nb_self_path(), c.argv, fds, &pid, &e);
+    if (fds[0] >= 0)
+        close(fds[0]);
+    if (rc == 0)
+        rc = nb_wait(pid, STEP_TIMEOUT_MS, &e);
     if (rc < 0)
         nb_errorf("tour", "%s", e.msg);
+    say(r, cmd->after);
     return rc;
 }
 
-/* A pipe whose read end carries text: the stdin of a step's command. */
-static int text_pipe(const char *text)
+/* Reads the server's words, showing each line, until "Listening on
+ * ADDR:PORT": puts the port in r. Returns 0, or -1 when it never came. */
+static int await_port(struct step_run *r)
 {
-    int p[2];
-    size_t n = strlen(text);
-
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return -1;
-    if (n > 4096 || nb_write_all(p[1], text, n) < 0) { /* fits the pipe: never blocks */
-        close(p[0]);
-        close(p[1]);
-        return -1;
-    }
-    close(p[1]);
-    return p[0];
-}
-
-/* Starts netbasics in the background with its narration (fd 1 or 2) on a
- * pipe, and reads lines until "Listening on ADDR:PORT": returns the port, or
- * 0 on failure. The pipe stays open in *out_fd for the rest of the output. */
-static unsigned start_server(const struct tour *t, char *const argv[], int in_fd, int which,
-                             pid_t *pid, int *out_fd)
-{
-    char *args[32], buf[512];
-    struct nb_err e;
-    int p[2], fds[3] = {in_fd, -1, -1};
+    char buf[512];
     size_t have = 0;
-    struct nb_deadline d;
+    int64_t end = nb_now_ms() + 10000;
+    struct nb_err e;
 
-    show_command(t, NULL, argv);
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return 0;
-    fds[which] = p[1];
-    if (which == 2)
-        fds[1] = p[1]; /* a raw server's stdout is what it received: show it too */
-    if (nb_spawn(nb_self_path(), with_explain(t, argv, args, 32), fds, pid, &e) < 0) {
-        close(p[0]);
-        close(p[1]);
-        return 0;
-    }
-    close(p[1]);
-    *out_fd = p[0];
-    nb_deadline_init(&d, 10000);
     while (have < sizeof buf - 1) {
-        ssize_t n = nb_sock_read_some(p[0], buf + have, 1, nb_deadline_left(&d), &e);
-        char *line;
+        ssize_t n = nb_pipe_read(r->out, buf + have, 1, end - nb_now_ms(), &e);
+        const char *line, *colon;
+        uint64_t port;
         if (n <= 0)
             break;
         have += (size_t)n;
@@ -159,210 +285,132 @@ static unsigned start_server(const struct tour *t, char *const argv[], int in_fd
         printf("   %s", buf); /* the server's own words, as they come */
         line = strstr(buf, "Listening on ");
         if (line) {
-            char *colon = strrchr(line, ':');
-            unsigned long port = colon ? strtoul(colon + 1, NULL, 10) : 0;
-            return port > 0 && port < 65536 ? (unsigned)port : 0;
+            colon = strrchr(line, ':');
+            if (!colon || nb_parse_uint_n(colon + 1, strlen(colon + 1) - 1, 1, 65535, "port", &port,
+                                          NULL) < 0)
+                return -1;
+            snprintf(r->port, sizeof r->port, "%u", (unsigned)port);
+            snprintf(r->url, sizeof r->url, "http://127.0.0.1:%u/", (unsigned)port);
+            return 0;
         }
         have = 0;
+    }
+    return -1;
+}
+
+/* Writes a new file holding text; returns 0, or -1. */
+static int write_new_file(const char *path, const char *text, size_t n)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+    if (fd < 0 || nb_write_all(fd, text, n) < 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return close(fd);
+}
+
+/* Writes the web server's ready-made answer to r->response. */
+static int write_response(const char *page, const struct step_run *r)
+{
+    char resp[512];
+    int n = snprintf(resp, sizeof resp,
+                     "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                     "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                     strlen(page), page);
+
+    if (n < 0 || (size_t)n >= sizeof resp || write_new_file(r->response, resp, (size_t)n) < 0)
+        return -1;
+    printf("   A web server is a program that answers a request with text. Here it is\n"
+           "   'listen --raw' sending a ready-made answer (%s):\n",
+           r->response);
+    return 0;
+}
+
+/* Starts the step's server and learns its port. Returns 0, or -1. */
+static int start_server(const struct tour *t, const struct tour_server *s, struct step_run *r)
+{
+    struct cmdline c;
+    struct nb_err e;
+    int in = -1, rc;
+
+    if (s->page) {
+        if (write_response(s->page, r) < 0)
+            return -1;
+        in = open(r->response, O_RDONLY | O_CLOEXEC);
+    }
+    cmdline_build(t, r, s->args, sizeof s->args / sizeof s->args[0], &c);
+    show_command(t, NULL, &c);
+    rc = nb_spawn_piped(nb_self_path(), c.argv, in, s->outs, &r->pid, &r->out, &e);
+    if (in >= 0)
+        close(in);
+    if (rc < 0 || await_port(r) < 0) {
+        nb_errorf("tour", "the server did not start");
+        return -1;
     }
     return 0;
 }
 
-/* Copies what a background server still prints, indented, until it ends. */
-static void drain(int fd)
+/* Copies what the server still prints, indented, until it ends; then waits
+ * for it. Returns its exit status, or -1. */
+static int finish_server(struct step_run *r)
 {
     char buf[4096];
     ssize_t n;
     int bol = 1;
+    int64_t end = nb_now_ms() + 10000;
+    struct nb_err e;
 
-    while ((n = read(fd, buf, sizeof buf)) > 0)
+    while (r->out >= 0 && (n = nb_pipe_read(r->out, buf, sizeof buf, end - nb_now_ms(), &e)) > 0)
         for (ssize_t i = 0; i < n; i++) {
             if (bol)
                 fputs("   ", stdout);
             putchar(buf[i]);
             bol = buf[i] == '\n';
         }
-    close(fd);
+    if (r->out >= 0)
+        close(r->out);
+    r->out = -1;
+    return r->pid > 0 ? nb_wait(r->pid, 10000, &e) : -1;
 }
 
-/* A name server for the tour that knows nothing: it answers NXDOMAIN, as a
- * real one does for "localhost", which is what nslookup then shows. */
-static unsigned start_dns(struct tour *t)
+/* Runs a step's server and commands; returns 1 when each did as the lesson says. */
+static int run_commands(const struct tour *t, const struct tour_step *s)
 {
-    struct nb_sockaddr sa, local;
-    struct nb_addr lo;
-    struct nb_err e;
-    int fd;
-    pid_t pid;
+    struct step_run r = {.out = -1};
+    int ok = 1, rc;
 
-    nb_ip4_parse("127.0.0.1", 9, &lo, NULL);
-    if (nb_sockaddr_from_addr(&lo, 0, &sa, &e) < 0 || (fd = nb_sock_udp_bind(&sa, NULL, &e)) < 0 ||
-        nb_sock_local(fd, &local, &e) < 0)
-        return 0;
-    pid = fork();
-    if (pid < 0) {
-        close(fd);
+    snprintf(r.copy, sizeof r.copy, "%s/mycopy.html", t->dir);
+    snprintf(r.response, sizeof r.response, "%s/response.http", t->dir);
+    if (s->server.args[0] && start_server(t, &s->server, &r) < 0) {
+        if (r.pid > 0)
+            nb_spawn_stop(r.pid, 2000, NULL);
+        if (r.out >= 0)
+            close(r.out);
         return 0;
     }
-    if (pid == 0) {
-        /* answer at most 50 queries in at most 5 minutes, then go */
-        int64_t end = nb_now_ms() + 300000;
-        for (int i = 0; i < 50 && nb_now_ms() < end; i++) {
-            uint8_t q[512], r[512];
-            struct nb_sockaddr peer;
-            ssize_t n = nb_sock_recvfrom(fd, q, sizeof q, end - nb_now_ms(), &peer, &e);
-            size_t rl;
-            if (n < 0)
-                break;
-            rl = nb_dns_nxdomain(q, (size_t)n, r, sizeof r);
-            if (rl)
-                nb_sock_sendto(fd, r, rl, &peer, &e);
-        }
-        _exit(0);
+    for (size_t i = 0; i < sizeof s->cmd / sizeof s->cmd[0]; i++)
+        if (s->cmd[i].args[0])
+            ok &= run_cmd(t, &r, &s->cmd[i]) == s->cmd[i].expect;
+    if (s->server.args[0]) {
+        rc = finish_server(&r);
+        ok &= s->server.expect < 0 || rc == s->server.expect;
     }
-    close(fd);
-    t->dns_pid = pid;
-    return nb_sockaddr_port(&local);
-}
-
-static int step_hosts(struct tour *t)
-{
-    char *argv[] = {"netbasics", "resolve", "localhost", NULL};
-    int rc = run_self(t, argv, -1, NULL);
-    printf("   Python's socket module (getaddrinfo) reads the hosts file before asking DNS, as "
-           "above.\n");
-    return rc == 0;
-}
-
-static int step_dns(struct tour *t)
-{
-    char *argv[] = {"netbasics", "resolve", "--dns-only", "localhost", NULL};
-    int rc = run_self(t, argv, -1, NULL);
-    printf("   nslookup asks a name server only. The tour's own name server (on 127.0.0.1)\n"
-           "   has never heard of 'localhost' and says NXDOMAIN, as many real ones do: that\n"
-           "   is why nslookup and Python can disagree about a name.\n");
-    return rc == 1;
-}
-
-static int step_octets_lo(struct tour *t)
-{
-    char *argv[] = {"netbasics", "octets", "127.0.0.1", NULL};
-    return run_self(t, argv, -1, NULL) == 0;
-}
-
-static int step_octets_lesson(struct tour *t)
-{
-    char *argv[] = {"netbasics", "octets", "185.172.165.184", NULL};
-    char *quiz[] = {"netbasics", "octets", "--quiz", "--count", "1", NULL};
-    int in, ok = run_self(t, argv, -1, NULL) == 0;
-
-    printf("\n   Quiz yourself:\n");
-    in = text_pipe("255\n");
-    ok &= run_self(t, quiz, in, "echo 255 | ") == 0;
-    if (in >= 0)
-        close(in);
     return ok;
 }
-
-static int step_checksock(struct tour *t)
-{
-    char *argv[] = {"netbasics", "checksock", "127.0.0.1:9087", "256.1.1.1:80", "1.2.3.4:70000",
-                    NULL};
-    char *lenient[] = {"netbasics", "checksock", "--lenient", "127.1:9087", NULL};
-    int ok = run_self(t, argv, -1, NULL) == 1;
-
-    printf("\n   The lesson's isipandport() uses inet_aton, which accepts more than it should:\n");
-    ok &= run_self(t, lenient, -1, NULL) == 0;
-    return ok;
-}
-
-static int step_talk(struct tour *t)
-{
-    char *listen[] = {"netbasics", "listen", "127.0.0.1:0", NULL};
-    char port[16], *send[] = {"netbasics", "send", "127.0.0.1", port, NULL};
-    struct nb_err e;
-    pid_t pid;
-    int out = -1, in, rc, ok;
-    unsigned p = start_server(t, listen, -1, 1, &pid, &out);
-
-    if (!p) {
-        nb_errorf("tour", "the server did not start");
-        if (out >= 0)
-            close(out);
-        return 0;
-    }
-    snprintf(port, sizeof port, "%u", p);
-    in = text_pipe("hello\nbye\n");
-    rc = run_self(t, send, in, "printf 'hello\\nbye\\n' | ");
-    if (in >= 0)
-        close(in);
-    drain(out);
-    ok = rc == 0 && nb_wait(pid, 10000, &e) == 0;
-    return ok;
-}
-
-static int step_fetch(struct tour *t)
-{
-    static const char page[] = "<!doctype html><title>netbasics tour</title>"
-                               "<h1>Hello from 127.0.0.1</h1>\n";
-    char resp[512], path[PATH_MAX + 32], url[64], port[16];
-    char *listen[] = {"netbasics", "listen", "--raw", "127.0.0.1:0", NULL};
-    char *fetch[] = {"netbasics", "fetch", "-o", path, url, NULL};
-    struct nb_err e;
-    pid_t pid;
-    int out = -1, in, rc, fd, n;
-    unsigned p;
-
-    n = snprintf(resp, sizeof resp, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                                    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-                 sizeof page - 1, page);
-    snprintf(path, sizeof path, "%s/response.http", t->dir);
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0 || nb_write_all(fd, resp, (size_t)n) < 0) {
-        if (fd >= 0)
-            close(fd);
-        return 0;
-    }
-    close(fd);
-    printf("   A web server is a program that answers a request with text. Here it is\n"
-           "   'listen --raw' sending a ready-made answer (%s):\n", path);
-    in = open(path, O_RDONLY | O_CLOEXEC);
-    p = start_server(t, listen, in, 2, &pid, &out);
-    if (in >= 0)
-        close(in);
-    if (!p) {
-        if (out >= 0)
-            close(out);
-        return 0;
-    }
-    snprintf(port, sizeof port, "%u", p);
-    snprintf(url, sizeof url, "http://127.0.0.1:%s/", port);
-    snprintf(path, sizeof path, "%s/mycopy.html", t->dir);
-    rc = run_self(t, fetch, -1, NULL);
-    nb_wait(pid, 10000, &e);
-    drain(out);
-    return rc == 0;
-}
-
-/* The steps' code, in the order of the lesson's texts (nb_tour_texts). */
-static int (*const STEPS[])(struct tour *t) = {
-    step_hosts, step_dns, step_octets_lo, step_octets_lesson, step_checksock, step_talk, step_fetch,
-};
-#define NSTEPS (int)(sizeof STEPS / sizeof STEPS[0])
 
 static int run_step(struct tour *t, int i)
 {
-    size_t n;
-    const struct nb_tour_text *text = nb_tour_texts(&n);
+    const struct tour_step *s = &STEPS[i];
     int ok;
 
-    printf("\n%s== Step %d of %d: %s%s\n", t->c.bold, i + 1, NSTEPS, text[i].title, t->c.reset);
-    printf("   lesson:  %s\n   python:  %s\n", text[i].lesson, text[i].python);
+    printf("\n%s== Step %d of %d: %s%s\n", t->c.bold, i + 1, NSTEPS, s->title, t->c.reset);
+    printf("   lesson:  %s\n   python:  %s\n", s->lesson, s->python);
     fflush(stdout);
-    ok = STEPS[i](t);
-    printf("   %s%s%s\n", ok ? t->c.green : t->c.red, ok ? "(as the lesson says)" : "(this step "
-                                                                                    "went wrong)",
-           t->c.reset);
+    ok = run_commands(t, s);
+    printf("   %s%s%s\n", ok ? t->c.green : t->c.red,
+           ok ? "(as the lesson says)" : "(this step went wrong)", t->c.reset);
     fflush(stdout);
     return ok;
 }
@@ -379,27 +427,46 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
+/* Starts the tour's name server, answering NXDOMAIN to every name, and
+ * writes a resolv.conf naming it into conf. Returns 0, or -1. */
+static int start_dns(struct tour *t, char *conf, size_t n)
+{
+    struct nb_addr lo;
+    struct nb_err e;
+    char text[64];
+
+    nb_ip4_parse("127.0.0.1", 9, &lo, NULL);
+    /* at most 50 queries in at most 5 minutes, then it goes */
+    if (nb_dns_responder_start(&t->dns, &lo, 50, 300000, &e) < 0)
+        return -1;
+    snprintf(conf, n, "%s/resolv.conf", t->dir);
+    snprintf(text, sizeof text, "nameserver 127.0.0.1#%u\noptions timeout:2 attempts:1\n",
+             t->dns.port);
+    return write_new_file(conf, text, strlen(text));
+}
+
 int cmd_tour(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"list", no_argument, NULL, 'l'},    {"keep", no_argument, NULL, 'k'},
-        {"explain", no_argument, NULL, 'x'}, {"help", no_argument, NULL, 'h'},
+        {"list", no_argument, NULL, 'l'},
+        {"keep", no_argument, NULL, 'k'},
+        {"explain", no_argument, NULL, 'x'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct tour t = {0};
     const char *tmp = getenv("TMPDIR");
-    char conf[PATH_MAX + 32], text[64];
+    char conf[PATH_MAX + 32];
     struct nb_err e;
     uint64_t only = 0;
-    unsigned dns_port;
-    int ch, failed = 0, fd;
+    int ch, failed = 0;
 
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":lxh", longopts, NULL)) != -1) {
         switch (ch) {
         case 'l':
             for (int i = 0; i < NSTEPS; i++)
-                printf("%d  %s\n", i + 1, nb_tour_texts(NULL)[i].title);
+                printf("%d  %s\n", i + 1, STEPS[i].title);
             return NB_EXIT_OK;
         case 'k':
             t.keep = 1;
@@ -424,33 +491,22 @@ int cmd_tour(int argc, char **argv)
         return nb_errorf("tour", "cannot make a temporary directory: %s", strerror(errno)),
                NB_EXIT_SYS;
     /* resolve must never ask this machine's name server: point it at ours */
-    dns_port = start_dns(&t);
-    snprintf(conf, sizeof conf, "%s/resolv.conf", t.dir);
-    fd = open(conf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    snprintf(text, sizeof text, "nameserver 127.0.0.1#%u\noptions timeout:2 attempts:1\n",
-             dns_port);
-    if (fd < 0 || nb_write_all(fd, text, strlen(text)) < 0 || !dns_port) {
-        if (fd >= 0)
-            close(fd);
-        if (t.dns_pid > 0) {
-            kill(t.dns_pid, SIGTERM);
-            nb_wait(t.dns_pid, 2000, &e);
-        }
+    if (start_dns(&t, conf, sizeof conf) < 0) {
+        nb_dns_responder_stop(&t.dns, &e);
         remove_dir(t.dir);
         return nb_errorf("tour", "cannot start the tour's name server"), NB_EXIT_SYS;
     }
-    close(fd);
     setenv("NB_RESOLV_CONF", conf, 1);
     setenv("NO_COLOR", "1", 0);
     printf("netbasics tour: the lesson \"Python Networking Basics\", offline, on 127.0.0.1.\n"
            "(resolve uses the tour's own name server at 127.0.0.1:%u through NB_RESOLV_CONF,\n"
-           "so nothing leaves this machine.)\n", dns_port);
+           "so nothing leaves this machine.)\n",
+           t.dns.port);
     for (int i = 0; i < NSTEPS; i++)
         if (!only || (uint64_t)i + 1 == only)
             if (!run_step(&t, i))
                 failed = failed ? failed : i + 1;
-    kill(t.dns_pid, SIGTERM);
-    nb_wait(t.dns_pid, 2000, &e);
+    nb_dns_responder_stop(&t.dns, &e);
     if (t.keep) {
         printf("\nThe downloaded copy stays in %s (--keep).\n", t.dir);
     } else {

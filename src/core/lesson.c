@@ -29,9 +29,9 @@ static int digit_value(uint32_t c)
  * separators 0x1c-0x1f, which isspace() also counts, are not stripped). */
 static int py_space(uint32_t c)
 {
-    return (c >= 0x09 && c <= 0x0d) || c == 0x20 || c == 0x85 || c == 0xa0 ||
-           c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 ||
-           c == 0x202f || c == 0x205f || c == 0x3000;
+    return (c >= 0x09 && c <= 0x0d) || c == 0x20 || c == 0x85 || c == 0xa0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f ||
+           c == 0x205f || c == 0x3000;
 }
 
 int nb_py_int(const char *s, size_t len, int *neg, uint64_t *mag, int *big)
@@ -111,8 +111,8 @@ void nb_lesson_isipandport(const char *s, size_t len, struct nb_lesson_verdict *
         snprintf(v->why, sizeof v->why, "socket.inet_aton raises an error: %s", e.msg);
         return;
     }
-    if (nb_py_int(colon + 1, len - (size_t)(colon + 1 - s), &v->port_neg, &v->port,
-                  &v->port_big) < 0) {
+    if (nb_py_int(colon + 1, len - (size_t)(colon + 1 - s), &v->port_neg, &v->port, &v->port_big) <
+        0) {
         snprintf(v->why, sizeof v->why, "int() raises ValueError for the port");
         return;
     }
@@ -129,33 +129,4 @@ const struct nb_port_kind *nb_port_kind_of(unsigned port)
     };
 
     return port < 1024 ? &kinds[0] : port < 49152 ? &kinds[1] : &kinds[2];
-}
-
-const struct nb_tour_text *nb_tour_texts(size_t *n)
-{
-    static const struct nb_tour_text TEXTS[] = {
-        {"names: the hosts file",
-         "That URL isn't the real address. It is a name that corresponds to the real address.",
-         "socket.getaddrinfo('localhost', None)"},
-        {"names: asking a name server", "$ nslookup gnomon.securitystandard.org",
-         "# nslookup asks DNS only"},
-        {"octets: the loopback address", "Each of these numbers separated by dots is called an "
-                                         "octet.",
-         "[format(int(o), '08b') for o in '127.0.0.1'.split('.')]"},
-        {"octets: the lesson's address in binary",
-         "Here is how they look in binary. Let's do the math and prove it.",
-         "[format(int(o), '08b') for o in '185.172.165.184'.split('.')]"},
-        {"checking ip:port",
-         "Ask the user for an IP and port number. If the user gives you one, say 'Thanks!'",
-         "isipandport('127.0.0.1:9087')"},
-        {"a server and a client", "Lets write a program to talk between computers.",
-         "server.bind(('0.0.0.0', 9087)); netcat('127.0.0.1', 9087, b'hello\\nbye\\n')"},
-        {"downloading a page",
-         "Download the Python web page and display your local copy in a web browser",
-         "open('mycopy.html', 'wb').write(urllib.request.urlopen(url).read())"},
-    };
-
-    if (n)
-        *n = sizeof TEXTS / sizeof TEXTS[0];
-    return TEXTS;
 }

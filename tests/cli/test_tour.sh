@@ -67,8 +67,13 @@ tour() {
             timeout -k 5 120 "$NB" tour "$@" </dev/null >"$OUT_FILE" 2>"$ERR_FILE"
         STATUS=$?
         SID=$(cat "$W/sid")
-        sleep 0.2 # anything the tour left behind has had time to show itself
-        LEFT_PROCS=$(session_procs "$SID")
+        # a process of the session still on its way out may take a moment: poll
+        # for an empty session, up to 3 s (an empty session can grow no process)
+        for _ in $(seq 60); do
+            LEFT_PROCS=$(session_procs "$SID")
+            [ -z "$LEFT_PROCS" ] && break
+            sleep 0.05
+        done
     else
         TMPDIR=$TD timeout -k 5 120 "$NB" tour "$@" </dev/null >"$OUT_FILE" 2>"$ERR_FILE"
         STATUS=$?

@@ -1,0 +1,34 @@
+/* dnsresponder.h - a name server that knows no names: it answers every
+ * query NXDOMAIN, as a real one does for "localhost". The tour asks it so
+ * that resolve never reaches the machine's own name server. */
+#ifndef NETBASICS_DNSRESPONDER_H
+#define NETBASICS_DNSRESPONDER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <netbasics/addr.h>
+#include <netbasics/err.h>
+
+/* A responder running in a child process. */
+struct nb_dns_responder {
+    pid_t pid;     /* the child serving, or 0 */
+    uint16_t port; /* the UDP port the kernel gave it */
+};
+
+/* Answers queries on the bound UDP socket fd with NXDOMAIN (built by the DNS
+ * codec; a datagram that is not a query is dropped) until max_queries have
+ * come or max_ms have passed. Returns 0, or -1 with e set when receiving fails. */
+int nb_dns_answer_nxdomain(int fd, unsigned max_queries, int64_t max_ms, struct nb_err *e);
+
+/* Binds a UDP socket on addr with a port the kernel picks and serves
+ * nb_dns_answer_nxdomain on it in a child process. Returns 0 with r filled,
+ * or -1 with e set (NB_E_SYS, or the socket layer's error). */
+int nb_dns_responder_start(struct nb_dns_responder *r, const struct nb_addr *addr,
+                           unsigned max_queries, int64_t max_ms, struct nb_err *e);
+
+/* Stops the child (waiting at most two seconds). Returns 0, or -1 with e set
+ * when it could not be waited for. Does nothing for a responder not started. */
+int nb_dns_responder_stop(struct nb_dns_responder *r, struct nb_err *e);
+
+#endif
