@@ -91,17 +91,38 @@ static void server_text(const struct nb_resolver *r, size_t i, char *buf, size_t
         snprintf(buf, n, "%s#%u", nb_addr_format(&a, t, sizeof t), port);
 }
 
-static void print_header(struct resolve_opts *o, size_t server)
-{
-    char s[NB_SOCKADDR_TEXT_MAX + 8], *hash;
+/* --- the result: computed first, printed by one printer per mode ---------- */
 
-    if (o->header_shown || o->short_out || o->json)
-        return;
-    o->header_shown = 1;
-    server_text(o->r, server, s, sizeof s);
-    hash = strrchr(s, '#');
-    printf("Server:\t\t%.*s\nAddress:\t%s\n\n", (int)(hash ? hash - s : 0), s, s);
-}
+/* Where a result's answers came from. */
+enum source { FROM_DNS, FROM_HOSTS, FROM_SYSTEM };
+
+/* One answer from the hosts file or getaddrinfo (DNS answers stay records). */
+struct row {
+    char name[NB_DNS_NAME_TEXT]; /* the owner: a hosts-file name, or the reverse name */
+    const char *type;            /* "A", "AAAA", "PTR" */
+    char data[NB_CONF_NAME_MAX]; /* the address, or a hosts-file name */
+};
+
+/* Everything resolve found for one NAME, before anything is printed. Text
+ * from the hosts file and the user is raw (printers escape it); DNS names and
+ * data are in RFC 1035 presentation form, made terminal-safe by the codec. */
+struct result {
+    const char *input; /* the NAME as given */
+    enum source source;
+    int reverse;                     /* an address, looked up as its PTR name */
+    char qname[NB_DNS_NAME_TEXT];    /* the name asked: input, or its reverse name */
+    struct row rows[NB_RESOLVE_MAX]; /* FROM_HOSTS, FROM_SYSTEM */
+    size_t nrows;
+    uint16_t types[2]; /* FROM_DNS: the types asked, in order */
+    size_t ntypes;
+    struct nb_lookup l[2]; /* the lookups that got a reply, whatever its rcode */
+    size_t nl;
+    const struct nb_lookup *chain; /* the first lookup with a canonical-name chain */
+    size_t found;                  /* answers of the asked types */
+    int failed;                    /* a question got no reply: err says why */
+    struct nb_err err;
+    int status; /* the exit status this NAME gives */
+};
 
 /* Whether rr answers l's question: of its type, owned by the chain's end. */
 static int is_answer(const struct nb_lookup *l, const struct nb_dns_rr *rr)
@@ -110,22 +131,158 @@ static int is_answer(const struct nb_lookup *l, const struct nb_dns_rr *rr)
            (rr->type == l->type || l->type == NB_DNS_ANY);
 }
 
-static int json_answers(struct nb_json *j, const struct nb_lookup *l)
+/* Whether lookup i got NOERROR: only then has it answers to print. */
+static int answered(const struct result *r, size_t i)
 {
-    char tname[16];
+    return i < r->nl && r->l[i].msg.rcode == NB_DNS_NOERROR;
+}
 
-    for (size_t i = 0; i < l->msg.nrr; i++) {
-        const struct nb_dns_rr *rr = &l->msg.rr[i];
-        if (!is_answer(l, rr))
-            continue;
-        nb_json_open(j, NULL, '{');
-        nb_json_str(j, "name", rr->name);
-        nb_json_str(j, "type", nb_dns_type_name(rr->type, tname, sizeof tname));
-        nb_json_uint(j, "ttl", rr->ttl);
-        nb_json_str(j, "data", rr->data);
-        nb_json_close(j, '}');
+/* The hosts file's answer to a forward question: returns 1 with r filled. */
+static int hosts_forward(struct result *r, const struct resolve_opts *o)
+{
+    struct nb_hosts_match m[NB_RESOLVE_MAX];
+    int fam = !o->type_given ? 0 : o->type == NB_DNS_A ? 4 : o->type == NB_DNS_AAAA ? 6 : 0;
+
+    if (o->dns_only || !o->r->hosts || (o->type_given && fam == 0))
+        return 0;
+    r->nrows = nb_hosts_lookup(o->r->hosts, o->r->hosts_len, r->input, fam, m, NB_RESOLVE_MAX);
+    if (r->nrows == 0)
+        return 0;
+    nb_explainf(&o->explain, "%s is in the hosts file %s (line %u): no name server is asked",
+                r->input, o->r->hosts_path, m[0].line);
+    for (size_t i = 0; i < r->nrows; i++) {
+        snprintf(r->rows[i].name, sizeof r->rows[i].name, "%s", m[i].canonical);
+        r->rows[i].type = m[i].addr.family == 4 ? "A" : "AAAA";
+        nb_addr_format(&m[i].addr, r->rows[i].data, sizeof r->rows[i].data);
     }
+    r->source = FROM_HOSTS;
+    return 1;
+}
+
+/* The hosts file's names for an address: returns 1 with r filled. */
+static int hosts_reverse(struct result *r, const struct nb_addr *a, const struct resolve_opts *o)
+{
+    char names[8][NB_CONF_NAME_MAX];
+
+    if (o->dns_only || !o->r->hosts || (o->type_given && o->type != NB_DNS_PTR))
+        return 0;
+    r->nrows = nb_hosts_reverse(o->r->hosts, o->r->hosts_len, a, names, 8);
+    if (r->nrows == 0)
+        return 0;
+    nb_explainf(&o->explain, "%s is in the hosts file %s: no name server is asked", r->input,
+                o->r->hosts_path);
+    for (size_t i = 0; i < r->nrows; i++) {
+        snprintf(r->rows[i].name, sizeof r->rows[i].name, "%s", r->qname);
+        r->rows[i].type = "PTR";
+        snprintf(r->rows[i].data, sizeof r->rows[i].data, "%s", names[i]);
+    }
+    r->source = FROM_HOSTS;
+    return 1;
+}
+
+/* What getaddrinfo says (--system). */
+static void system_compute(struct result *r, const struct resolve_opts *o)
+{
+    struct nb_sockaddr list[NB_RESOLVE_MAX];
+    size_t count;
+    int fam = o->type == NB_DNS_A ? 4 : o->type == NB_DNS_AAAA ? 6 : 0;
+
+    r->source = FROM_SYSTEM;
+    if (nb_sock_resolve(r->qname, 0, fam, SOCK_STREAM, list, NB_RESOLVE_MAX, &count, &o->explain,
+                        &r->err) < 0) {
+        r->failed = 1;
+        r->status = nb_exit_code(r->err.code);
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        struct nb_addr a;
+        if (nb_sockaddr_to_addr(&list[i], &a, NULL, NULL) < 0)
+            continue;
+        r->rows[r->nrows].type = a.family == 4 ? "A" : "AAAA";
+        nb_addr_format(&a, r->rows[r->nrows].data, sizeof r->rows[0].data);
+        r->nrows++;
+    }
+}
+
+/* Asks DNS each type in turn, stopping at the first that fails or gets an
+ * rcode other than NOERROR, and sets the result's status. */
+static void dns_compute(struct result *r, struct resolve_opts *o)
+{
+    r->source = FROM_DNS;
+    for (size_t t = 0; t < r->ntypes; t++) {
+        struct nb_lookup *l = &r->l[r->nl];
+        if (nb_resolver_query(o->r, r->qname, r->types[t], l, &r->err) < 0) {
+            nb_lookup_free(l);
+            r->failed = 1;
+            r->status = nb_exit_code(r->err.code);
+            return;
+        }
+        r->nl++;
+        if (l->msg.rcode != NB_DNS_NOERROR) {
+            r->status = l->msg.rcode == NB_DNS_NXDOMAIN ? NB_EXIT_NEGATIVE : NB_EXIT_RESOLVE;
+            return;
+        }
+        if (!r->chain && l->nchain)
+            r->chain = l;
+        r->found += l->nanswers;
+    }
+    r->status = r->found ? NB_EXIT_OK : NB_EXIT_NEGATIVE;
+}
+
+/* Computes the whole answer for input. Returns 0, or -1 (and says why) when
+ * input cannot be a name. */
+static int resolve_compute(const char *input, struct resolve_opts *o, struct result *r)
+{
+    struct nb_addr a;
+
+    memset(r, 0, sizeof *r);
+    r->input = input;
+    if (strlen(input) > (strchr(input, '\\') ? 1000 : 254)) {
+        /* 253 characters and a final dot; \DDD escapes may make the text longer */
+        nb_errorf("resolve", "a name is at most 253 characters, this one is %zu", strlen(input));
+        return -1;
+    }
+    snprintf(r->qname, sizeof r->qname, "%s", input);
+    r->types[0] = NB_DNS_A;
+    r->types[1] = NB_DNS_AAAA;
+    r->ntypes = 2;
+    if (o->system) {
+        system_compute(r, o);
+        return 0;
+    }
+    if (nb_addr_parse(input, strlen(input), &a, NULL) == 0) {
+        /* an address: the reverse lookup, in-addr.arpa or ip6.arpa */
+        a.zone[0] = '\0';
+        nb_dns_reverse_name(&a, r->qname, sizeof r->qname);
+        r->reverse = 1;
+        if (hosts_reverse(r, &a, o))
+            return 0;
+        r->types[0] = NB_DNS_PTR;
+        r->ntypes = 1;
+    } else if (hosts_forward(r, o)) {
+        return 0;
+    }
+    if (o->type_given) {
+        r->types[0] = o->type;
+        r->ntypes = 1;
+    }
+    dns_compute(r, o);
     return 0;
+}
+
+static void result_free(struct result *r)
+{
+    for (size_t i = 0; i < r->nl; i++)
+        nb_lookup_free(&r->l[i]);
+    r->nl = 0;
+}
+
+/* --- the printers --------------------------------------------------------- */
+
+/* Writes untrusted text (a hosts-file name, a NAME as given) escaped. */
+static void put_text(const char *s)
+{
+    nb_escape_write(stdout, s, strlen(s), NB_ESC_C);
 }
 
 /* The length of a name without its final dot, as nslookup shows owners. */
@@ -136,302 +293,232 @@ static int undotted(const char *name)
     return (int)(n > 1 && name[n - 1] == '.' ? n - 1 : n);
 }
 
-/* Prints one lookup's records the nslookup way; chain hops already printed
- * (for the other type of the same name) are skipped. */
-static void print_lookup(const struct nb_lookup *l, struct resolve_opts *o, int *chain_done)
+static void print_header(struct resolve_opts *o, size_t server)
+{
+    char s[NB_SOCKADDR_TEXT_MAX + 8], *hash;
+
+    if (o->header_shown)
+        return;
+    o->header_shown = 1;
+    server_text(o->r, server, s, sizeof s);
+    hash = strrchr(s, '#');
+    printf("Server:\t\t%.*s\nAddress:\t%s\n\n", (int)(hash ? hash - s : 0), s, s);
+}
+
+/* The hosts file's or getaddrinfo's answers, the nslookup way. */
+static void text_rows(const struct result *r, const struct resolve_opts *o)
+{
+    if (r->source == FROM_SYSTEM) {
+        fputs("The system resolver, getaddrinfo, for ", stdout);
+        put_text(r->input);
+        fputs(" (Python's view):\n", stdout);
+    } else {
+        printf("From the hosts file %s (no name server asked):\n", o->r->hosts_path);
+    }
+    for (size_t i = 0; i < r->nrows; i++) {
+        const struct row *w = &r->rows[i];
+        if (r->reverse && r->source == FROM_HOSTS) {
+            printf("%.*s\tname = ", undotted(w->name), w->name);
+            put_text(w->data);
+            fputs(".\n", stdout);
+            continue;
+        }
+        fputs("Name:\t", stdout);
+        put_text(w->name);
+        printf("\nAddress: %s\n", w->data);
+    }
+    if (r->source == FROM_HOSTS && !r->reverse)
+        printf("(nslookup asks DNS only and may say NXDOMAIN here; Python's getaddrinfo reads the "
+               "hosts file first, as this does. --dns-only asks DNS.)\n");
+}
+
+/* One lookup's records the nslookup way, after its canonical-name chain when
+ * it is the result's chain. */
+static void text_lookup(const struct result *r, const struct nb_lookup *l)
 {
     char tname[16];
 
-    if (!*chain_done) {
-        for (size_t i = 0; i < l->nchain; i++) {
-            if (o->short_out)
-                printf("%s\n", l->chain[i]->target);
-            else
-                printf("%.*s\tcanonical name = %s\n", undotted(l->chain[i]->name),
-                       l->chain[i]->name, l->chain[i]->target);
-        }
-        *chain_done = 1;
-    }
+    for (size_t i = 0; r->chain == l && i < l->nchain; i++)
+        printf("%.*s\tcanonical name = %s\n", undotted(l->chain[i]->name), l->chain[i]->name,
+               l->chain[i]->target);
     for (size_t i = 0; i < l->msg.nrr; i++) {
         const struct nb_dns_rr *rr = &l->msg.rr[i];
-        const char *ph;
+        const char *ph = phrase(rr->type);
         if (!is_answer(l, rr))
             continue;
-        if (o->short_out) {
-            printf("%s\n", rr->data);
-            continue;
-        }
-        if (rr->type == NB_DNS_A || rr->type == NB_DNS_AAAA) {
+        if (rr->type == NB_DNS_A || rr->type == NB_DNS_AAAA)
             printf("Name:\t%.*s\nAddress: %s\n", undotted(rr->name), rr->name, rr->data);
-            continue;
-        }
-        ph = phrase(rr->type);
-        printf("%.*s\t%s = %s\n", undotted(rr->name), rr->name,
-               ph ? ph : nb_dns_type_name(rr->type, tname, sizeof tname), rr->data);
+        else
+            printf("%.*s\t%s = %s\n", undotted(rr->name), rr->name,
+                   ph ? ph : nb_dns_type_name(rr->type, tname, sizeof tname), rr->data);
     }
 }
 
-/* One answer found in the hosts file, for --json. */
-struct hosts_row {
-    const char *name, *type;
-    char data[NB_CONF_NAME_MAX];
-};
+/* The nslookup view: the server once, then each name's answers. */
+static void print_text(const struct result *r, struct resolve_opts *o)
+{
+    if (r->source != FROM_DNS) {
+        if (!r->failed)
+            text_rows(r, o);
+        return;
+    }
+    if (r->nl == 0)
+        return;
+    print_header(o, r->l[0].info.server);
+    if (answered(r, 0))
+        printf("%s", r->l[0].msg.aa ? "Authoritative answer:\n" : "Non-authoritative answer:\n");
+    for (size_t i = 0; answered(r, i); i++)
+        text_lookup(r, &r->l[i]);
+    if (r->status == NB_EXIT_OK)
+        putchar('\n');
+}
 
-/* Prints the hosts file's answers for input as one JSON object. */
-static void hosts_json(const char *input, const struct resolve_opts *o,
-                       const struct hosts_row *rows, size_t n)
+/* Answers only, one per line, as dig +short: canonical names, then data. */
+static void print_short(const struct result *r)
+{
+    if (r->source != FROM_DNS) {
+        for (size_t i = 0; i < r->nrows; i++)
+            if (r->reverse && r->source == FROM_HOSTS) {
+                put_text(r->rows[i].data);
+                fputs(".\n", stdout);
+            } else {
+                printf("%s\n", r->rows[i].data);
+            }
+        return;
+    }
+    for (size_t i = 0; answered(r, i); i++) {
+        const struct nb_lookup *l = &r->l[i];
+        for (size_t k = 0; r->chain == l && k < l->nchain; k++)
+            printf("%s\n", l->chain[k]->target);
+        for (size_t k = 0; k < l->msg.nrr; k++)
+            if (is_answer(l, &l->msg.rr[k]))
+                printf("%s\n", l->msg.rr[k].data);
+    }
+}
+
+/* One JSON object: the hosts file's answers, or DNS's with the chain. */
+static void print_json(const struct result *r, const struct resolve_opts *o)
 {
     struct nb_json j;
+    char tname[16];
 
+    if (r->source == FROM_SYSTEM) { /* one object per address */
+        for (size_t i = 0; i < r->nrows; i++) {
+            nb_json_begin(&j, stdout);
+            nb_json_str(&j, "name", r->input);
+            nb_json_str(&j, "source", "getaddrinfo");
+            nb_json_str(&j, "address", r->rows[i].data);
+            nb_json_end(&j);
+        }
+        return;
+    }
     nb_json_begin(&j, stdout);
-    nb_json_str(&j, "name", input);
-    nb_json_str(&j, "source", "hosts");
-    nb_json_str(&j, "file", o->r->hosts_path);
+    nb_json_str(&j, "name", r->input);
+    nb_json_str(&j, "source", r->source == FROM_HOSTS ? "hosts" : "dns");
+    if (r->source == FROM_HOSTS)
+        nb_json_str(&j, "file", o->r->hosts_path);
     nb_json_open(&j, "answers", '[');
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < r->nrows; i++) {
         nb_json_open(&j, NULL, '{');
-        nb_json_str(&j, "name", rows[i].name);
-        nb_json_str(&j, "type", rows[i].type);
-        nb_json_str(&j, "data", rows[i].data);
+        nb_json_str(&j, "name", r->rows[i].name);
+        nb_json_str(&j, "type", r->rows[i].type);
+        nb_json_str(&j, "data", r->rows[i].data);
         nb_json_close(&j, '}');
     }
+    for (size_t i = 0; answered(r, i); i++)
+        for (size_t k = 0; k < r->l[i].msg.nrr; k++) {
+            const struct nb_dns_rr *rr = &r->l[i].msg.rr[k];
+            if (!is_answer(&r->l[i], rr))
+                continue;
+            nb_json_open(&j, NULL, '{');
+            nb_json_str(&j, "name", rr->name);
+            nb_json_str(&j, "type", nb_dns_type_name(rr->type, tname, sizeof tname));
+            nb_json_uint(&j, "ttl", rr->ttl);
+            nb_json_str(&j, "data", rr->data);
+            nb_json_close(&j, '}');
+        }
     nb_json_close(&j, ']');
+    if (r->failed) {
+        nb_json_str(&j, "error", r->err.msg);
+    } else if (r->source == FROM_DNS) {
+        nb_json_open(&j, "canonical_names", '[');
+        for (size_t k = 0; r->chain && k < r->chain->nchain; k++)
+            nb_json_str(&j, NULL, r->chain->chain[k]->target);
+        nb_json_close(&j, ']');
+        if (r->nl && r->l[r->nl - 1].msg.rcode == NB_DNS_NXDOMAIN)
+            nb_json_str(&j, "error", "NXDOMAIN");
+    }
     nb_json_end(&j);
 }
 
-/* The hosts file's answer, if it has one: returns 1 and prints it. */
-static int from_hosts(const char *name, struct resolve_opts *o)
+/* What went wrong or is missing, on stderr, in the order it happened. */
+static void report(const struct result *r)
 {
-    struct nb_hosts_match m[16];
-    size_t n;
-    int fam = !o->type_given ? 0 : o->type == NB_DNS_A ? 4 : o->type == NB_DNS_AAAA ? 6 : 0;
-    char t[NB_ADDR_TEXT_MAX];
+    char tname[16];
 
-    if (o->dns_only || !o->r->hosts || (o->type_given && fam == 0))
-        return 0;
-    n = nb_hosts_lookup(o->r->hosts, o->r->hosts_len, name, fam, m, 16);
-    if (n == 0)
-        return 0;
-    nb_explainf(&o->explain, "%s is in the hosts file %s (line %u): no name server is asked", name,
-                o->r->hosts_path, m[0].line);
-    if (o->json) {
-        struct hosts_row rows[16];
-        for (size_t i = 0; i < n; i++) {
-            rows[i].name = m[i].canonical;
-            rows[i].type = m[i].addr.family == 4 ? "A" : "AAAA";
-            nb_addr_format(&m[i].addr, rows[i].data, sizeof rows[i].data);
-        }
-        hosts_json(name, o, rows, n);
-        return 1;
+    if (r->source == FROM_SYSTEM && r->failed)
+        nb_report("resolve", &r->err);
+    if (r->source != FROM_DNS)
+        return;
+    for (size_t i = 0; i < r->nl; i++) {
+        const struct nb_lookup *l = &r->l[i];
+        if (l->info.truncated)
+            nb_errorf("resolve",
+                      "%s: the reply was truncated even over TCP: some records may be "
+                      "missing",
+                      r->input);
+        if (l->msg.rcode == NB_DNS_NXDOMAIN)
+            nb_errorf("resolve", "%s: not found: the server says NXDOMAIN, no such name", r->input);
+        else if (l->msg.rcode != NB_DNS_NOERROR)
+            nb_errorf("resolve", "%s: the server answered %s", r->input,
+                      nb_dns_rcode_name(l->msg.rcode, tname, sizeof tname));
+        else if (!l->nanswers && r->ntypes == 1)
+            nb_errorf("resolve", "%s has no %s record", r->input,
+                      nb_dns_type_name(l->type, tname, sizeof tname));
     }
-    if (o->short_out) {
-        for (size_t i = 0; i < n; i++)
-            printf("%s\n", nb_addr_format(&m[i].addr, t, sizeof t));
-        return 1;
-    }
-    printf("From the hosts file %s (no name server asked):\n", o->r->hosts_path);
-    for (size_t i = 0; i < n; i++)
-        printf("Name:\t%s\nAddress: %s\n", m[i].canonical, nb_addr_format(&m[i].addr, t, sizeof t));
-    printf("(nslookup asks DNS only and may say NXDOMAIN here; Python's getaddrinfo reads the "
-           "hosts file first, as this does. --dns-only asks DNS.)\n");
-    return 1;
+    if (r->failed)
+        nb_errorf("resolve", "%s: %s", r->input, r->err.msg);
+    else if (r->nl == r->ntypes && r->found == 0 && r->ntypes == 2 && answered(r, r->nl - 1))
+        nb_errorf("resolve", "%s has no A or AAAA record", r->input);
 }
 
-/* The hosts file's names for an address, if it has any: returns 1 and prints
- * them the way a PTR answer is printed. */
-static int reverse_from_hosts(const char *input, const struct nb_addr *a, const char *rname,
-                              struct resolve_opts *o)
-{
-    char names[8][NB_CONF_NAME_MAX];
-    size_t n;
-
-    if (o->dns_only || !o->r->hosts)
-        return 0;
-    n = nb_hosts_reverse(o->r->hosts, o->r->hosts_len, a, names, 8);
-    if (n == 0)
-        return 0;
-    nb_explainf(&o->explain, "%s is in the hosts file %s: no name server is asked", input,
-                o->r->hosts_path);
-    if (o->json) {
-        struct hosts_row rows[8];
-        for (size_t i = 0; i < n; i++) {
-            rows[i].name = rname;
-            rows[i].type = "PTR";
-            snprintf(rows[i].data, sizeof rows[i].data, "%s", names[i]);
-        }
-        hosts_json(input, o, rows, n);
-        return 1;
-    }
-    if (!o->short_out)
-        printf("From the hosts file %s (no name server asked):\n", o->r->hosts_path);
-    for (size_t i = 0; i < n; i++) {
-        if (o->short_out)
-            printf("%s.\n", names[i]);
-        else
-            printf("%.*s\tname = %s.\n", (int)strlen(rname) - 1, rname, names[i]);
-    }
-    return 1;
-}
-
-static int system_view(const char *name, struct resolve_opts *o)
-{
-    struct nb_sockaddr list[NB_RESOLVE_MAX];
-    size_t count;
-    struct nb_err e;
-    char t[NB_ADDR_TEXT_MAX];
-    int fam = o->type == NB_DNS_A ? 4 : o->type == NB_DNS_AAAA ? 6 : 0;
-
-    if (nb_sock_resolve(name, 0, fam, SOCK_STREAM, list, NB_RESOLVE_MAX, &count, &o->explain,
-                        &e) < 0)
-        return nb_report("resolve", &e);
-    if (!o->short_out && !o->json)
-        printf("The system resolver, getaddrinfo, for %s (Python's view):\n", name);
-    for (size_t i = 0; i < count; i++) {
-        struct nb_addr a;
-        if (nb_sockaddr_to_addr(&list[i], &a, NULL, NULL) < 0)
-            continue;
-        nb_addr_format(&a, t, sizeof t);
-        if (o->json) {
-            struct nb_json j;
-            nb_json_begin(&j, stdout);
-            nb_json_str(&j, "name", name);
-            nb_json_str(&j, "source", "getaddrinfo");
-            nb_json_str(&j, "address", t);
-            nb_json_end(&j);
-        } else if (o->short_out) {
-            printf("%s\n", t);
-        } else {
-            printf("Name:\t%s\nAddress: %s\n", name, t);
-        }
-    }
-    return NB_EXIT_OK;
-}
-
-/* Looks one name up; returns its exit status. */
+/* Looks one name up and prints it as the options say; returns its exit status. */
 static int resolve_one(const char *input, struct resolve_opts *o)
 {
-    uint16_t types[2] = {NB_DNS_A, NB_DNS_AAAA};
-    size_t ntypes = 2, found = 0;
-    char name[NB_DNS_NAME_TEXT], tname[16];
-    struct nb_addr a;
-    struct nb_err e;
-    int chain_done = 0, status = NB_EXIT_OK, nx = 0;
-    static char chain[NB_DNS_MAX_CHAIN][NB_DNS_NAME_TEXT];
-    size_t nchain = 0;
-    struct nb_json j;
+    struct result *r = malloc(sizeof *r);
+    int status;
 
-    if (strlen(input) > (strchr(input, '\\') ? 1000 : 254)) {
-        /* 253 characters and a final dot; \DDD escapes may make the text longer */
-        nb_errorf("resolve", "a name is at most 253 characters, this one is %zu", strlen(input));
+    if (!r) {
+        nb_errorf("resolve", "out of memory");
+        return NB_EXIT_SYS;
+    }
+    if (resolve_compute(input, o, r) < 0) {
+        free(r);
         return NB_EXIT_NEGATIVE;
     }
-    snprintf(name, sizeof name, "%s", input);
-    if (o->system)
-        return system_view(name, o);
-    if (nb_addr_parse(input, strlen(input), &a, NULL) == 0) {
-        /* an address: the reverse lookup, in-addr.arpa or ip6.arpa */
-        a.zone[0] = '\0';
-        nb_dns_reverse_name(&a, name, sizeof name);
-        if ((!o->type_given || o->type == NB_DNS_PTR) && reverse_from_hosts(input, &a, name, o))
-            return NB_EXIT_OK;
-        types[0] = NB_DNS_PTR;
-        ntypes = 1;
-    } else if (from_hosts(input, o)) {
-        return NB_EXIT_OK;
-    }
-    if (o->type_given) {
-        types[0] = o->type;
-        ntypes = 1;
-    }
-    if (o->json) {
-        nb_json_begin(&j, stdout);
-        nb_json_str(&j, "name", input);
-        nb_json_str(&j, "source", "dns");
-        nb_json_open(&j, "answers", '[');
-    }
-    for (size_t t = 0; t < ntypes; t++) {
-        struct nb_lookup l;
-        if (nb_resolver_query(o->r, name, types[t], &l, &e) < 0) {
-            nb_lookup_free(&l);
-            if (o->json) {
-                nb_json_close(&j, ']');
-                nb_json_str(&j, "error", e.msg);
-                nb_json_end(&j);
-            }
-            nb_errorf("resolve", "%s: %s", input, e.msg);
-            return nb_exit_code(e.code);
-        }
-        print_header(o, l.info.server);
-        if (l.info.truncated)
-            nb_errorf("resolve", "%s: the reply was truncated even over TCP: some records may be "
-                                 "missing", input);
-        if (!o->short_out && !o->json && t == 0 && l.msg.rcode == NB_DNS_NOERROR)
-            printf("%s", l.msg.aa ? "Authoritative answer:\n" : "Non-authoritative answer:\n");
-        if (l.msg.rcode == NB_DNS_NXDOMAIN) {
-            nx = 1;
-            nb_lookup_free(&l);
-            break;
-        }
-        if (l.msg.rcode != NB_DNS_NOERROR) {
-            nb_errorf("resolve", "%s: the server answered %s", input,
-                      nb_dns_rcode_name(l.msg.rcode, tname, sizeof tname));
-            nb_lookup_free(&l);
-            status = NB_EXIT_RESOLVE;
-            break;
-        }
-        if (o->json) {
-            json_answers(&j, &l);
-            if (!chain_done && l.nchain) {
-                /* the canonical chain once, after the answers' array is closed below */
-                for (size_t k = 0; k < l.nchain && nchain < NB_DNS_MAX_CHAIN; k++)
-                    snprintf(chain[nchain++], sizeof chain[0], "%s", l.chain[k]->target);
-                chain_done = 1;
-            }
-        } else {
-            print_lookup(&l, o, &chain_done);
-        }
-        found += l.nanswers;
-        if (!l.nanswers && ntypes == 1)
-            nb_errorf("resolve", "%s has no %s record", input,
-                      nb_dns_type_name(types[t], tname, sizeof tname));
-        nb_lookup_free(&l);
-    }
-    if (o->json) {
-        nb_json_close(&j, ']');
-        nb_json_open(&j, "canonical_names", '[');
-        for (size_t k = 0; k < nchain; k++)
-            nb_json_str(&j, NULL, chain[k]);
-        nb_json_close(&j, ']');
-        if (nx)
-            nb_json_str(&j, "error", "NXDOMAIN");
-        nb_json_end(&j);
-    }
-    if (nx) {
-        nb_errorf("resolve", "%s: not found: the server says NXDOMAIN, no such name", input);
-        return NB_EXIT_NEGATIVE;
-    }
-    if (status)
-        return status;
-    if (found == 0) {
-        if (ntypes == 2)
-            nb_errorf("resolve", "%s has no A or AAAA record", input);
-        return NB_EXIT_NEGATIVE;
-    }
-    if (!o->short_out && !o->json)
-        putchar('\n');
-    return NB_EXIT_OK;
+    if (o->json)
+        print_json(r, o);
+    else if (o->short_out)
+        print_short(r);
+    else
+        print_text(r, o);
+    report(r);
+    status = r->status;
+    result_free(r);
+    free(r);
+    return status;
 }
 
 int cmd_resolve(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"type", required_argument, NULL, 't'},      {"server", required_argument, NULL, 's'},
-        {"timeout", required_argument, NULL, 'T'},   {"retries", required_argument, NULL, 'R'},
-        {"tcp", no_argument, NULL, 'C'},             {"short", no_argument, NULL, 'S'},
-        {"json", no_argument, NULL, 'j'},            {"dns-only", no_argument, NULL, 'D'},
-        {"system", no_argument, NULL, 'Y'},          {"resolv-conf", required_argument, NULL, 'F'},
-        {"hosts", required_argument, NULL, 'H'},     {"explain", no_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
+        {"type", required_argument, NULL, 't'},    {"server", required_argument, NULL, 's'},
+        {"timeout", required_argument, NULL, 'T'}, {"retries", required_argument, NULL, 'R'},
+        {"tcp", no_argument, NULL, 'C'},           {"short", no_argument, NULL, 'S'},
+        {"json", no_argument, NULL, 'j'},          {"dns-only", no_argument, NULL, 'D'},
+        {"system", no_argument, NULL, 'Y'},        {"resolv-conf", required_argument, NULL, 'F'},
+        {"hosts", required_argument, NULL, 'H'},   {"explain", no_argument, NULL, 'x'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     struct resolve_opts o = {.type = NB_DNS_A};
     struct nb_resolver r;
@@ -499,8 +586,8 @@ int cmd_resolve(int argc, char **argv)
     for (int i = optind; i < argc; i++)
         if (argv[i][0] == '@')
             server = argv[i] + 1;
-    if (nb_resolver_init(&r, conf ? conf : "/etc/resolv.conf", hosts ? hosts : "/etc/hosts",
-                         &e) < 0)
+    if (nb_resolver_init(&r, conf ? conf : "/etc/resolv.conf", hosts ? hosts : "/etc/hosts", &e) <
+        0)
         return nb_report("resolve", &e);
     if (server && nb_resolver_set_server(&r, server, &e) < 0) {
         nb_resolver_free(&r);
@@ -518,11 +605,12 @@ int cmd_resolve(int argc, char **argv)
     if (nb_explaining(&o.explain)) {
         char s[NB_SOCKADDR_TEXT_MAX + 8];
         server_text(&r, 0, s, sizeof s);
-        nb_explainf(&o.explain, "configuration: %s, first server %s, timeout %lld ms, %u "
-                                "rounds, ndots %u, %zu search domain%s",
+        nb_explainf(&o.explain,
+                    "configuration: %s, first server %s, timeout %lld ms, %u "
+                    "rounds, ndots %u, %zu search domain%s",
                     server ? "--server" : (conf ? conf : "/etc/resolv.conf"), s,
-                    (long long)r.copts.timeout_ms, r.copts.attempts, r.conf.ndots,
-                    r.conf.nsearch, r.conf.nsearch == 1 ? "" : "s");
+                    (long long)r.copts.timeout_ms, r.copts.attempts, r.conf.ndots, r.conf.nsearch,
+                    r.conf.nsearch == 1 ? "" : "s");
     }
     for (int i = optind; i < argc; i++) {
         int st;
