@@ -512,13 +512,13 @@ static int resolve_one(const char *input, struct resolve_opts *o)
 int cmd_resolve(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"type", required_argument, NULL, 't'},    {"server", required_argument, NULL, 's'},
-        {"timeout", required_argument, NULL, 'T'}, {"retries", required_argument, NULL, 'R'},
-        {"tcp", no_argument, NULL, 'C'},           {"short", no_argument, NULL, 'S'},
-        {"json", no_argument, NULL, 'j'},          {"dns-only", no_argument, NULL, 'D'},
-        {"system", no_argument, NULL, 'Y'},        {"resolv-conf", required_argument, NULL, 'F'},
-        {"hosts", required_argument, NULL, 'H'},   {"explain", no_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"type", required_argument, NULL, 't'},      {"server", required_argument, NULL, 's'},
+        {"timeout", required_argument, NULL, 'T'},   {"retries", required_argument, NULL, 'R'},
+        {"tcp", no_argument, NULL, 'C'},             {"short", no_argument, NULL, 'S'},
+        {"json", no_argument, NULL, 'j'},            {"dns-only", no_argument, NULL, 'D'},
+        {"system", no_argument, NULL, 'Y'},          {"resolv-conf", required_argument, NULL, 'F'},
+        {"hosts", required_argument, NULL, 'H'},     {"explain", no_argument, NULL, 'x'},
+        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
     struct resolve_opts o = {.type = NB_DNS_A};
     struct nb_resolver r;
@@ -586,8 +586,8 @@ int cmd_resolve(int argc, char **argv)
     for (int i = optind; i < argc; i++)
         if (argv[i][0] == '@')
             server = argv[i] + 1;
-    if (nb_resolver_init(&r, conf ? conf : "/etc/resolv.conf", hosts ? hosts : "/etc/hosts", &e) <
-        0)
+    if (nb_resolver_init(&r, conf ? conf : "/etc/resolv.conf", hosts ? hosts : "/etc/hosts",
+                         &e) < 0)
         return nb_report("resolve", &e);
     if (server && nb_resolver_set_server(&r, server, &e) < 0) {
         nb_resolver_free(&r);
@@ -605,12 +605,11 @@ int cmd_resolve(int argc, char **argv)
     if (nb_explaining(&o.explain)) {
         char s[NB_SOCKADDR_TEXT_MAX + 8];
         server_text(&r, 0, s, sizeof s);
-        nb_explainf(&o.explain,
-                    "configuration: %s, first server %s, timeout %lld ms, %u "
-                    "rounds, ndots %u, %zu search domain%s",
+        nb_explainf(&o.explain, "configuration: %s, first server %s, timeout %lld ms, %u "
+                                "rounds, ndots %u, %zu search domain%s",
                     server ? "--server" : (conf ? conf : "/etc/resolv.conf"), s,
-                    (long long)r.copts.timeout_ms, r.copts.attempts, r.conf.ndots, r.conf.nsearch,
-                    r.conf.nsearch == 1 ? "" : "s");
+                    (long long)r.copts.timeout_ms, r.copts.attempts, r.conf.ndots,
+                    r.conf.nsearch, r.conf.nsearch == 1 ? "" : "s");
     }
     for (int i = optind; i < argc; i++) {
         int st;
