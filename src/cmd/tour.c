@@ -448,10 +448,8 @@ static int start_dns(struct tour *t, char *conf, size_t n)
 int cmd_tour(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"list", no_argument, NULL, 'l'},
-        {"keep", no_argument, NULL, 'k'},
-        {"explain", no_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},
+        {"list", no_argument, NULL, 'l'},    {"keep", no_argument, NULL, 'k'},
+        {"explain", no_argument, NULL, 'x'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct tour t = {0};
