@@ -8,6 +8,7 @@
 #include <netbasics/procnet.h>
 #include <netbasics/resolver.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -41,20 +42,131 @@ struct ports_opts {
     const char *proc;
 };
 
-static const char *owner_of(const struct nb_socket_owner *ow, size_t n, unsigned long inode,
-                            char *buf, size_t sz)
+/* The kernel's socket tables under /proc, in the order they are listed. */
+static const struct {
+    const char *file;
+    int family, tcp;
+    const char *proto;
+} TABLES[] = {
+    {"net/tcp", 4, 1, "tcp"},
+    {"net/tcp6", 6, 1, "tcp6"},
+    {"net/udp", 4, 0, "udp"},
+    {"net/udp6", 6, 0, "udp6"},
+};
+
+/* One socket to list: its table's protocol, the kernel's line, its holder. */
+struct port_row {
+    const char *proto;
+    struct nb_procnet_entry en;
+    const struct nb_socket_owner *owner; /* NULL: no inode (TIME_WAIT), or not ours to see */
+};
+
+/* The sockets that passed the filters, computed before anything is printed. */
+struct port_list {
+    struct port_row *rows;
+    size_t n, cap;
+    struct nb_socket_owner *owners; /* what the rows' owner fields point into */
+    size_t nowners;
+};
+
+static const struct nb_socket_owner *owner_of(const struct port_list *l, unsigned long inode)
 {
-    for (size_t i = 0; inode && i < n; i++)
-        if (ow[i].inode == inode) {
-            snprintf(buf, sz, "%ld/%s", ow[i].pid, ow[i].comm);
-            return buf;
-        }
-    snprintf(buf, sz, "-"); /* unknown: no inode (TIME_WAIT), or not ours to see */
-    return buf;
+    for (size_t i = 0; inode && i < l->nowners; i++)
+        if (l->owners[i].inode == inode)
+            return &l->owners[i];
+    return NULL;
 }
 
-static void endpoint_text(const struct nb_addr *a, uint16_t port, int remote, char *buf,
-                          size_t n)
+/* Whether a socket passes the options' filters. */
+static int wanted(const struct ports_opts *o, const struct nb_procnet_entry *en)
+{
+    if (o->listening && en->state != (en->tcp ? 0x0Au : 7u))
+        return 0;
+    if (o->have_state && en->state != o->state)
+        return 0;
+    return o->port < 0 || en->lport == o->port || en->rport == o->port;
+}
+
+static int list_add(struct port_list *l, const char *proto, const struct nb_procnet_entry *en)
+{
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 64;
+        struct port_row *p = realloc(l->rows, ncap * sizeof *p);
+        if (!p)
+            return -1;
+        l->rows = p;
+        l->cap = ncap;
+    }
+    l->rows[l->n].proto = proto;
+    l->rows[l->n].en = *en;
+    l->rows[l->n].owner = owner_of(l, en->inode);
+    l->n++;
+    return 0;
+}
+
+/* Adds the wanted sockets of one kernel table (a missing table lists nothing:
+ * no IPv6 on this machine, say). Returns 0, or -1 with e set on no memory. */
+static int read_table(const struct ports_opts *o, size_t k, const struct nb_explain *x,
+                      struct port_list *l, struct nb_err *e)
+{
+    char path[512], *text = NULL, *line, *next;
+    size_t len;
+    struct nb_err ignored;
+
+    snprintf(path, sizeof path, "%s/%s", o->proc, TABLES[k].file);
+    if (nb_file_read(path, 64u << 20, &text, &len, &ignored) < 0)
+        return 0;
+    nb_explainf(x,
+                "read %s — the kernel's table of %s sockets: one line each, addresses "
+                "in hex, state %s",
+                path, TABLES[k].proto,
+                TABLES[k].tcp ? "0A = LISTEN, 01 = ESTABLISHED" : "07 = unconnected");
+    line = strchr(text, '\n'); /* the header line */
+    for (line = line ? line + 1 : text + len; *line; line = next) {
+        struct nb_procnet_entry en;
+        next = strchr(line, '\n');
+        next = next ? next + 1 : line + strlen(line);
+        if (nb_procnet_parse(line, (size_t)(next - line), TABLES[k].family, TABLES[k].tcp, &en,
+                             NULL) < 0 ||
+            !wanted(o, &en))
+            continue;
+        if (list_add(l, TABLES[k].proto, &en) < 0) {
+            free(text);
+            return nb_err_sys(e, NB_E_SYS, ENOMEM, "out of memory");
+        }
+    }
+    free(text);
+    return 0;
+}
+
+/* Lists this machine's sockets as the options filter them, with their
+ * holders. Returns 0, or -1 with e set. */
+static int ports_compute(const struct ports_opts *o, const struct nb_explain *x,
+                         struct port_list *l, struct nb_err *e)
+{
+    if (nb_socket_owners(o->proc, &l->owners, &l->nowners, e) < 0)
+        return -1;
+    nb_explainf(x,
+                "readlink(%s/PID/fd/N) = socket:[INODE] — %zu open sockets found in the "
+                "processes this user may look at",
+                o->proc, l->nowners);
+    for (size_t k = 0; k < sizeof TABLES / sizeof TABLES[0]; k++) {
+        if ((o->tcp_only && !TABLES[k].tcp) || (o->udp_only && TABLES[k].tcp) ||
+            (o->family && o->family != TABLES[k].family))
+            continue;
+        if (read_table(o, k, x, l, e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void list_free(struct port_list *l)
+{
+    free(l->rows);
+    free(l->owners);
+}
+
+static void endpoint_text(const struct nb_addr *a, uint16_t port, int remote, char *buf, size_t n)
 {
     char t[NB_ADDR_TEXT_MAX];
 
@@ -63,6 +175,52 @@ static void endpoint_text(const struct nb_addr *a, uint16_t port, int remote, ch
         snprintf(buf, n, a->family == 4 ? "%s:*" : "[%s]:*", t);
     else
         snprintf(buf, n, a->family == 4 ? "%s:%u" : "[%s]:%u", t, port);
+}
+
+/* netstat's table. Process names come escaped from the core (nb_escape). */
+static void print_table(const struct port_list *l)
+{
+    struct nb_table t;
+
+    nb_table_init(&t, 5);
+    nb_table_addf(&t, "Proto\tLocal Address\tForeign Address\tState\tPID/Program");
+    for (size_t i = 0; i < l->n; i++) {
+        const struct port_row *r = &l->rows[i];
+        char loc[80], rem[80], own[64];
+        endpoint_text(&r->en.local, r->en.lport, 0, loc, sizeof loc);
+        endpoint_text(&r->en.remote, r->en.rport, 1, rem, sizeof rem);
+        if (r->owner)
+            snprintf(own, sizeof own, "%ld/%s", r->owner->pid, r->owner->comm);
+        else
+            snprintf(own, sizeof own, "-");
+        nb_table_addf(&t, "%s\t%s\t%s\t%s\t%s", r->proto, loc, rem,
+                      nb_procnet_state_name(r->en.tcp, r->en.state), own);
+    }
+    nb_table_print(&t, stdout, "");
+    nb_table_free(&t);
+}
+
+/* One JSON object per socket. */
+static void print_json(const struct port_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const struct port_row *r = &l->rows[i];
+        struct nb_json j;
+        char a[NB_ADDR_TEXT_MAX];
+        nb_json_begin(&j, stdout);
+        nb_json_str(&j, "proto", r->proto);
+        nb_json_str(&j, "local_address", nb_addr_format(&r->en.local, a, sizeof a));
+        nb_json_int(&j, "local_port", r->en.lport);
+        nb_json_str(&j, "remote_address", nb_addr_format(&r->en.remote, a, sizeof a));
+        nb_json_int(&j, "remote_port", r->en.rport);
+        nb_json_str(&j, "state", nb_procnet_state_name(r->en.tcp, r->en.state));
+        nb_json_uint(&j, "inode", r->en.inode);
+        if (r->owner) {
+            nb_json_int(&j, "pid", r->owner->pid);
+            nb_json_str(&j, "program", r->owner->comm);
+        }
+        nb_json_end(&j);
+    }
 }
 
 int cmd_ports(int argc, char **argv)
@@ -75,19 +233,9 @@ int cmd_ports(int argc, char **argv)
         {"explain", no_argument, NULL, 'x'},
         {NULL, 0, NULL, 0},
     };
-    static const struct {
-        const char *file;
-        int family, tcp;
-        const char *proto;
-    } TABLES[] = {
-        {"net/tcp", 4, 1, "tcp"}, {"net/tcp6", 6, 1, "tcp6"},
-        {"net/udp", 4, 0, "udp"}, {"net/udp6", 6, 0, "udp6"},
-    };
     struct ports_opts o = {.port = -1, .proc = getenv("NB_PROC")};
     struct nb_explain x = {0};
-    struct nb_socket_owner *owners = NULL;
-    size_t nowners = 0;
-    struct nb_table t;
+    struct port_list l = {0};
     struct nb_err e;
     uint64_t v;
     int ch;
@@ -152,68 +300,14 @@ int cmd_ports(int argc, char **argv)
             return NB_EXIT_SYS;
         }
     }
-    if (nb_socket_owners(o.proc, &owners, &nowners, &e) < 0)
+    if (ports_compute(&o, &x, &l, &e) < 0) {
+        list_free(&l);
         return nb_report("ports", &e);
-    nb_explainf(&x, "readlink(%s/PID/fd/N) = socket:[INODE] — %zu open sockets found in the "
-                    "processes this user may look at", o.proc, nowners);
-    nb_table_init(&t, 5);
-    nb_table_addf(&t, "Proto\tLocal Address\tForeign Address\tState\tPID/Program");
-    for (size_t k = 0; k < sizeof TABLES / sizeof TABLES[0]; k++) {
-        char path[512], *text = NULL, *line, *next;
-        size_t len;
-        if ((o.tcp_only && !TABLES[k].tcp) || (o.udp_only && TABLES[k].tcp) ||
-            (o.family && o.family != TABLES[k].family))
-            continue;
-        snprintf(path, sizeof path, "%s/%s", o.proc, TABLES[k].file);
-        if (nb_file_read(path, 64u << 20, &text, &len, &e) < 0)
-            continue; /* no IPv6 on this machine, say: that table lists nothing */
-        nb_explainf(&x, "read %s — the kernel's table of %s sockets: one line each, addresses "
-                        "in hex, state %s", path, TABLES[k].proto,
-                    TABLES[k].tcp ? "0A = LISTEN, 01 = ESTABLISHED" : "07 = unconnected");
-        line = strchr(text, '\n'); /* the header line */
-        for (line = line ? line + 1 : text + len; *line; line = next) {
-            struct nb_procnet_entry en;
-            char loc[80], rem[80], own[64];
-            next = strchr(line, '\n');
-            next = next ? next + 1 : line + strlen(line);
-            if (nb_procnet_parse(line, (size_t)(next - line), TABLES[k].family, TABLES[k].tcp,
-                                 &en, NULL) < 0)
-                continue;
-            if (o.listening && en.state != (TABLES[k].tcp ? 0x0Au : 7u))
-                continue;
-            if (o.have_state && en.state != o.state)
-                continue;
-            if (o.port >= 0 && en.lport != o.port && en.rport != o.port)
-                continue;
-            endpoint_text(&en.local, en.lport, 0, loc, sizeof loc);
-            endpoint_text(&en.remote, en.rport, 1, rem, sizeof rem);
-            owner_of(owners, nowners, en.inode, own, sizeof own);
-            if (o.json) {
-                struct nb_json j;
-                char a[NB_ADDR_TEXT_MAX];
-                nb_json_begin(&j, stdout);
-                nb_json_str(&j, "proto", TABLES[k].proto);
-                nb_json_str(&j, "local_address", nb_addr_format(&en.local, a, sizeof a));
-                nb_json_int(&j, "local_port", en.lport);
-                nb_json_str(&j, "remote_address", nb_addr_format(&en.remote, a, sizeof a));
-                nb_json_int(&j, "remote_port", en.rport);
-                nb_json_str(&j, "state", nb_procnet_state_name(en.tcp, en.state));
-                nb_json_uint(&j, "inode", en.inode);
-                if (strcmp(own, "-")) {
-                    nb_json_int(&j, "pid", strtol(own, NULL, 10));
-                    nb_json_str(&j, "program", strchr(own, '/') + 1);
-                }
-                nb_json_end(&j);
-            } else {
-                nb_table_addf(&t, "%s\t%s\t%s\t%s\t%s", TABLES[k].proto, loc, rem,
-                              nb_procnet_state_name(en.tcp, en.state), own);
-            }
-        }
-        free(text);
     }
-    free(owners);
-    if (!o.json)
-        nb_table_print(&t, stdout, "");
-    nb_table_free(&t);
+    if (o.json)
+        print_json(&l);
+    else
+        print_table(&l);
+    list_free(&l);
     return NB_EXIT_OK;
 }
