@@ -251,6 +251,50 @@ static void put_input(struct line *l, const char *s, size_t len)
         puts_(l, "...");
 }
 
+/* "IPv4 loopback address, port 80 is well-known (...)", without printf. */
+static void put_strict(struct line *l, const struct verdict *v)
+{
+    const struct nb_addr_kind *k = nb_addr_kind_of(&v->ep.addr);
+    const struct nb_port_kind *pk = nb_port_kind_of(v->ep.port);
+    char num[8], *p = num + sizeof num;
+    unsigned port = v->ep.port;
+
+    do
+        *--p = (char)('0' + port % 10);
+    while (port /= 10);
+    puts_(l, v->ep.addr.family == 4 ? "IPv4 " : "IPv6 ");
+    puts_(l, k->kind);
+    puts_(l, " address, port ");
+    put(l, p, (size_t)(num + sizeof num - p));
+    puts_(l, " is ");
+    puts_(l, pk->kind);
+    puts_(l, " (");
+    puts_(l, pk->about);
+    puts_(l, ")");
+}
+
+/* What a --connect probe found, as a clause after the verdict. */
+static void put_reach(struct line *l, const struct verdict *v, const struct checksock_opts *o)
+{
+    char tmp[512];
+
+    if (v->reach == REACH_OPEN)
+        snprintf(tmp, sizeof tmp, "; %sopen%s: a server accepted the connection", o->c->green,
+                 o->c->reset);
+    else if (v->reach == REACH_CLOSED)
+        snprintf(tmp, sizeof tmp, "; %sclosed%s: the connection was refused, nothing listens there",
+                 o->c->red, o->c->reset);
+    else if (v->reach == REACH_TIMEOUT)
+        snprintf(tmp, sizeof tmp, "; %sno answer%s within %.3g s: a firewall may drop the packets",
+                 o->c->yellow, o->c->reset, (double)o->timeout_ms / 1000);
+    else if (v->reach == REACH_OTHER)
+        snprintf(tmp, sizeof tmp, "; %sunreachable%s: %s", o->c->red, o->c->reset, v->reach_why);
+    else
+        tmp[0] = '\0';
+    puts_(l, tmp);
+}
+
+/* The text view: "INPUT is valid: ..." or "INPUT is not valid: RULE". */
 static void print_human(const char *s, size_t len, const struct verdict *v,
                         const struct checksock_opts *o, struct nb_wbuf *w)
 {
@@ -275,41 +319,9 @@ static void print_human(const char *s, size_t len, const struct verdict *v,
             describe_lenient(s, len, v, tmp, sizeof tmp);
             puts_(&l, tmp);
         } else {
-            /* "IPv4 loopback address, port 80 is well-known (...)", without printf */
-            const struct nb_addr_kind *k = nb_addr_kind_of(&v->ep.addr);
-            const struct nb_port_kind *pk = nb_port_kind_of(v->ep.port);
-            char num[8], *p = num + sizeof num;
-            unsigned port = v->ep.port;
-            do
-                *--p = (char)('0' + port % 10);
-            while (port /= 10);
-            puts_(&l, v->ep.addr.family == 4 ? "IPv4 " : "IPv6 ");
-            puts_(&l, k->kind);
-            puts_(&l, " address, port ");
-            put(&l, p, (size_t)(num + sizeof num - p));
-            puts_(&l, " is ");
-            puts_(&l, pk->kind);
-            puts_(&l, " (");
-            puts_(&l, pk->about);
-            puts_(&l, ")");
+            put_strict(&l, v);
         }
-        if (v->reach == REACH_OPEN)
-            snprintf(tmp, sizeof tmp, "; %sopen%s: a server accepted the connection",
-                     o->c->green, o->c->reset);
-        else if (v->reach == REACH_CLOSED)
-            snprintf(tmp, sizeof tmp,
-                     "; %sclosed%s: the connection was refused, nothing listens there",
-                     o->c->red, o->c->reset);
-        else if (v->reach == REACH_TIMEOUT)
-            snprintf(tmp, sizeof tmp,
-                     "; %sno answer%s within %.3g s: a firewall may drop the packets",
-                     o->c->yellow, o->c->reset, (double)o->timeout_ms / 1000);
-        else if (v->reach == REACH_OTHER)
-            snprintf(tmp, sizeof tmp, "; %sunreachable%s: %s", o->c->red, o->c->reset,
-                     v->reach_why);
-        else
-            tmp[0] = '\0';
-        puts_(&l, tmp);
+        put_reach(&l, v, o);
     }
     if (l.len == sizeof l.buf)
         l.len--;
@@ -319,45 +331,54 @@ static void print_human(const char *s, size_t len, const struct verdict *v,
         nb_wbuf_flush(w); /* a person sees each answer as it is made */
 }
 
-/* Checks one socket and prints as the options say; returns 1 if it was valid. */
+/* --filter: a line that passed, as it came (escaped on a terminal). */
+static void print_filter(const char *s, size_t len, size_t full, const struct checksock_opts *o,
+                         struct nb_wbuf *w)
+{
+    if (o->tty_out) {
+        nb_escape_write(stdout, s, len, NB_ESC_C); /* never raw bytes to a terminal */
+        putchar('\n');
+    } else {
+        nb_wbuf_put(w, s, full);
+        nb_wbuf_put(w, "\n", 1);
+    }
+}
+
+/* The verdict on a line too long to be read whole: refused in both rule sets. */
+static void verdict_toolong(struct verdict *v)
+{
+    v->valid = 0;
+    v->reach = REACH_NONE;
+    nb_err_set(&v->err, NB_E_INVALID, "longer than %d bytes: no socket is that long", NB_LINE_MAX);
+    snprintf(v->l.why, sizeof v->l.why, "%s", v->err.msg);
+    memset(&v->ep, 0, sizeof v->ep);
+}
+
+/* Checks one socket (computes its verdict), then prints it with the printer
+ * of the options' mode; returns 1 if it passed. */
 static int check_one(const char *s, size_t len, int toolong, const struct checksock_opts *o,
                      struct nb_wbuf *w)
 {
     struct verdict v;
     size_t full = len; /* --filter prints the line as it came, CR and all */
-    int pass;
+    int pass = 0;
 
     if (len > 0 && s[len - 1] == '\r')
         len--;
-
-    if (toolong) {
-        v.valid = pass = 0;
-        v.reach = REACH_NONE;
-        nb_err_set(&v.err, NB_E_INVALID, "longer than %d bytes: no socket is that long",
-                   NB_LINE_MAX);
-        snprintf(v.l.why, sizeof v.l.why, "%s", v.err.msg);
-        memset(&v.ep, 0, sizeof v.ep);
-    } else {
+    if (toolong)
+        verdict_toolong(&v);
+    else
         pass = judge(s, len, o, &v);
-    }
     if (o->quiet)
         return pass;
     if (o->filter) {
-        if (!pass)
-            return 0;
-        if (o->tty_out) {
-            nb_escape_write(stdout, s, len, NB_ESC_C); /* never raw bytes to a terminal */
-            putchar('\n');
-        } else {
-            nb_wbuf_put(w, s, full);
-            nb_wbuf_put(w, "\n", 1);
-        }
-        return 1;
-    }
-    if (o->json)
+        if (pass)
+            print_filter(s, len, full, o, w);
+    } else if (o->json) {
         print_json(s, len, &v, o->lenient);
-    else
+    } else {
         print_human(s, len, &v, o, w);
+    }
     return pass;
 }
 
