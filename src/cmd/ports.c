@@ -144,6 +144,13 @@ static int read_table(const struct ports_opts *o, size_t k, const struct nb_expl
 static int ports_compute(const struct ports_opts *o, const struct nb_explain *x,
                          struct port_list *l, struct nb_err *e)
 {
+    char net[512];
+    struct stat st;
+
+    snprintf(net, sizeof net, "%s/net", o->proc);
+    if (stat(net, &st) < 0 || !S_ISDIR(st.st_mode))
+        return nb_err_set(e, NB_E_SYS, "cannot read %s: ports reads Linux's /proc and works only "
+                                       "there", net);
     if (nb_socket_owners(o->proc, &l->owners, &l->nowners, e) < 0)
         return -1;
     nb_explainf(x,
@@ -290,16 +297,6 @@ int cmd_ports(int argc, char **argv)
     }
     if (!o.proc)
         o.proc = "/proc";
-    {
-        char net[512];
-        struct stat st;
-        snprintf(net, sizeof net, "%s/net", o.proc);
-        if (stat(net, &st) < 0 || !S_ISDIR(st.st_mode)) {
-            nb_errorf("ports", "cannot read %s: ports reads Linux's /proc and works only there",
-                      net);
-            return NB_EXIT_SYS;
-        }
-    }
     if (ports_compute(&o, &x, &l, &e) < 0) {
         list_free(&l);
         return nb_report("ports", &e);
