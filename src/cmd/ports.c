@@ -149,8 +149,8 @@ static int ports_compute(const struct ports_opts *o, const struct nb_explain *x,
 
     snprintf(net, sizeof net, "%s/net", o->proc);
     if (stat(net, &st) < 0 || !S_ISDIR(st.st_mode))
-        return nb_err_set(e, NB_E_SYS, "cannot read %s: ports reads Linux's /proc and works only "
-                                       "there", net);
+        return nb_err_set(e, NB_E_SYS,
+                          "cannot read %s: ports reads Linux's /proc and works only there", net);
     if (nb_socket_owners(o->proc, &l->owners, &l->nowners, e) < 0)
         return -1;
     nb_explainf(x,
