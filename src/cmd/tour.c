@@ -56,7 +56,7 @@ struct tour_server {
 
 /* One command of a step: shown as a learner would type it, then run. In
  * args, before and after, "$PORT" is the server's port, "$URL" its address
- * as a URL, "$COPY" and "$RESPONSE" files in the tour's directory. */
+ * as a URL, "$COPY" the downloaded copy in the tour's directory. */
 struct tour_cmd {
     const char *before;  /* printed first, or NULL */
     const char *args[6]; /* after "netbasics"; NULL args[0]: no command */
@@ -168,18 +168,18 @@ struct step_run {
     char copy[PATH_MAX + 32], response[PATH_MAX + 32];
 };
 
-/* Writes text with every "$PORT", "$URL", "$COPY" and "$RESPONSE" filled in. */
+/* Writes text with every "$PORT", "$URL" and "$COPY" filled in. */
 static char *expand(const struct step_run *r, const char *text, char *buf, size_t n)
 {
-    static const char *const names[] = {"$PORT", "$URL", "$COPY", "$RESPONSE"};
-    const char *values[] = {r->port, r->url, r->copy, r->response};
+    static const char *const names[] = {"$PORT", "$URL", "$COPY"};
+    const char *values[] = {r->port, r->url, r->copy};
     size_t o = 0;
 
     while (*text && o + 1 < n) {
         size_t k = 0;
-        while (k < 4 && strncmp(text, names[k], strlen(names[k])))
+        while (k < 3 && strncmp(text, names[k], strlen(names[k])))
             k++;
-        if (k == 4) {
+        if (k == 3) {
             buf[o++] = *text++;
             continue;
         }
