@@ -157,16 +157,24 @@ static int ask(const struct nb_dns_responder *r, const char *name)
     return rcode;
 }
 
-static void test_responder_answers_nxdomain(void **state)
+/* Starts a responder on 127.0.0.1 for at most max_queries. */
+static void start_responder(struct nb_dns_responder *r, unsigned max_queries)
 {
-    struct nb_dns_responder r;
     struct nb_addr lo;
     struct nb_err e;
 
-    (void)state;
     nb_ip4_parse("127.0.0.1", 9, &lo, NULL);
-    assert_int_equal(nb_dns_responder_start(&r, &lo, 10, 30000, &e), 0);
-    assert_true(r.pid > 0 && r.port > 0);
+    assert_int_equal(nb_dns_responder_start(r, &lo, max_queries, 30000, &e), 0);
+    assert_true(r->pid > 0 && r->port > 0);
+}
+
+static void test_responder_answers_nxdomain(void **state)
+{
+    struct nb_dns_responder r;
+    struct nb_err e;
+
+    (void)state;
+    start_responder(&r, 10);
     assert_int_equal(ask(&r, "localhost."), NB_DNS_NXDOMAIN);
     assert_int_equal(ask(&r, "www.example.org."), NB_DNS_NXDOMAIN);
     assert_int_equal(nb_dns_responder_stop(&r, &e), 0);
@@ -177,12 +185,10 @@ static void test_responder_answers_nxdomain(void **state)
 static void test_responder_goes_after_its_queries(void **state)
 {
     struct nb_dns_responder r;
-    struct nb_addr lo;
     struct nb_err e;
 
     (void)state;
-    nb_ip4_parse("127.0.0.1", 9, &lo, NULL);
-    assert_int_equal(nb_dns_responder_start(&r, &lo, 1, 30000, &e), 0);
+    start_responder(&r, 1);
     assert_int_equal(ask(&r, "one.test."), NB_DNS_NXDOMAIN);
     assert_int_equal(nb_wait(r.pid, 5000, &e), 0); /* it left on its own */
 }
