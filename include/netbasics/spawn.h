@@ -46,7 +46,8 @@ int nb_pipe_text(const char *text, struct nb_err *e);
 
 /* Reads up to n bytes that a child wrote to the pipe fd, waiting at most
  * timeout_ms (-1: no limit). Returns the count, 0 at the end (every writer
- * closed it), or -1 with e set (NB_E_TIMEOUT, NB_E_SYS). */
+ * closed it), or -1 with e set (NB_E_TIMEOUT, NB_E_SYS). A timeout of 0
+ * takes only what is already there. */
 ssize_t nb_pipe_read(int fd, void *buf, size_t n, int64_t timeout_ms, struct nb_err *e);
 
 /* The path of the running program (/proc/self/exe), for running itself. */

@@ -58,9 +58,9 @@ struct verdict {
     int valid;
     enum reach reach;
     char reach_why[NB_ERR_MSG_MAX]; /* for REACH_OTHER */
-    struct nb_endpoint ep;      /* strict */
-    struct nb_err err;          /* strict refusal */
-    struct nb_lesson_verdict l; /* lenient */
+    struct nb_endpoint ep;          /* strict */
+    struct nb_err err;              /* strict refusal */
+    struct nb_lesson_verdict l;     /* lenient */
 };
 
 /* Tries a TCP connection to a valid socket, like nc -z. */
@@ -127,8 +127,8 @@ static int judge(const char *s, size_t len, const struct checksock_opts *o, stru
     if (o->lenient) {
         nb_lesson_isipandport(s, len, &v->l);
         v->valid = v->l.accepted;
-        if (o->connect && v->l.accepted && (v->l.port_big || v->l.port_neg || v->l.port == 0 ||
-                                            v->l.port > 65535)) {
+        if (o->connect && v->l.accepted &&
+            (v->l.port_big || v->l.port_neg || v->l.port == 0 || v->l.port > 65535)) {
             v->reach = REACH_OTHER;
             snprintf(v->reach_why, sizeof v->reach_why, "no connection can use that port");
         }
@@ -166,7 +166,8 @@ static void describe_lenient(const char *s, size_t len, const struct verdict *v,
         o -= 2;
     }
     if (v->l.port_warning && o < n)
-        o += (size_t)snprintf(buf + o, n - o, "; the lesson warns 'port out of range' but accepts it");
+        o += (size_t)snprintf(buf + o, n - o,
+                              "; the lesson warns 'port out of range' but accepts it");
     if (!v->err.code && o < n)
         snprintf(buf + o, n - o, "; the strict rules accept it too");
     else if (o < n)

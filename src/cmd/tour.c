@@ -195,6 +195,7 @@ static char *expand(const struct step_run *r, const char *text, char *buf, size_
  * after the command when explaining (shown without it). */
 struct cmdline {
     char *argv[12];
+    char name[sizeof "netbasics"], x[sizeof "-x"];
     char text[8][PATH_MAX + 64];
     int x_at; /* where -x is, or 0 */
 };
@@ -202,16 +203,17 @@ struct cmdline {
 static char **cmdline_build(const struct tour *t, const struct step_run *r,
                             const char *const args[], size_t nargs, struct cmdline *c)
 {
-    static char name[] = "netbasics", x[] = "-x";
     size_t k = 0;
 
-    c->argv[k++] = name;
+    memcpy(c->name, "netbasics", sizeof c->name);
+    memcpy(c->x, "-x", sizeof c->x);
+    c->argv[k++] = c->name;
     c->x_at = 0;
     for (size_t i = 0; i < nargs && args[i] && i < 8; i++) {
         c->argv[k++] = expand(r, args[i], c->text[i], sizeof c->text[i]);
         if (i == 0 && t->explain) {
             c->x_at = (int)k;
-            c->argv[k++] = x;
+            c->argv[k++] = c->x;
         }
     }
     c->argv[k] = NULL;
@@ -263,6 +265,14 @@ static int run_cmd(const struct tour *t, const struct step_run *r, const struct 
     return rc;
 }
 
+/* The milliseconds until end (a time of nb_now_ms), 0 once it has passed. */
+static int64_t time_left(int64_t end)
+{
+    int64_t now = nb_now_ms();
+
+    return end > now ? end - now : 0;
+}
+
 /* Reads the server's words, showing each line, until "Listening on
  * ADDR:PORT": puts the port in r. Returns 0, or -1 when it never came. */
 static int await_port(struct step_run *r)
@@ -273,7 +283,7 @@ static int await_port(struct step_run *r)
     struct nb_err e;
 
     while (have < sizeof buf - 1) {
-        ssize_t n = nb_pipe_read(r->out, buf + have, 1, end - nb_now_ms(), &e);
+        ssize_t n = nb_pipe_read(r->out, buf + have, 1, time_left(end), &e);
         const char *line, *colon;
         uint64_t port;
         if (n <= 0)
@@ -362,7 +372,7 @@ static int finish_server(struct step_run *r)
     int64_t end = nb_now_ms() + 10000;
     struct nb_err e;
 
-    while (r->out >= 0 && (n = nb_pipe_read(r->out, buf, sizeof buf, end - nb_now_ms(), &e)) > 0)
+    while (r->out >= 0 && (n = nb_pipe_read(r->out, buf, sizeof buf, time_left(end), &e)) > 0)
         for (ssize_t i = 0; i < n; i++) {
             if (bol)
                 fputs("   ", stdout);

@@ -15,7 +15,8 @@ int nb_dns_answer_nxdomain(int fd, unsigned max_queries, int64_t max_ms, struct 
     for (unsigned i = 0; i < max_queries && nb_now_ms() < end; i++) {
         uint8_t q[512], r[512];
         struct nb_sockaddr peer;
-        ssize_t n = nb_sock_recvfrom(fd, q, sizeof q, end - nb_now_ms(), &peer, &le);
+        int64_t left = end - nb_now_ms();
+        ssize_t n = nb_sock_recvfrom(fd, q, sizeof q, left > 0 ? left : 0, &peer, &le);
         size_t rl;
         if (n < 0 && le.code == NB_E_TIMEOUT)
             return 0; /* its time is up */

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,26 +148,7 @@ int nb_pipe_text(const char *text, struct nb_err *e)
 
 ssize_t nb_pipe_read(int fd, void *buf, size_t n, int64_t timeout_ms, struct nb_err *e)
 {
-    int64_t end = timeout_ms >= 0 ? nb_now_ms() + timeout_ms : -1;
-
-    for (;;) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        int64_t left = end < 0 ? -1 : end - nb_now_ms();
-        int r;
-        ssize_t got;
-        if (end >= 0 && left <= 0)
-            return nb_err_set(e, NB_E_TIMEOUT, "nothing came through the pipe in time");
-        r = poll(&pfd, 1, left < 0 ? -1 : left > 60000 ? 60000 : (int)left);
-        if (r < 0 && errno != EINTR)
-            return nb_err_sys(e, NB_E_SYS, errno, "cannot wait for the pipe");
-        if (r <= 0)
-            continue;
-        got = read(fd, buf, n);
-        if (got >= 0)
-            return got;
-        if (errno != EINTR && errno != EAGAIN)
-            return nb_err_sys(e, NB_E_SYS, errno, "cannot read from the pipe");
-    }
+    return nb_sock_read_some(fd, buf, n, timeout_ms, e); /* it reads pipes too */
 }
 
 const char *nb_self_path(void)
