@@ -108,8 +108,7 @@ static void explain_check(const char *s, size_t len, const struct verdict *v,
     }
     nb_escape(s + p.host_at, p.host_len > 64 ? 64 : p.host_len, NB_ESC_C, host, sizeof host);
     nb_escape(s + p.port_at, p.port_len > 20 ? 20 : p.port_len, NB_ESC_C, port, sizeof port);
-    nb_explainf(&o->explain, "'%s': the port ':' splits it into the address '%s' and the port "
-                             "'%s'",
+    nb_explainf(&o->explain, "'%s': the port ':' splits it into the address '%s' and the port '%s'",
                 in, host, port);
     nb_explainf(&o->explain, "  strict rules (inet_pton, ports 1-65535 in ASCII digits): %s",
                 v->err.code ? v->err.msg : "accepted");

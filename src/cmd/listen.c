@@ -116,8 +116,10 @@ static int parse_where(const char *arg, const struct listen_opts *o, struct nb_s
         nb_errorf("listen", "%s", e.msg);
         return NB_EXIT_USAGE;
     }
-    if (nb_sock_resolve(hp.kind != NB_HOST_NONE ? hp.host : o->v6 ? "::" : "0.0.0.0", hp.port,
-                        o->v6 ? 6 : 0, SOCK_STREAM, sa, 1, &count, &o->explain, &e) < 0) {
+    if (hp.kind == NB_HOST_NONE)
+        snprintf(hp.host, sizeof hp.host, "%s", o->v6 ? "::" : "0.0.0.0");
+    if (nb_sock_resolve(hp.host, hp.port, o->v6 ? 6 : 0, SOCK_STREAM, sa, 1, &count, &o->explain,
+                        &e) < 0) {
         nb_errorf("listen", "%s", e.msg);
         return e.code == NB_E_INVALID ? NB_EXIT_USAGE : nb_exit_code(e.code);
     }

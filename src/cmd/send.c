@@ -147,8 +147,8 @@ int cmd_send(int argc, char **argv)
         hp.port = (uint16_t)port;
         first_msg = optind + 2;
     }
-    if (nb_sock_resolve(hp.host, hp.port, o.family, SOCK_STREAM, addrs, NB_RESOLVE_MAX,
-                        &count, &o.explain, &e) < 0) {
+    if (nb_sock_resolve(hp.host, hp.port, o.family, SOCK_STREAM, addrs, NB_RESOLVE_MAX, &count,
+                        &o.explain, &e) < 0) {
         nb_errorf("send", "%s", e.msg);
         return e.code == NB_E_INVALID ? NB_EXIT_USAGE : nb_exit_code(e.code);
     }
