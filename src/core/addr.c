@@ -520,6 +520,7 @@ static int host_ip6(const char *h, size_t hl, unsigned flags, struct nb_hostport
                     struct nb_err *e)
 {
     const char *pct = memchr(h, '%', hl);
+    size_t n = hl;
 
     if ((flags & NB_HP_ZONE_URL) && pct) {
         size_t at = (size_t)(pct - h);
@@ -530,12 +531,13 @@ static int host_ip6(const char *h, size_t hl, unsigned flags, struct nb_hostport
                               "[fe80::1%%25eth0]");
         memcpy(out->host, h, at + 1);
         memcpy(out->host + at + 1, pct + 3, hl - at - 3);
-        out->host[hl - 2] = '\0';
+        n = hl - 2;
+        out->host[n] = '\0';
     } else {
         memcpy(out->host, h, hl);
         out->host[hl] = '\0';
     }
-    if (nb_ip6_parse(out->host, strlen(out->host), (flags & (NB_HP_ZONE | NB_HP_ZONE_URL)) != 0,
+    if (nb_ip6_parse(out->host, n, (flags & (NB_HP_ZONE | NB_HP_ZONE_URL)) != 0,
                      &out->addr, e) < 0)
         return -1;
     out->kind = NB_HOST_IP6;
