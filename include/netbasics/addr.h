@@ -60,21 +60,91 @@ int nb_ip6_parse(const char *s, size_t len, int allow_zone, struct nb_addr *out,
  * the one of the family the text looks like. */
 int nb_addr_parse(const char *s, size_t len, struct nb_addr *out, struct nb_err *e);
 
+/* ---- host and port: the one parser --------------------------------------------------------
+ * Every "HOST:PORT" text (checksock's sockets, send's and listen's arguments, resolve's
+ * -s, resolv.conf's nameserver lines, a URL's authority) is read by nb_hostport_parse;
+ * the flags say which forms a use accepts, and the messages are the same everywhere. */
+
+#define NB_HOST_TEXT_MAX      254  /* a host name of at most 253 bytes, and its NUL */
+#define NB_HOSTPORT_INPUT_MAX 1024 /* longer texts are refused before any parsing */
+
+/* Which forms nb_hostport_parse accepts. Without NB_HP_PORT or NB_HP_PORT_REQUIRED
+ * the text is a host alone; without NB_HP_NAMES the host must be an IP address. */
+enum nb_hp_flag {
+    NB_HP_PORT = 1 << 0,            /* a port may follow the host */
+    NB_HP_PORT_REQUIRED = 1 << 1,   /* a port must follow the host */
+    NB_HP_PORT_ZERO = 1 << 2,       /* port 0 is allowed (a listener: the kernel picks one) */
+    NB_HP_PORT_ALONE = 1 << 3,      /* digits alone are a port with no host ("9087") */
+    NB_HP_PORT_EMPTY = 1 << 4,      /* "HOST:" means the default port (RFC 3986 authority) */
+    NB_HP_PORT_HASH = 1 << 5,       /* the port may also follow '#': ADDR#PORT, [IPv6]#PORT */
+    NB_HP_COLON_BRACKETED = 1 << 6, /* only ']:' starts a port; a bare ':' is the host's */
+    NB_HP_NAMES = 1 << 7,           /* a host name is allowed, not only an IP address */
+    NB_HP_V6_BARE = 1 << 8,         /* an IPv6 address may stand without brackets (no port then) */
+    NB_HP_ZONE = 1 << 9,            /* an IPv6 zone id after '%', as in fe80::1%eth0 */
+    NB_HP_ZONE_URL = 1 << 10,       /* an IPv6 zone id written %25ZONE (RFC 6874) */
+};
+
+/* The flag sets of each use: the thin wrappers of the one parser. */
+#define NB_HP_ENDPOINT (NB_HP_PORT_REQUIRED | NB_HP_ZONE) /* checksock: IP:PORT, [IPv6]:PORT */
+#define NB_HP_CONNECT  (NB_HP_PORT | NB_HP_NAMES | NB_HP_V6_BARE | NB_HP_ZONE) /* send's HOST */
+#define NB_HP_LISTEN                                                                               \
+    (NB_HP_PORT_REQUIRED | NB_HP_PORT_ZERO | NB_HP_PORT_ALONE | NB_HP_NAMES | NB_HP_ZONE)
+#define NB_HP_DNS_SERVER (NB_HP_PORT | NB_HP_PORT_HASH | NB_HP_V6_BARE | NB_HP_ZONE) /* -s, @IP */
+#define NB_HP_RESOLV_CONF                                                                          \
+    (NB_HP_DNS_SERVER | NB_HP_COLON_BRACKETED) /* as glibc: 1.2.3.4:53 is no address */
+#define NB_HP_URL            (NB_HP_PORT | NB_HP_PORT_EMPTY | NB_HP_NAMES | NB_HP_ZONE_URL)
+#define NB_HP_BRACKETED_HOST (NB_HP_ZONE) /* "[IPv6]" given where a host goes */
+
+/* Where a host:port text divides, as offsets into it. */
+struct nb_hostport_parts {
+    size_t host_at, host_len; /* the host, without brackets */
+    size_t port_at, port_len; /* the port's text, when has_port */
+    int bracketed;            /* the host was written in brackets */
+    int has_port;             /* a port separator was found (its text may be empty) */
+};
+
+enum nb_host_kind {
+    NB_HOST_NONE, /* only a port was given (NB_HP_PORT_ALONE) */
+    NB_HOST_NAME, /* letters, digits, '-', '.' and '_': to be looked up */
+    NB_HOST_IP4,
+    NB_HOST_IP6,
+};
+
+struct nb_hostport {
+    enum nb_host_kind kind;
+    char host[NB_HOST_TEXT_MAX]; /* the host as written, without brackets; "" if none; a
+                                    URL's %25ZONE as %ZONE */
+    struct nb_addr addr;         /* the address, when kind is NB_HOST_IP4 or NB_HOST_IP6 */
+    uint16_t port;               /* the port given, else the default */
+    int port_given;
+    struct nb_hostport_parts parts; /* where the text divided (filled even on a failure) */
+};
+
+/* Finds where s[0..len) divides into host and port under flags, without judging
+ * either part: "[IPv6]:PORT", "HOST:PORT", with NB_HP_PORT_HASH "HOST#PORT", and
+ * an unbracketed text of two or more ':' as an IPv6 host (NB_HP_V6_BARE) or as
+ * ambiguous. Returns 0 and fills *p, or -1 with e (may be NULL) set to
+ * NB_E_INVALID naming the rule ("'[::1' has '[' without a closing ']'"). */
+int nb_hostport_split(const char *s, size_t len, unsigned flags, struct nb_hostport_parts *p,
+                      struct nb_err *e);
+
+/* Parses s[0..len) as a host and port under flags (enum nb_hp_flag): splits it
+ * as nb_hostport_split does, then judges the host (an IPv4 or IPv6 address, or
+ * with NB_HP_NAMES a name) and the port (the one number parser: 1-65535, 0 with
+ * NB_HP_PORT_ZERO; dflt when none is given). Returns 0 and fills *out, or -1
+ * with e (may be NULL) set to NB_E_INVALID and one message naming the rule. */
+int nb_hostport_parse(const char *s, size_t len, unsigned flags, uint16_t dflt,
+                      struct nb_hostport *out, struct nb_err *e);
+
 /* An endpoint: IPv4:PORT or [IPv6]:PORT, the port strict (1..65535, ASCII
- * digits, no leading zero). An unbracketed IPv6 with a port ("::1:80") is
- * refused as ambiguous. Returns 0 or -1 with e set to NB_E_INVALID. */
+ * digits, no leading zero); nb_hostport_parse with NB_HP_ENDPOINT. An
+ * unbracketed IPv6 with a port ("::1:80") is refused as ambiguous. Returns 0
+ * or -1 with e (may be NULL) set to NB_E_INVALID. */
 int nb_endpoint_parse(const char *s, size_t len, struct nb_endpoint *out, struct nb_err *e);
 
 /* Whether s[0..len) is a valid endpoint, exactly as nb_endpoint_parse says,
  * in one pass for the common IPv4:PORT form: the fast path of filters. */
 int nb_endpoint_valid(const char *s, size_t len);
-
-/* Splits "HOST:PORT" or "[IPv6]:PORT" at its port colon: copies the host
- * (without brackets) into host (size hostsz) and points *port at the port
- * text. An unbracketed text with two or more colons is refused as ambiguous.
- * Returns 0, or -1 with e set to NB_E_INVALID (no colon, no port, too long). */
-int nb_hostport_split(const char *s, char *host, size_t hostsz, const char **port,
-                      struct nb_err *e);
 
 /* A CIDR block ADDR/PREFIX, strict address, prefix without leading zeros and no
  * larger than the family's width. Returns 0 or -1 with e set to NB_E_INVALID. */

@@ -22,8 +22,6 @@ enum nb_exit {
 enum nb_errcode {
     NB_E_NONE = 0,
     NB_E_INVALID,  /* input broke a rule (address, port, URL, ...) */
-    NB_E_NOTFOUND, /* a negative answer: no such name, no such record */
-    NB_E_USAGE,    /* options that do not fit together */
     NB_E_RESOLVE,  /* no name server or resolver answered usefully */
     NB_E_CONNECT,  /* refused, unreachable, no address worked */
     NB_E_PROTO,    /* the peer broke its protocol */
@@ -34,6 +32,16 @@ enum nb_errcode {
 };
 
 #define NB_ERR_MSG_MAX 256
+
+/* Whether e may be NULL, one rule per layer:
+ * - the sans-IO parsers and conversions (addr, num, bits, lesson, conf, dns, url,
+ *   http, procnet, and nb_sockaddr_to_addr/from_addr) accept e == NULL: they fail
+ *   the same way but format no message, which is what keeps filters fast;
+ * - every core call that does I/O (sockets, files, processes, clocks, TLS: sock,
+ *   tls, pump, serve, dnsclient, resolver, httpclient, save, spawn, procscan,
+ *   lines) needs a real e, and may read it back (e->code, e->sys_errno);
+ * - commands always pass their own struct nb_err.
+ * nb_err_set and nb_err_sys ignore a NULL e, for the first layer. */
 
 struct nb_err {
     enum nb_errcode code;

@@ -35,8 +35,9 @@ int nb_file_read(const char *path, size_t max, char **out, size_t *len, struct n
 int nb_resolver_init(struct nb_resolver *r, const char *conf_path, const char *hosts_path,
                      struct nb_err *e);
 
-/* Replaces the name servers by one "IP", "IP:PORT", "[IPv6]:PORT" or
- * "IP#PORT". Returns 0, or -1 with e set to NB_E_INVALID. */
+/* Replaces the name servers by one "IP", "IP:PORT", "IP#PORT" or "[IPv6]:PORT"
+ * (nb_hostport_parse with NB_HP_DNS_SERVER; port 53 when none is given).
+ * Returns 0, or -1 with e set to NB_E_INVALID. */
 int nb_resolver_set_server(struct nb_resolver *r, const char *spec, struct nb_err *e);
 
 void nb_resolver_free(struct nb_resolver *r);

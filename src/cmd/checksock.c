@@ -95,26 +95,23 @@ static void probe(struct verdict *v, const struct checksock_opts *o)
 static void explain_check(const char *s, size_t len, const struct verdict *v,
                           const struct checksock_opts *o)
 {
-    char in[300];
-    const char *colon = NULL;
+    struct nb_hostport_parts p;
+    char in[300], host[300], port[90];
 
-    for (size_t i = len; i > 0 && !colon; i--)
-        if (s[i - 1] == ':')
-            colon = s + i - 1;
     if (!nb_explaining(&o->explain))
         return;
     nb_escape(s, len > 200 ? 200 : len, NB_ESC_C, in, sizeof in);
-    if (!colon) {
-        nb_explainf(&o->explain, "'%s': no ':' to split IP from port", in);
-    } else {
-        nb_explainf(&o->explain, "'%s': the last ':' splits it into the address '%.*s' and the "
-                                 "port '%.*s'",
-                    in, (int)(colon - s > 100 ? 100 : colon - s), s,
-                    (int)(len - (size_t)(colon - s) - 1 > 20 ? 20 : len - (size_t)(colon - s) - 1),
-                    colon + 1);
-        nb_explainf(&o->explain, "  strict rules (inet_pton, ports 1-65535 in ASCII digits): %s",
-                    v->err.code ? v->err.msg : "accepted");
+    if (nb_hostport_split(s, len, NB_HP_ENDPOINT, &p, NULL) < 0 || !p.has_port) {
+        nb_explainf(&o->explain, "'%s': no port ':' to split the IP from the port: %s", in,
+                    v->err.msg);
+        return;
     }
+    nb_escape(s + p.host_at, p.host_len > 64 ? 64 : p.host_len, NB_ESC_C, host, sizeof host);
+    nb_escape(s + p.port_at, p.port_len > 20 ? 20 : p.port_len, NB_ESC_C, port, sizeof port);
+    nb_explainf(&o->explain, "'%s': the port ':' splits it into the address '%s' and the port '%s'",
+                in, host, port);
+    nb_explainf(&o->explain, "  strict rules (inet_pton, ports 1-65535 in ASCII digits): %s",
+                v->err.code ? v->err.msg : "accepted");
 }
 
 /* Judges one socket; returns 1 when it passes (valid, and open with --connect). */

@@ -24,7 +24,6 @@
 
 #define MAX_HEADERS 32
 #define MAX_REDIRS 50 /* the most --max-redirs allows */
-#define EXIT_NO_TLS 8 /* https asked of a build without TLS */
 
 static const char USAGE[] =
     "usage: netbasics fetch [OPTIONS] URL\n"
@@ -272,7 +271,7 @@ static int run(const char *url_text, const struct fetch_opts *o)
             nb_errorf("fetch", "%s: https needs TLS, which this libc-only build does not have; "
                                "use curl or wget for https URLs", hop ? "redirected to https" :
                                                                         "https URL");
-            return EXIT_NO_TLS;
+            return NB_EXIT_NOTLS;
         }
         for (size_t k = 0; k < nseen; k++)
             if (seen[k] == url_hash(cur)) {

@@ -108,25 +108,18 @@ static void ev_notice(void *ctx, const char *msg)
 /* Parses [[ADDR:]PORT] into a socket address. Returns 0 or an exit status. */
 static int parse_where(const char *arg, const struct listen_opts *o, struct nb_sockaddr *sa)
 {
-    char host[300];
-    const char *port_text = arg;
-    uint64_t port = 9087;
+    struct nb_hostport hp = {.kind = NB_HOST_NONE, .port = 9087};
     size_t count;
     struct nb_err e;
 
-    snprintf(host, sizeof host, "%s", o->v6 ? "::" : "0.0.0.0");
-    if (arg && arg[strspn(arg, "0123456789")] != '\0') {
-        if (nb_hostport_split(arg, host, sizeof host, &port_text, &e) < 0) {
-            nb_errorf("listen", "%s", e.msg);
-            return NB_EXIT_USAGE;
-        }
-    }
-    if (arg && nb_parse_uint(port_text, 0, 65535, "port", &port, &e) < 0) {
+    if (arg && nb_hostport_parse(arg, strlen(arg), NB_HP_LISTEN, 9087, &hp, &e) < 0) {
         nb_errorf("listen", "%s", e.msg);
         return NB_EXIT_USAGE;
     }
-    if (nb_sock_resolve(host, (uint16_t)port, o->v6 ? 6 : 0, SOCK_STREAM, sa, 1, &count,
-                        &o->explain, &e) < 0) {
+    if (hp.kind == NB_HOST_NONE)
+        snprintf(hp.host, sizeof hp.host, "%s", o->v6 ? "::" : "0.0.0.0");
+    if (nb_sock_resolve(hp.host, hp.port, o->v6 ? 6 : 0, SOCK_STREAM, sa, 1, &count, &o->explain,
+                        &e) < 0) {
         nb_errorf("listen", "%s", e.msg);
         return e.code == NB_E_INVALID ? NB_EXIT_USAGE : nb_exit_code(e.code);
     }

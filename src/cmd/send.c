@@ -54,16 +54,6 @@ static void print_repr(void *ctx, const char *p, size_t n)
     fflush(stdout);
 }
 
-/* Whether s is "[IPv6]:PORT" or a text with one colon and digits after it. */
-static int has_port(const char *s)
-{
-    const char *c = strchr(s, ':');
-
-    if (s[0] == '[')
-        return strstr(s, "]:") != NULL;
-    return c && !strchr(c + 1, ':') && c[1] && c[1 + strspn(c + 1, "0123456789")] == '\0';
-}
-
 /* The message: the arguments joined by spaces, with a newline unless -n. */
 static char *join(char **args, int n, int newline, size_t *len)
 {
@@ -101,8 +91,8 @@ int cmd_send(int argc, char **argv)
     struct nb_pump_opts po = {0};
     struct nb_pump_stats ps;
     struct nb_err e;
-    char host[300], ptxt[NB_SOCKADDR_TEXT_MAX], *msg = NULL;
-    const char *port_text;
+    struct nb_hostport hp;
+    char ptxt[NB_SOCKADDR_TEXT_MAX], *msg = NULL;
     uint64_t port;
     size_t count, msg_len = 0;
     int ch, fd, first_msg, rc = NB_EXIT_OK;
@@ -143,24 +133,22 @@ int cmd_send(int argc, char **argv)
         nb_errorf("send", "needs HOST PORT or HOST:PORT (see 'netbasics send --help')");
         return NB_EXIT_USAGE;
     }
-    if (has_port(argv[optind])) {
-        if (nb_hostport_split(argv[optind], host, sizeof host, &port_text, &e) < 0)
-            return nb_errorf("send", "%s", e.msg), NB_EXIT_USAGE;
-        first_msg = optind + 1;
-    } else {
+    if (nb_hostport_parse(argv[optind], strlen(argv[optind]), NB_HP_CONNECT, 0, &hp, &e) < 0)
+        return nb_errorf("send", "%s", e.msg), NB_EXIT_USAGE;
+    first_msg = optind + 1;
+    if (!hp.port_given) {
         if (optind + 1 >= argc) {
             nb_errorf("send", "needs a PORT after '%.64s' (see 'netbasics send --help')",
                       argv[optind]);
             return NB_EXIT_USAGE;
         }
-        snprintf(host, sizeof host, "%s", argv[optind]);
-        port_text = argv[optind + 1];
+        if (nb_parse_uint(argv[optind + 1], 1, 65535, "port", &port, &e) < 0)
+            return nb_errorf("send", "%s", e.msg), NB_EXIT_USAGE;
+        hp.port = (uint16_t)port;
         first_msg = optind + 2;
     }
-    if (nb_parse_uint(port_text, 1, 65535, "port", &port, &e) < 0)
-        return nb_errorf("send", "%s", e.msg), NB_EXIT_USAGE;
-    if (nb_sock_resolve(host, (uint16_t)port, o.family, SOCK_STREAM, addrs, NB_RESOLVE_MAX,
-                        &count, &o.explain, &e) < 0) {
+    if (nb_sock_resolve(hp.host, hp.port, o.family, SOCK_STREAM, addrs, NB_RESOLVE_MAX, &count,
+                        &o.explain, &e) < 0) {
         nb_errorf("send", "%s", e.msg);
         return e.code == NB_E_INVALID ? NB_EXIT_USAGE : nb_exit_code(e.code);
     }

@@ -3,6 +3,7 @@
  * special-purpose address registries (RFC 6890 and its successors). */
 #include <netbasics/addr.h>
 #include <netbasics/num.h>
+#include <netbasics/out.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -329,63 +330,6 @@ int nb_addr_parse(const char *s, size_t len, struct nb_addr *out, struct nb_err 
     return nb_ip4_parse(s, len, out, e);
 }
 
-int nb_endpoint_parse(const char *s, size_t len, struct nb_endpoint *out, struct nb_err *e)
-{
-    const char *colon, *portp;
-    uint64_t port;
-    size_t plen;
-
-    if (len == 0)
-        return nb_err_set(e, NB_E_INVALID, "it is empty: a socket is IP:PORT, as in 127.0.0.1:80");
-    if (len > NB_ADDR_INPUT_MAX)
-        return nb_err_set(e, NB_E_INVALID, "%zu bytes is too long for IP:PORT", len);
-    if (s[0] == '[') {
-        const char *close = memchr(s, ']', len);
-        size_t alen;
-        if (!close)
-            return nb_err_set(e, NB_E_INVALID, "'[' without ']': write [IPv6]:PORT, as in [::1]:80");
-        alen = (size_t)(close - s) - 1;
-        if (!memchr(s + 1, ':', alen))
-            return nb_err_set(e, NB_E_INVALID,
-                              "brackets are for IPv6 only: write an IPv4 socket as 127.0.0.1:80");
-        if (nb_ip6_parse(s + 1, alen, 1, &out->addr, e) < 0)
-            return -1;
-        portp = close + 1;
-        if (portp == s + len)
-            return nb_err_set(e, NB_E_INVALID, "no port after ']': write [IPv6]:PORT, as in [::1]:80");
-        if (*portp != ':')
-            return nb_err_set(e, NB_E_INVALID, "']' must be followed by ':PORT', as in [::1]:80");
-        portp++;
-    } else {
-        colon = memchr(s, ':', len);
-        if (!colon)
-            return nb_err_set(e, NB_E_INVALID, "no ':PORT': a socket is IP:PORT, as in 127.0.0.1:80");
-        if (memchr(colon + 1, ':', len - (size_t)(colon + 1 - s))) {
-            struct nb_addr tmp;
-            const char *last = colon;
-            while (memchr(last + 1, ':', len - (size_t)(last + 1 - s)))
-                last = memchr(last + 1, ':', len - (size_t)(last + 1 - s));
-            if (!e)
-                return -1;
-            if (nb_ip6_parse(s, len, 1, &tmp, NULL) == 0 ||
-                nb_ip6_parse(s, (size_t)(last - s), 1, &tmp, NULL) == 0)
-                return nb_err_set(e, NB_E_INVALID,
-                                  "ambiguous: an IPv6 address with a port needs brackets, as in "
-                                  "[::1]:80");
-            return nb_err_set(e, NB_E_INVALID,
-                              "more than one ':': a socket is IPv4:PORT or [IPv6]:PORT");
-        }
-        if (nb_ip4_parse(s, (size_t)(colon - s), &out->addr, e) < 0)
-            return -1;
-        portp = colon + 1;
-    }
-    plen = len - (size_t)(portp - s);
-    if (nb_parse_uint_n(portp, plen, 1, 65535, "port", &port, e) < 0)
-        return -1;
-    out->port = (uint16_t)port;
-    return 0;
-}
-
 int nb_endpoint_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
@@ -424,34 +368,311 @@ int nb_endpoint_valid(const char *s, size_t len)
     return v <= 65535;
 }
 
-int nb_hostport_split(const char *s, char *host, size_t hostsz, const char **port,
+/* ---- host and port: the one parser ---------------------------------------------------------- */
+
+#define SUBJECT_MAX 40                    /* bytes of the input a message quotes */
+#define SUBJECT_BUF (SUBJECT_MAX * 4 + 4) /* each may become \xHH, then "..." */
+#define PORT_FLAGS  (NB_HP_PORT | NB_HP_PORT_REQUIRED)
+
+/* The input as a message quotes it: escaped, and cut after SUBJECT_MAX bytes. */
+static const char *subject(const char *s, size_t len, char *buf)
+{
+    size_t k = len > SUBJECT_MAX ? SUBJECT_MAX : len;
+
+    nb_escape(s, k, NB_ESC_C, buf, SUBJECT_BUF);
+    if (k < len)
+        strcat(buf, "...");
+    return buf;
+}
+
+/* How a use writes its texts: the hint at the end of a message. */
+static const char *form(unsigned flags)
+{
+    int names = (flags & NB_HP_NAMES) != 0;
+
+    if (!(flags & PORT_FLAGS))
+        return names ? "a host name or an IP address" : "an IP address";
+    if (flags & NB_HP_PORT_ALONE)
+        return "PORT, HOST:PORT or [IPv6]:PORT, as in 9087 or 127.0.0.1:9087";
+    if (flags & NB_HP_PORT_REQUIRED)
+        return names ? "HOST:PORT or [IPv6]:PORT, as in localhost:80"
+                     : "IPv4:PORT or [IPv6]:PORT, as in 127.0.0.1:80";
+    if (flags & NB_HP_PORT_HASH)
+        return "ADDR, ADDR#PORT or [IPv6]:PORT, as in 127.0.0.1#53";
+    return names ? "HOST, HOST:PORT or [IPv6]:PORT, as in localhost:80"
+                 : "ADDR, ADDR:PORT or [IPv6]:PORT, as in 127.0.0.1:80";
+}
+
+/* Whether s[0..n) is a name's byte string: letters, digits, '-', '.' and '_'. */
+static int name_bytes(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!zone_char((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* Whether a host without ':' is meant as IPv4: only digits and dots, or a form
+ * inet_aton reads (0x7f.1); such a host is judged by the strict IPv4 rules. */
+static int looks_ip4(const char *s, size_t n)
+{
+    struct nb_addr a;
+
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != '.' && !is_digit((unsigned char)s[i]))
+            return nb_ip4_parse_lenient(s, n, &a, NULL, NULL) == 0;
+    return 1;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_digit((unsigned char)s[i]))
+            return 0;
+    return n > 0;
+}
+
+/* An unbracketed text with two or more ':' where a port may follow. */
+static int ambiguous(const char *s, size_t len, unsigned flags, struct nb_err *e)
+{
+    struct nb_addr tmp;
+    const char *last = s + len;
+    char q[SUBJECT_BUF];
+
+    if (!e)
+        return -1;
+    while (last[-1] != ':')
+        last--;
+    if (nb_ip6_parse(s, len, 1, &tmp, NULL) == 0 ||
+        nb_ip6_parse(s, (size_t)(last - 1 - s), 1, &tmp, NULL) == 0)
+        return nb_err_set(e, NB_E_INVALID,
+                          "'%s' is ambiguous: an IPv6 address with a port needs brackets, as in "
+                          "[::1]:80",
+                          subject(s, len, q));
+    return nb_err_set(e, NB_E_INVALID, "'%s' has more than one ':': write %s", subject(s, len, q),
+                      form(flags));
+}
+
+int nb_hostport_split(const char *s, size_t len, unsigned flags, struct nb_hostport_parts *p,
                       struct nb_err *e)
 {
-    const char *colon, *start = s, *end;
+    const char *colon;
+    char q[SUBJECT_BUF];
 
+    memset(p, 0, sizeof *p);
+    if (len == 0)
+        return nb_err_set(e, NB_E_INVALID, "it is empty: write %s", form(flags));
+    if (len > NB_HOSTPORT_INPUT_MAX)
+        return nb_err_set(e, NB_E_INVALID, "%zu bytes is too long: write %s", len, form(flags));
     if (s[0] == '[') {
-        end = strchr(s, ']');
-        if (!end)
-            return nb_err_set(e, NB_E_INVALID, "'[' without ']': write [IPv6]:PORT, as in [::1]:80");
-        if (end[1] != ':')
-            return nb_err_set(e, NB_E_INVALID, "']' must be followed by ':PORT', as in [::1]:80");
-        start = s + 1;
-        colon = end + 1;
-    } else {
-        colon = strchr(s, ':');
-        if (!colon)
-            return nb_err_set(e, NB_E_INVALID, "no ':PORT' in '%.64s': write HOST:PORT", s);
-        if (strchr(colon + 1, ':'))
-            return nb_err_set(e, NB_E_INVALID,
-                              "ambiguous: an IPv6 address with a port needs brackets, as in "
-                              "[::1]:80");
-        end = colon;
+        const char *close = memchr(s, ']', len);
+        size_t after;
+
+        if (!close)
+            return e ? nb_err_set(e, NB_E_INVALID, "'%s' has '[' without a closing ']'",
+                                  subject(s, len, q))
+                     : -1;
+        p->bracketed = 1;
+        p->host_at = 1;
+        p->host_len = (size_t)(close - s) - 1;
+        after = (size_t)(close - s) + 1;
+        if (after == len)
+            return 0;
+        if (s[after] == ':' || (s[after] == '#' && (flags & NB_HP_PORT_HASH))) {
+            p->has_port = 1;
+            p->port_at = after + 1;
+            p->port_len = len - after - 1;
+            return 0;
+        }
+        return e ? nb_err_set(e, NB_E_INVALID, "'%s' has text after ']': write %s",
+                              subject(s, len, q), form(flags))
+                 : -1;
     }
-    if ((size_t)(end - start) >= hostsz)
-        return nb_err_set(e, NB_E_INVALID, "the host is longer than %zu bytes", hostsz - 1);
-    memcpy(host, start, (size_t)(end - start));
-    host[end - start] = '\0';
-    *port = colon + 1;
+    p->host_len = len;
+    if (flags & NB_HP_PORT_HASH) {
+        const char *hash = memchr(s, '#', len);
+        if (hash) {
+            p->host_len = (size_t)(hash - s);
+            p->has_port = 1;
+            p->port_at = p->host_len + 1;
+            p->port_len = len - p->port_at;
+            return 0;
+        }
+    }
+    colon = memchr(s, ':', len);
+    if (!colon || (flags & NB_HP_COLON_BRACKETED))
+        return 0;
+    if (memchr(colon + 1, ':', len - (size_t)(colon + 1 - s))) {
+        /* an IPv6 address, unless a port may follow: then no one can tell */
+        if ((flags & NB_HP_V6_BARE) || !(flags & PORT_FLAGS))
+            return 0;
+        return ambiguous(s, len, flags, e);
+    }
+    p->host_len = (size_t)(colon - s);
+    p->has_port = 1;
+    p->port_at = p->host_len + 1;
+    p->port_len = len - p->port_at;
+    return 0;
+}
+
+/* An IPv6 host, its zone written as flags say. */
+static int host_ip6(const char *h, size_t hl, unsigned flags, struct nb_hostport *out,
+                    struct nb_err *e)
+{
+    const char *pct = memchr(h, '%', hl);
+    size_t n = hl;
+
+    if ((flags & NB_HP_ZONE_URL) && pct) {
+        size_t at = (size_t)(pct - h);
+        /* RFC 6874: "%25" and then the zone */
+        if (hl - at < 4 || memcmp(pct, "%25", 3))
+            return nb_err_set(e, NB_E_INVALID,
+                              "a zone in a URL is written %%25ZONE, as in "
+                              "[fe80::1%%25eth0]");
+        memcpy(out->host, h, at + 1);
+        memcpy(out->host + at + 1, pct + 3, hl - at - 3);
+        n = hl - 2;
+        out->host[n] = '\0';
+    } else {
+        memcpy(out->host, h, hl);
+        out->host[hl] = '\0';
+    }
+    if (nb_ip6_parse(out->host, n, (flags & (NB_HP_ZONE | NB_HP_ZONE_URL)) != 0,
+                     &out->addr, e) < 0)
+        return -1;
+    out->kind = NB_HOST_IP6;
+    return 0;
+}
+
+/* A host name: letters, digits, '-', '.' and '_' (the length is checked before). */
+static int host_name(const char *s, size_t len, const char *h, size_t hl, struct nb_hostport *out,
+                     struct nb_err *e)
+{
+    char q[SUBJECT_BUF];
+
+    for (size_t i = 0; i < hl; i++) {
+        unsigned char c = (unsigned char)h[i];
+        if (zone_char(c))
+            continue;
+        if (!e)
+            return -1;
+        if (c == '%')
+            return nb_err_set(e, NB_E_INVALID,
+                              "'%s' has '%%' in the host: percent-encoding is not allowed in a "
+                              "host name",
+                              subject(s, len, q));
+        if (c >= 0x80)
+            return nb_err_set(e, NB_E_INVALID,
+                              "'%s' has a non-ASCII byte in the host: write an international "
+                              "name in its xn-- form",
+                              subject(s, len, q));
+        return nb_err_set(e, NB_E_INVALID,
+                          "'%s' has byte 0x%02x in the host: a host name is letters, digits, "
+                          "'-', '.' and '_'",
+                          subject(s, len, q), c);
+    }
+    memcpy(out->host, h, hl);
+    out->host[hl] = '\0';
+    out->kind = NB_HOST_NAME;
+    return 0;
+}
+
+static int judge_host(const char *s, size_t len, unsigned flags, struct nb_hostport *out,
+                      struct nb_err *e)
+{
+    const struct nb_hostport_parts *p = &out->parts;
+    const char *h = s + p->host_at;
+    size_t hl = p->host_len;
+    char q[SUBJECT_BUF];
+    int ip4;
+
+    if (hl == 0) {
+        if (!e)
+            return -1;
+        if (p->bracketed)
+            return nb_err_set(e, NB_E_INVALID,
+                              "'%s' has nothing between '[' and ']': write an IPv6 address, as in "
+                              "[::1]:80",
+                              subject(s, len, q));
+        return nb_err_set(e, NB_E_INVALID, "'%s' has no host before '%c': write %s",
+                          subject(s, len, q), s[p->port_at - 1], form(flags));
+    }
+    if (hl >= NB_HOST_TEXT_MAX)
+        return nb_err_set(e, NB_E_INVALID, "the host is %zu bytes, but a host is at most %d", hl,
+                          NB_HOST_TEXT_MAX - 1);
+    if (p->bracketed && !memchr(h, ':', hl))
+        return e ? nb_err_set(e, NB_E_INVALID,
+                              "'%s' has brackets around something that is not IPv6: brackets "
+                              "are for IPv6 only, as in [::1]:80",
+                              subject(s, len, q))
+                 : -1;
+    if (p->bracketed || memchr(h, ':', hl))
+        return host_ip6(h, hl, flags, out, e);
+    ip4 = looks_ip4(h, hl);
+    if (!ip4 && (flags & NB_HP_NAMES))
+        return host_name(s, len, h, hl, out, e);
+    if (!ip4 && name_bytes(h, hl))
+        return e ? nb_err_set(e, NB_E_INVALID,
+                              "'%s' is a name, but only an IP address is accepted here (no name "
+                              "is looked up): %s",
+                              subject(h, hl, q), IP4_RULE)
+                 : -1;
+    if (nb_ip4_parse(h, hl, &out->addr, e) < 0)
+        return -1;
+    memcpy(out->host, h, hl);
+    out->host[hl] = '\0';
+    out->kind = NB_HOST_IP4;
+    return 0;
+}
+
+int nb_hostport_parse(const char *s, size_t len, unsigned flags, uint16_t dflt,
+                      struct nb_hostport *out, struct nb_err *e)
+{
+    struct nb_hostport_parts *p = &out->parts;
+    char q[SUBJECT_BUF];
+    uint64_t v;
+
+    out->kind = NB_HOST_NONE;
+    out->host[0] = '\0';
+    out->port = dflt;
+    out->port_given = 0;
+    if ((flags & NB_HP_PORT_ALONE) && all_digits(s, len)) {
+        memset(p, 0, sizeof *p);
+        p->has_port = 1;
+        p->port_len = len;
+    } else {
+        if (nb_hostport_split(s, len, flags, p, e) < 0)
+            return -1;
+        if (p->has_port && !(flags & PORT_FLAGS))
+            return e ? nb_err_set(e, NB_E_INVALID, "'%s' has a port, but only %s goes here",
+                                  subject(s, len, q), form(flags))
+                     : -1;
+        if (!p->has_port && (flags & NB_HP_PORT_REQUIRED))
+            return e ? nb_err_set(e, NB_E_INVALID,
+                                  "'%s' has no ':PORT', but a port is needed here: write %s",
+                                  subject(s, len, q), form(flags))
+                     : -1;
+        if (judge_host(s, len, flags, out, e) < 0)
+            return -1;
+    }
+    if (!p->has_port || (p->port_len == 0 && (flags & NB_HP_PORT_EMPTY)))
+        return 0;
+    if (nb_parse_uint_n(s + p->port_at, p->port_len, (flags & NB_HP_PORT_ZERO) ? 0 : 1, 65535,
+                        "port", &v, e) < 0)
+        return -1;
+    out->port = (uint16_t)v;
+    out->port_given = 1;
+    return 0;
+}
+
+int nb_endpoint_parse(const char *s, size_t len, struct nb_endpoint *out, struct nb_err *e)
+{
+    struct nb_hostport hp;
+
+    if (nb_hostport_parse(s, len, NB_HP_ENDPOINT, 0, &hp, e) < 0)
+        return -1;
+    out->addr = hp.addr;
+    out->port = hp.port;
     return 0;
 }
 

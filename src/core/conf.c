@@ -95,46 +95,13 @@ static int word_starts(const struct span *w, const char *prefix)
 /* A nameserver word: ADDR, [IPv6], [IPv6]:PORT or ADDR#PORT. Returns 0 and fills *ns, or -1. */
 static int parse_nameserver(const struct span *w, struct nb_nameserver *ns)
 {
-    const char *a = w->p, *port = NULL;
-    size_t alen = w->n, plen = 0;
-    uint64_t v;
+    struct nb_hostport hp;
 
     memset(ns, 0, sizeof *ns);
-    ns->port = 53;
-    if (w->n > 0 && w->p[0] == '[') {
-        const char *close = memchr(w->p, ']', w->n);
-        size_t after;
-
-        if (!close)
-            return -1;
-        a = w->p + 1;
-        alen = (size_t)(close - a);
-        /* brackets are for IPv6, as nb_endpoint_parse has them */
-        if (!memchr(a, ':', alen))
-            return -1;
-        after = w->n - alen - 2;
-        if (after > 0) {
-            if (close[1] != ':' && close[1] != '#')
-                return -1;
-            port = close + 2;
-            plen = after - 1;
-        }
-    } else {
-        const char *hash = memchr(w->p, '#', w->n);
-
-        if (hash) {
-            alen = (size_t)(hash - w->p);
-            port = hash + 1;
-            plen = w->n - alen - 1;
-        }
-    }
-    if (nb_addr_parse(a, alen, &ns->addr, NULL) != 0)
+    if (nb_hostport_parse(w->p, w->n, NB_HP_RESOLV_CONF, 53, &hp, NULL) != 0)
         return -1;
-    if (port) {
-        if (nb_parse_uint_n(port, plen, 1, 65535, "port", &v, NULL) != 0)
-            return -1;
-        ns->port = (uint16_t)v;
-    }
+    ns->addr = hp.addr;
+    ns->port = hp.port;
     return 0;
 }
 

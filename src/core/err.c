@@ -56,10 +56,7 @@ int nb_exit_code(enum nb_errcode code)
     case NB_E_NONE:
         return NB_EXIT_OK;
     case NB_E_INVALID:
-    case NB_E_NOTFOUND:
         return NB_EXIT_NEGATIVE;
-    case NB_E_USAGE:
-        return NB_EXIT_USAGE;
     case NB_E_RESOLVE:
         return NB_EXIT_RESOLVE;
     case NB_E_CONNECT:

@@ -16,9 +16,10 @@ static void read_comm(const char *proc, long pid, char *comm, size_t n)
 {
     char path[300], *text = NULL;
     size_t len = 0;
+    struct nb_err e; /* a process gone meanwhile is only a '?' */
 
     snprintf(path, sizeof path, "%s/%ld/comm", proc, pid);
-    if (nb_file_read(path, 256, &text, &len, NULL) < 0) {
+    if (nb_file_read(path, 256, &text, &len, &e) < 0) {
         snprintf(comm, n, "?");
         return;
     }

@@ -108,31 +108,12 @@ int nb_resolver_init(struct nb_resolver *r, const char *conf_path, const char *h
 
 int nb_resolver_set_server(struct nb_resolver *r, const char *spec, struct nb_err *e)
 {
-    char host[300];
-    const char *port_text = NULL, *hash = strchr(spec, '#');
-    struct nb_addr a;
-    uint64_t port = 53;
+    struct nb_hostport hp;
 
-    if (hash) {
-        if ((size_t)(hash - spec) >= sizeof host)
-            return nb_err_set(e, NB_E_INVALID, "the server address is too long");
-        memcpy(host, spec, (size_t)(hash - spec));
-        host[hash - spec] = '\0';
-        port_text = hash + 1;
-    } else if (spec[0] == '[' || (strchr(spec, ':') && !strchr(strchr(spec, ':') + 1, ':'))) {
-        if (nb_hostport_split(spec, host, sizeof host, &port_text, e) < 0)
-            return -1;
-    } else {
-        snprintf(host, sizeof host, "%s", spec);
-    }
-    if (nb_addr_parse(host, strlen(host), &a, e) < 0)
-        return nb_err_set(e, NB_E_INVALID,
-                          "the server must be an IP address (no name is looked up to find it): "
-                          "%s", e->msg);
-    if (port_text && nb_parse_uint(port_text, 1, 65535, "port", &port, e) < 0)
+    if (nb_hostport_parse(spec, strlen(spec), NB_HP_DNS_SERVER, 53, &hp, e) < 0)
         return -1;
     r->nservers = 0;
-    if (nb_sockaddr_from_addr(&a, (uint16_t)port, &r->servers[0], e) < 0)
+    if (nb_sockaddr_from_addr(&hp.addr, hp.port, &r->servers[0], e) < 0)
         return -1;
     r->nservers = 1;
     return 0;

@@ -447,11 +447,10 @@ int nb_sock_resolve(const char *host, uint16_t port, int family, int socktype,
                               i + 1);
     }
     if (host[0] == '[') {
-        if (len < 2 || host[len - 1] != ']')
-            return nb_err_set(e, NB_E_INVALID, "'%s' opens a '[' that it does not close", host);
-        if (nb_ip6_parse(host + 1, len - 2, 1, &a, e) < 0)
+        struct nb_hostport hp;
+        if (nb_hostport_parse(host, len, NB_HP_BRACKETED_HOST, 0, &hp, e) < 0)
             return -1;
-        return resolve_numeric(host, &a, port, family, out, count, x, e);
+        return resolve_numeric(host, &hp.addr, port, family, out, count, x, e);
     }
     if (nb_addr_parse(host, len, &a, &scratch) == 0)
         return resolve_numeric(host, &a, port, family, out, count, x, e);

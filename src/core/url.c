@@ -81,63 +81,28 @@ static void remove_dots(char *path)
     snprintf(path, NB_URL_MAX, "%s", out);
 }
 
-static int parse_host(const char *h, size_t n, struct nb_url *u, struct nb_err *e)
+/* The authority after its user-info: HOST, HOST:PORT or [IPv6]:PORT, read by the one
+ * host:port parser. A name is kept in lower case. */
+static int parse_authority(const char *h, size_t n, struct nb_url *u, struct nb_err *e)
 {
+    struct nb_hostport hp;
+
     if (n == 0)
         return nb_err_set(e, NB_E_INVALID, "the URL has no host: write http://HOST/PATH");
-    if (h[0] == '[') {
-        struct nb_addr a;
-        char zone[64];
-        const char *pct;
-        size_t alen;
-        if (h[n - 1] != ']')
-            return nb_err_set(e, NB_E_INVALID, "'[' without ']' in the host");
-        alen = n - 2;
-        /* RFC 6874: a zone is written %25zone inside the brackets */
-        pct = memchr(h + 1, '%', alen);
-        if (pct) {
-            size_t zl = alen - (size_t)(pct - h - 1);
-            if (zl < 4 || strncmp(pct, "%25", 3) || zl - 3 >= sizeof zone)
-                return nb_err_set(e, NB_E_INVALID, "a zone in a URL is written %%25ZONE, as in "
-                                                   "[fe80::1%%25eth0]");
-            memcpy(zone, pct + 3, zl - 3);
-            zone[zl - 3] = '\0';
-            alen = (size_t)(pct - h - 1);
-        }
-        if (pct)
-            snprintf(u->host, sizeof u->host, "%.*s%%%s", (int)alen, h + 1, zone);
-        else
-            snprintf(u->host, sizeof u->host, "%.*s", (int)alen, h + 1);
-        /* the address, and the zone's characters, checked by the address parser */
-        if (nb_ip6_parse(u->host, strlen(u->host), 1, &a, e) < 0)
-            return -1;
-        u->host_v6 = 1;
-        return 0;
-    }
-    if (n > NB_URL_HOST_MAX)
-        return nb_err_set(e, NB_E_INVALID, "the host is %zu bytes, but a host name is at most 253",
-                          n);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)h[i];
-        if (c == '%')
-            return nb_err_set(e, NB_E_INVALID, "percent-encoding ('%%') is not allowed in a host "
-                                               "name");
-        if (c >= 0x80)
-            return nb_err_set(e, NB_E_INVALID, "the host has a non-ASCII byte: write an "
-                                               "international name in its xn-- form");
-        if (!is_alpha(c) && !is_digit(c) && c != '-' && c != '.' && c != '_')
-            return nb_err_set(e, NB_E_INVALID,
-                              "byte 0x%02x in the host: a host is letters, digits, '-', '.' and "
-                              "'_'", c);
-        u->host[i] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
-    }
-    u->host[n] = '\0';
+    if (nb_hostport_parse(h, n, NB_HP_URL, u->port, &hp, e) < 0)
+        return -1;
+    memcpy(u->host, hp.host, strlen(hp.host) + 1);
+    for (char *c = u->host; hp.kind == NB_HOST_NAME && *c; c++)
+        *c = (char)(*c >= 'A' && *c <= 'Z' ? *c | 0x20 : *c);
+    u->host_v6 = hp.kind == NB_HOST_IP6;
+    u->port = hp.port;
+    u->port_given = hp.port_given;
     return 0;
 }
 
 int nb_url_parse(const char *s, struct nb_url *u, struct nb_err *e)
 {
-    size_t len = strlen(s), i = 0, auth_end, at, hostend;
+    size_t len = strlen(s), i = 0, auth_end, at;
     const char *auth, *frag, *rest;
 
     memset(u, 0, sizeof *u);
@@ -185,30 +150,8 @@ int nb_url_parse(const char *s, struct nb_url *u, struct nb_err *e)
         auth += at + 1;
         auth_end -= at + 1;
     }
-    /* the port: after the last ':' not inside brackets */
-    hostend = auth_end;
-    if (auth_end > 0 && auth[0] == '[') {
-        const char *close = memchr(auth, ']', auth_end);
-        if (!close)
-            return nb_err_set(e, NB_E_INVALID, "'[' without ']' in the host");
-        hostend = (size_t)(close - auth) + 1;
-        if (hostend < auth_end && auth[hostend] != ':')
-            return nb_err_set(e, NB_E_INVALID, "']' must be followed by ':PORT' or the path");
-    } else {
-        const char *colon = memchr(auth, ':', auth_end);
-        if (colon)
-            hostend = (size_t)(colon - auth);
-    }
-    if (parse_host(auth, hostend, u, e) < 0)
+    if (parse_authority(auth, auth_end, u, e) < 0)
         return -1;
-    if (hostend < auth_end && hostend + 1 < auth_end) {
-        uint64_t port;
-        if (nb_parse_uint_n(auth + hostend + 1, auth_end - hostend - 1, 1, 65535, "port", &port,
-                            e) < 0)
-            return -1;
-        u->port = (uint16_t)port;
-        u->port_given = 1;
-    }
     rest = auth + auth_end;
     frag = strchr(rest, '#');
     if (encode_target(rest, frag ? (size_t)(frag - rest) : strlen(rest), u->target,

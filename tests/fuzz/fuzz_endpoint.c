@@ -1,5 +1,7 @@
-/* fuzz_endpoint.c - libFuzzer target: nb_endpoint_parse accepts exactly IPv4:PORT and
- * [IPv6]:PORT with a strict port, and an endpoint's text parses back to itself. */
+/* fuzz_endpoint.c - libFuzzer target for the one host:port parser: nb_endpoint_parse
+ * accepts exactly IPv4:PORT and [IPv6]:PORT with a strict port, and an endpoint's text
+ * parses back to itself; nb_hostport_parse under every use's flags (and under flags the
+ * input's first two bytes choose) fails with one line or gives a result its flags allow. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,8 +65,36 @@ static int ref_endpoint(const char *s, size_t n, struct nb_endpoint *out)
     return 1;
 }
 
+/* One run of nb_hostport_parse under flags: the checks that hold for every use. */
+static void drive(const char *s, size_t size, unsigned flags)
+{
+    struct nb_hostport hp, again;
+    struct nb_err e;
+    int rc = nb_hostport_parse(s, size, flags, 7, &hp, &e);
+
+    CHECK(rc == nb_hostport_parse(s, size, flags, 7, &again, NULL), "e == NULL changes the answer");
+    if (rc < 0) {
+        CHECK(e.code == NB_E_INVALID && e.msg[0] && !strchr(e.msg, '\n') && !strchr(e.msg, '\r') &&
+                  !strchr(e.msg, '\033'),
+              "bad host:port failure message");
+        return;
+    }
+    CHECK(hp.kind != NB_HOST_NONE || (flags & NB_HP_PORT_ALONE), "no host without PORT_ALONE");
+    CHECK(hp.kind != NB_HOST_NAME || (flags & NB_HP_NAMES), "a name without NB_HP_NAMES");
+    CHECK(!(flags & NB_HP_PORT_REQUIRED) || hp.parts.has_port, "no port where one is required");
+    CHECK(hp.port_given || hp.port == 7, "no port given, but not the default");
+    CHECK(!hp.port_given || hp.port > 0 || (flags & NB_HP_PORT_ZERO), "port 0 accepted");
+    CHECK(strlen(hp.host) < NB_HOST_TEXT_MAX, "host text too long");
+    CHECK(hp.parts.host_at + hp.parts.host_len <= size &&
+              (!hp.parts.has_port || hp.parts.port_at + hp.parts.port_len == size),
+          "parts outside the text");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static const unsigned uses[] = {NB_HP_ENDPOINT,      NB_HP_CONNECT,     NB_HP_LISTEN,
+                                    NB_HP_DNS_SERVER,    NB_HP_RESOLV_CONF, NB_HP_URL,
+                                    NB_HP_BRACKETED_HOST};
     const char *s = (const char *)data;
     struct nb_endpoint ep, want, back;
     struct nb_err e;
@@ -72,6 +102,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size > 4096)
         return 0;
+    for (size_t k = 0; k < sizeof uses / sizeof uses[0]; k++)
+        drive(s, size, uses[k]);
+    if (size >= 2)
+        drive(s + 2, size - 2, ((unsigned)data[0] | (unsigned)data[1] << 8) & ((1u << 11) - 1));
     got = nb_endpoint_parse(s, size, &ep, &e) == 0;
     CHECK(got == (nb_endpoint_parse(s, size, &back, NULL) == 0), "e == NULL changes the answer");
     CHECK(got == nb_endpoint_valid(s, size), "the one-pass nb_endpoint_valid disagrees");

@@ -802,7 +802,7 @@ static const struct ep_case ep_cases[] = {
     {"1.2.3.4:080", 0, NULL, 0, "leading zero"},
     {"1.2.3.4:0x50", 0, NULL, 0, NULL},
     {"1.2.3.4:http", 0, NULL, 0, NULL},
-    {":80", 0, NULL, 0, "empty"},
+    {":80", 0, NULL, 0, "no host"},
     {"1.2.3.4:", 0, NULL, 0, "empty"},
     {"1.2.3.4", 0, NULL, 0, "PORT"},
     {"1.2.3.4:80:80", 0, NULL, 0, NULL},

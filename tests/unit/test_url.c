@@ -147,7 +147,7 @@ static const struct parse_case PARSE[] = {
     BAD("http://h:-1/", "sign"),
     BAD("http://h:+80/", "sign"),
     BAD("http://h:abc/", "not a number"),
-    BAD("http://h:8080:90/", "port"),
+    BAD("http://h:8080:90/", "more than one ':'"),
     BAD("http://h: 80/", "space"),
 };
 
