@@ -168,12 +168,20 @@ void nb_addr_netmask(int family, unsigned prefix, struct nb_addr *out);
 uint32_t nb_ip4_to_u32(const struct nb_addr *a);
 void nb_ip4_from_u32(uint32_t v, struct nb_addr *out);
 
+/* The registry's "Globally Reachable" flag of an entry. */
+enum nb_reach {
+    NB_REACH_NA,  /* the registry says N/A or gives no answer (6to4, Teredo, deprecated blocks) */
+    NB_REACH_NO,  /* False: not forwarded beyond one administrative domain */
+    NB_REACH_YES, /* True */
+};
+
 /* An entry of the IANA special-purpose address registries. */
 struct nb_addr_kind {
     const char *kind;   /* short name: "loopback", "private", "global", ... */
     const char *block;  /* the registry block, "127.0.0.0/8"; "" for global */
     const char *rfc;    /* where it is defined, "RFC 1122"; "" for global */
     const char *about;  /* one sentence for a learner */
+    enum nb_reach reach; /* globally reachable, as the registry says */
 };
 
 /* The most specific special-purpose block a belongs to (for IPv4-mapped IPv6,
@@ -185,5 +193,16 @@ const struct nb_addr_kind *nb_addr_kind_of(const struct nb_addr *a);
  * block that contains all of it, "global" when no special block overlaps it,
  * or NULL when it spans several kinds (as 0.0.0.0/0 does). */
 const struct nb_addr_kind *nb_cidr_kind_of(const struct nb_cidr *c);
+
+/* The i-th entry of the special-purpose table (its rows in registry order), or NULL past
+ * the last: for tests that walk every entry. */
+const struct nb_addr_kind *nb_addr_kind_at(size_t i);
+
+/* The usable hosts of block c as Python's ipaddress hosts() gives them: IPv4 leaves out
+ * the network and broadcast addresses, IPv6 the all-zeros Subnet-Router anycast address
+ * (RFC 4291 2.6.1); a /31 or /127 is a point-to-point link of two hosts (RFC 3021, RFC
+ * 6164) and a /32 or /128 one host. Sets *first and *last and returns how many of the
+ * block's 2^(host bits) addresses are left out: 0, 1 or 2. */
+int nb_cidr_hosts(const struct nb_cidr *c, struct nb_addr *first, struct nb_addr *last);
 
 #endif

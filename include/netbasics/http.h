@@ -10,15 +10,21 @@
 
 #include <netbasics/err.h>
 
-#define NB_HTTP_LINE_MAX 8192     /* status line, one header line, chunk-size line */
-#define NB_HTTP_HEADERS_MAX 100   /* header lines in one response */
-#define NB_HTTP_HEAD_MAX 65536    /* all header lines together */
+/* curl's limits or more: real Content-Security-Policy, Link and Set-Cookie
+ * lines reach 8-16 KiB, and 150 Set-Cookie lines are seen; the head's size
+ * bounds the number of lines, so there is no count of its own. */
+#define NB_HTTP_LINE_MAX (100 * 1024) /* status line, one (unfolded) header line, chunk-size line  \
+                                       */
+#define NB_HTTP_HEAD_MAX                                                                           \
+    (300 * 1024) /* the status and header lines of every response read, and the trailers */
+#define NB_HTTP_LOCATION_MAX 8192 /* a redirect's Location (NB_URL_MAX) */
+#define NB_HTTP_CODING_MAX   40   /* the unsupported transfer coding kept for the message */
 
 enum nb_http_framing {
-    NB_HTTP_NO_BODY,   /* HEAD, 1xx, 204, 304 */
-    NB_HTTP_LENGTH,    /* Content-Length */
-    NB_HTTP_CHUNKED,   /* Transfer-Encoding: chunked */
-    NB_HTTP_CLOSE,     /* until the server closes */
+    NB_HTTP_NO_BODY, /* HEAD, 1xx, 204, 304 */
+    NB_HTTP_LENGTH,  /* Content-Length */
+    NB_HTTP_CHUNKED, /* Transfer-Encoding: chunked */
+    NB_HTTP_CLOSE,   /* until the server closes */
 };
 
 struct nb_http_cb {
@@ -35,20 +41,19 @@ struct nb_http_cb {
 
 struct nb_http_parser {
     int state;
-    int head;                    /* the request was HEAD: no body whatever the headers say */
-    int status, interim;         /* status of the response being read; 1xx seen */
+    int head;            /* the request was HEAD: no body whatever the headers say */
+    int status, interim; /* status of the response being read; 1xx seen */
     enum nb_http_framing framing;
     int have_length;
-    uint64_t length;             /* Content-Length, or the current chunk's size */
-    uint64_t left;               /* bytes of body (or chunk) still to come */
-    uint64_t body_bytes;         /* body bytes delivered */
-    int chunked_te;              /* Transfer-Encoding ends in chunked */
-    int other_te;                /* Transfer-Encoding without chunked */
-    unsigned nheaders;
+    uint64_t length;                     /* Content-Length, or the current chunk's size */
+    uint64_t left;                       /* bytes of body (or chunk) still to come */
+    uint64_t body_bytes;                 /* body bytes delivered */
+    int chunked_te;                      /* Transfer-Encoding ends in chunked */
+    char coding[NB_HTTP_CODING_MAX + 1]; /* the first transfer coding that is not chunked */
     size_t head_bytes;
     char line[NB_HTTP_LINE_MAX + 1];
     size_t line_len;
-    char location[NB_HTTP_LINE_MAX + 1]; /* the Location header, "" if none */
+    char location[NB_HTTP_LOCATION_MAX + 1]; /* the Location header, "" if none or too long */
     char content_type[256];
 };
 
@@ -57,7 +62,11 @@ void nb_http_init(struct nb_http_parser *p, int head);
 
 /* Takes the next n bytes of the response. Returns how many were used (fewer
  * than n only once the response is complete: the rest does not belong to it),
- * or -1 with e set to NB_E_PROTO naming the rule that was broken. */
+ * or -1 with e set to NB_E_PROTO naming the rule that was broken. Any
+ * three-digit status is passed on (RFC 9110 15: the caller handles one outside
+ * 100-599 as a 5xx); an obs-fold in a header becomes one SP (RFC 9112 5.2); a
+ * body sent in a transfer coding other than chunked is refused, naming the
+ * coding, before on_headers_done: no encoded byte reaches on_body. */
 long nb_http_feed(struct nb_http_parser *p, const uint8_t *data, size_t n,
                   const struct nb_http_cb *cb, struct nb_err *e);
 

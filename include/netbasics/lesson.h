@@ -9,11 +9,16 @@
 
 #include <netbasics/addr.h>
 
+/* Python 3.11's default sys.get_int_max_str_digits(): int() of a longer str raises. */
+#define NB_PY_INT_MAX_DIGITS 4300
+
 /* Python 3's int(s) for s given as UTF-8: surrounding Unicode whitespace, one
  * sign, decimal digits of any script (Unicode category Nd, Unicode 14 as in
  * Python 3.11), single underscores between digits. Returns 0 and sets *neg
- * and *mag (saturated at UINT64_MAX, *big set when it was), or -1 when int()
- * would raise ValueError (also for invalid UTF-8). */
+ * and *mag (saturated at UINT64_MAX, *big set when it was), -1 when int()
+ * would raise ValueError for the text (also for invalid UTF-8), or -2 when it
+ * would for having more than NB_PY_INT_MAX_DIGITS digits (underscores and
+ * spaces do not count). */
 int nb_py_int(const char *s, size_t len, int *neg, uint64_t *mag, int *big);
 
 /* The lesson's isipandport(s), answer for answer. */

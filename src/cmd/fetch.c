@@ -133,7 +133,8 @@ static void on_headers_done(void *ctx)
         fputs("\r\n", stdout);
         fflush(stdout);
     }
-    r->discard = following || (r->status >= 400 && !r->o->keep_errors && !r->o->include);
+    r->discard = following || ((r->status >= 400 || r->status < 100) && !r->o->keep_errors &&
+                               !r->o->include);
     if (r->discard || r->o->head)
         return;
     if (!r->to_stdout) {
@@ -319,10 +320,10 @@ static int run(const char *url_text, const struct fetch_opts *o)
         }
         url = next;
     }
-    if (r.status >= 400) {
+    if (r.status >= 400 || r.status < 100) { /* outside 100-599: as a 5xx (RFC 9110 15) */
         if (r.saving && nb_save_commit(&r.save, &e) < 0)
             return nb_report("fetch", &e);
-        nb_errorf("fetch", "HTTP %d %s from %.200s%s", r.status, r.reason, cur,
+        nb_errorf("fetch", "HTTP %03d %s from %.200s%s", r.status, r.reason, cur,
                   r.saving ? " (the body was kept: --keep-errors)" : ": nothing saved");
         return NB_EXIT_NEGATIVE;
     }

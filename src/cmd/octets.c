@@ -73,16 +73,27 @@ static void input_error(const char *s, size_t len, const struct nb_err *e, int j
     }
 }
 
+/* The registry's "Globally Reachable" flag in words. */
+static const char *reach_text(enum nb_reach r)
+{
+    return r == NB_REACH_YES  ? "yes: globally reachable, as the IANA registry says"
+           : r == NB_REACH_NO ? "no: not globally reachable, as the IANA registry says"
+                              : "n/a: the IANA registry gives no answer for this block";
+}
+
 static void print_kind(const struct nb_addr_kind *k, const struct octets_opts *o)
 {
-    if (!k)
+    if (!k) {
         printf("  kind      several: the block holds addresses of more than one special-purpose "
                "kind\n");
-    else if (k->block[0])
+        return;
+    }
+    if (k->block[0])
         printf("  kind      %s%s%s (%s, %s): %s\n", o->c->bold, k->kind, o->c->reset, k->block,
                k->rfc, k->about);
     else
         printf("  kind      %s%s%s: %s\n", o->c->bold, k->kind, o->c->reset, k->about);
+    printf("  reachable %s\n", k->block[0] ? reach_text(k->reach) : "yes: in no special block");
 }
 
 static void json_common(struct nb_json *j, const char *in, size_t len, const struct nb_addr *a,
@@ -101,6 +112,9 @@ static void json_common(struct nb_json *j, const char *in, size_t len, const str
     nb_json_str(j, "kind", k ? k->kind : "several");
     if (k && k->block[0])
         nb_json_str(j, "block", k->block);
+    if (k)
+        nb_json_str(j, "globally_reachable",
+                    k->reach == NB_REACH_YES ? "yes" : k->reach == NB_REACH_NO ? "no" : "n/a");
 }
 
 static void show_v4(const char *in, size_t len, const struct nb_addr *a, const char *readas,
@@ -224,20 +238,21 @@ static void show_cidr(const char *in, size_t len, const struct nb_cidr *c,
     unsigned width = c->addr.family == 4 ? 32 : 128, hostbits = width - c->prefix;
     char t1[NB_ADDR_TEXT_MAX], t2[NB_ADDR_TEXT_MAX], bin[200], count[32], hosts[32];
     char mark[16];
-    int v4 = c->addr.family == 4;
+    int v4 = c->addr.family == 4, left_out;
 
     nb_addr_netmask(c->addr.family, c->prefix, &mask);
     nb_addr_mask(&c->addr, c->prefix, &net);
     nb_addr_fill(&c->addr, c->prefix, &last);
-    first_host = net;
-    last_host = last;
+    left_out = nb_cidr_hosts(c, &first_host, &last_host);
     pow2_text(hostbits, count, sizeof count);
-    snprintf(hosts, sizeof hosts, "%s", count);
-    if (v4 && hostbits >= 2) {
-        nb_ip4_from_u32(nb_ip4_to_u32(&net) + 1, &first_host);
-        nb_ip4_from_u32(nb_ip4_to_u32(&last) - 1, &last_host);
-        snprintf(hosts, sizeof hosts, "%llu", (1ull << hostbits) - 2);
-    }
+    if (hostbits < 64)
+        snprintf(hosts, sizeof hosts, "%llu", (1ull << hostbits) - (unsigned)left_out);
+    else if (hostbits == 64 && left_out)
+        snprintf(hosts, sizeof hosts, "%llu", 0ull - (unsigned)left_out); /* 2^64 - n */
+    else if (left_out)
+        snprintf(hosts, sizeof hosts, "2^%u-%d", hostbits, left_out);
+    else
+        snprintf(hosts, sizeof hosts, "%s", count);
     nb_explainf(&o->explain, "the netmask is %u one-bits then %u zero-bits: %s", c->prefix,
                 hostbits, nb_addr_format(&mask, t1, sizeof t1));
     nb_explainf(&o->explain, "network = address AND netmask: every host bit set to 0 gives %s",
@@ -284,10 +299,12 @@ static void show_cidr(const char *in, size_t len, const struct nb_cidr *c,
     }
     printf("  hosts     %s to %s (%s%s)\n", nb_addr_format(&first_host, t1, sizeof t1),
            nb_addr_format(&last_host, t2, sizeof t2), hosts,
-           !v4                ? (hostbits ? " addresses" : " address")
-           : hostbits == 1    ? ": a /31 is a point-to-point link with no broadcast, RFC 3021"
-           : hostbits == 0    ? ": a /32 is a single host"
-                              : " usable: the network and broadcast addresses are not hosts");
+           hostbits == 1   ? (v4 ? ": a /31 is a point-to-point link with no broadcast, RFC 3021"
+                                 : ": a /127 is a point-to-point link, RFC 6164")
+           : hostbits == 0 ? (v4 ? ": a /32 is a single host" : " address: a /128 is a single host")
+           : v4            ? " usable: the network and broadcast addresses are not hosts"
+                           : " usable: the all-zeros Subnet-Router anycast address is not a host, "
+                             "RFC 4291");
     if (memcmp(net.b, c->addr.b, sizeof net.b))
         printf("  note      %s is a host inside %s/%u\n", nb_addr_format(&c->addr, t1, sizeof t1),
                nb_addr_format(&net, t2, sizeof t2), c->prefix);

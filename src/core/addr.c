@@ -783,77 +783,144 @@ struct kind_entry {
 };
 
 #define V4(a, b, c, d) {a, b, c, d}
+#define NO NB_REACH_NO
+#define YES NB_REACH_YES
+#define NA NB_REACH_NA
+/* The IANA IPv4 and IPv6 Special-Purpose Address Registries, entry by entry, each with its
+ * "Globally Reachable" flag (NA where the registry says N/A or gives none), from
+ * https://www.iana.org/assignments/iana-ipv4-special-registry/ and
+ * https://www.iana.org/assignments/iana-ipv6-special-registry/ as read in May 2026 (the IPv6
+ * registry last updated 2025-10-09), cross-checked with Python's ipaddress _private_networks.
+ * Three rows are not in those registries and say so: the multicast blocks 224.0.0.0/4,
+ * 233.252.0.0/24 (IANA's multicast registry) and ff00::/8 (RFC 4291). The most specific
+ * entry wins: 192.0.0.9/32 is globally reachable inside 192.0.0.0/24, which is not. The only
+ * copy of this table; tests/unit/test_addr.c checks every row against its own reading. */
 static const struct kind_entry KINDS[] = {
     {4, V4(0, 0, 0, 0), 8, {"this-network", "0.0.0.0/8", "RFC 791",
-        "'this network': only a source while a host has no address yet, never a destination"}},
+        "'this network': only a source while a host has no address yet, never a destination", NO}},
     {4, V4(0, 0, 0, 0), 32, {"unspecified", "0.0.0.0/32", "RFC 1122",
-        "'every IP' when a server listens on it"}},
+        "'every IP' when a server listens on it", NO}},
     {4, V4(10, 0, 0, 0), 8, {"private", "10.0.0.0/8", "RFC 1918",
-        "used inside one network and never routed on the internet"}},
+        "used inside one network and never routed on the internet", NO}},
     {4, V4(100, 64, 0, 0), 10, {"shared", "100.64.0.0/10", "RFC 6598",
-        "a provider's carrier-grade NAT (CGNAT)"}},
+        "a provider's carrier-grade NAT (CGNAT)", NO}},
     {4, V4(127, 0, 0, 0), 8, {"loopback", "127.0.0.0/8", "RFC 1122",
-        "this machine talking to itself; it never leaves the machine"}},
+        "this machine talking to itself; it never leaves the machine", NO}},
     {4, V4(169, 254, 0, 0), 16, {"link-local", "169.254.0.0/16", "RFC 3927",
-        "self-assigned when no DHCP answers, valid on one link only"}},
+        "self-assigned when no DHCP answers, valid on one link only", NO}},
     {4, V4(172, 16, 0, 0), 12, {"private", "172.16.0.0/12", "RFC 1918",
-        "used inside one network and never routed on the internet"}},
+        "used inside one network and never routed on the internet", NO}},
     {4, V4(192, 0, 0, 0), 24, {"protocol-assignment", "192.0.0.0/24", "RFC 6890",
-        "reserved for IETF protocol assignments"}},
+        "reserved for IETF protocol assignments", NO}},
+    {4, V4(192, 0, 0, 0), 29, {"service-continuity", "192.0.0.0/29", "RFC 7335",
+        "IPv4 Service Continuity Prefix: the two ends of a DS-Lite tunnel", NO}},
+    {4, V4(192, 0, 0, 8), 32, {"dummy", "192.0.0.8/32", "RFC 7600",
+        "the IPv4 dummy address: a source for a host that has no IPv4 address", NO}},
+    {4, V4(192, 0, 0, 9), 32, {"anycast", "192.0.0.9/32", "RFC 7723",
+        "Port Control Protocol anycast: the nearest PCP server", YES}},
+    {4, V4(192, 0, 0, 10), 32, {"anycast", "192.0.0.10/32", "RFC 8155",
+        "Traversal Using Relays around NAT anycast: the nearest TURN server", YES}},
+    {4, V4(192, 0, 0, 170), 32, {"nat64-discovery", "192.0.0.170/32", "RFC 7050",
+        "NAT64/DNS64 discovery: what ipv4only.arpa resolves to", NO}},
+    {4, V4(192, 0, 0, 171), 32, {"nat64-discovery", "192.0.0.171/32", "RFC 7050",
+        "NAT64/DNS64 discovery: what ipv4only.arpa resolves to", NO}},
     {4, V4(192, 0, 2, 0), 24, {"documentation", "192.0.2.0/24", "RFC 5737",
-        "TEST-NET-1: for examples only, never on a real network"}},
+        "TEST-NET-1: for examples only, never on a real network", NO}},
+    {4, V4(192, 31, 196, 0), 24, {"as112", "192.31.196.0/24", "RFC 7535",
+        "AS112-v4: anycast name servers that absorb reverse lookups of private addresses", YES}},
+    {4, V4(192, 52, 193, 0), 24, {"amt", "192.52.193.0/24", "RFC 7450",
+        "Automatic Multicast Tunneling: relays that carry multicast over unicast", YES}},
     {4, V4(192, 88, 99, 0), 24, {"reserved", "192.88.99.0/24", "RFC 7526",
-        "formerly the 6to4 relay anycast block, now deprecated"}},
+        "formerly the 6to4 relay anycast block, now deprecated", NA}},
+    {4, V4(192, 88, 99, 2), 32, {"6a44-relay", "192.88.99.2/32", "RFC 6751",
+        "the 6a44 relay anycast address, an IPv6-over-IPv4 transition scheme", NO}},
     {4, V4(192, 168, 0, 0), 16, {"private", "192.168.0.0/16", "RFC 1918",
-        "used inside one network and never routed on the internet"}},
+        "used inside one network and never routed on the internet", NO}},
+    {4, V4(192, 175, 48, 0), 24, {"as112", "192.175.48.0/24", "RFC 7534",
+        "Direct Delegation AS112 Service: anycast name servers for delegated junk zones", YES}},
     {4, V4(198, 18, 0, 0), 15, {"benchmarking", "198.18.0.0/15", "RFC 2544",
-        "for testing network devices, never on a real network"}},
+        "for testing network devices, never on a real network", NO}},
     {4, V4(198, 51, 100, 0), 24, {"documentation", "198.51.100.0/24", "RFC 5737",
-        "TEST-NET-2: for examples only, never on a real network"}},
+        "TEST-NET-2: for examples only, never on a real network", NO}},
     {4, V4(203, 0, 113, 0), 24, {"documentation", "203.0.113.0/24", "RFC 5737",
-        "TEST-NET-3: for examples only, never on a real network"}},
+        "TEST-NET-3: for examples only, never on a real network", NO}},
     {4, V4(224, 0, 0, 0), 4, {"multicast", "224.0.0.0/4", "RFC 5771",
-        "one sender, every receiver that joined the group"}},
+        "one sender, every receiver that joined the group (not in the special-purpose registry)",
+        NA}},
     {4, V4(233, 252, 0, 0), 24, {"documentation", "233.252.0.0/24", "RFC 5771",
-        "MCAST-TEST-NET: multicast for examples only"}},
+        "MCAST-TEST-NET: multicast for examples only (not in the special-purpose registry)", NA}},
     {4, V4(240, 0, 0, 0), 4, {"reserved", "240.0.0.0/4", "RFC 1112",
-        "not routed, most systems refuse it"}},
+        "not routed, most systems refuse it", NO}},
     {4, V4(255, 255, 255, 255), 32, {"limited-broadcast", "255.255.255.255/32", "RFC 919",
-        "every host on this link, never forwarded by a router"}},
+        "every host on this link, never forwarded by a router", NO}},
     {6, {0}, 128, {"unspecified", "::/128", "RFC 4291",
-        "'every IP' when a server listens on it"}},
+        "'every IP' when a server listens on it", NO}},
     {6, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 128, {"loopback", "::1/128", "RFC 4291",
-        "this machine talking to itself; it never leaves the machine"}},
+        "this machine talking to itself; it never leaves the machine", NO}},
     {6, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff}, 96, {"ipv4-mapped", "::ffff:0:0/96", "RFC 4291",
-        "an IPv4 address written as IPv6, as dual-stack sockets show IPv4 peers"}},
+        "an IPv4 address written as IPv6, as dual-stack sockets show IPv4 peers", NO}},
     {6, {0, 0x64, 0xff, 0x9b}, 96, {"translation", "64:ff9b::/96", "RFC 6052",
-        "IPv4/IPv6 translation (NAT64): an IPv4 address in the last 32 bits"}},
+        "IPv4/IPv6 translation (NAT64): an IPv4 address in the last 32 bits", YES}},
     {6, {0, 0x64, 0xff, 0x9b, 0, 1}, 48, {"translation", "64:ff9b:1::/48", "RFC 8215",
-        "local-use IPv4/IPv6 translation"}},
+        "local-use IPv4/IPv6 translation", NO}},
     {6, {0x01, 0x00}, 64, {"discard", "100::/64", "RFC 6666",
-        "whatever is sent here is dropped"}},
+        "whatever is sent here is dropped", NO}},
+    {6, {0x01, 0x00, 0, 0, 0, 0, 0, 0x01}, 64, {"dummy", "100:0:0:1::/64", "RFC 9780",
+        "the dummy IPv6 prefix: a placeholder that is never routed", NO}},
     {6, {0x20, 0x01}, 23, {"protocol-assignment", "2001::/23", "RFC 2928",
-        "reserved for IETF protocol assignments"}},
+        "reserved for IETF protocol assignments", NO}},
     {6, {0x20, 0x01}, 32, {"teredo", "2001::/32", "RFC 4380",
-        "IPv6 tunnelled over IPv4 UDP"}},
+        "IPv6 tunnelled over IPv4 UDP", NA}},
+    {6, {0x20, 0x01, 0, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01}, 128,
+     {"anycast", "2001:1::1/128", "RFC 7723",
+        "Port Control Protocol anycast: the nearest PCP server", YES}},
+    {6, {0x20, 0x01, 0, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02}, 128,
+     {"anycast", "2001:1::2/128", "RFC 8155",
+        "Traversal Using Relays around NAT anycast: the nearest TURN server", YES}},
+    {6, {0x20, 0x01, 0, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x03}, 128,
+     {"anycast", "2001:1::3/128", "RFC 9665",
+        "DNS-SD Service Registration Protocol anycast", YES}},
     {6, {0x20, 0x01, 0, 0x02}, 48, {"benchmarking", "2001:2::/48", "RFC 5180",
-        "for testing network devices, never on a real network"}},
+        "for testing network devices, never on a real network", NO}},
+    {6, {0x20, 0x01, 0, 0x03}, 32, {"amt", "2001:3::/32", "RFC 7450",
+        "Automatic Multicast Tunneling: relays that carry multicast over unicast", YES}},
+    {6, {0x20, 0x01, 0, 0x04, 0x01, 0x12}, 48, {"as112", "2001:4:112::/48", "RFC 7535",
+        "AS112-v6: anycast name servers that absorb reverse lookups of private addresses", YES}},
+    {6, {0x20, 0x01, 0, 0x10}, 28, {"reserved", "2001:10::/28", "RFC 4843",
+        "formerly ORCHID, now deprecated", NA}},
+    {6, {0x20, 0x01, 0, 0x20}, 28, {"orchid", "2001:20::/28", "RFC 7343",
+        "ORCHIDv2: identifiers made from a cryptographic hash, not locations", YES}},
+    {6, {0x20, 0x01, 0, 0x30}, 28, {"drone-id", "2001:30::/28", "RFC 9374",
+        "Drone Remote ID Protocol Entity Tags (DETs)", YES}},
     {6, {0x20, 0x01, 0x0d, 0xb8}, 32, {"documentation", "2001:db8::/32", "RFC 3849",
-        "for examples only, never on a real network"}},
+        "for examples only, never on a real network", NO}},
     {6, {0x20, 0x02}, 16, {"6to4", "2002::/16", "RFC 3056",
-        "an IPv4 address inside an IPv6 prefix, an old transition scheme"}},
+        "an IPv4 address inside an IPv6 prefix, an old transition scheme", NA}},
+    {6, {0x26, 0x20, 0, 0x4f, 0x80, 0}, 48, {"as112", "2620:4f:8000::/48", "RFC 7534",
+        "Direct Delegation AS112 Service: anycast name servers for delegated junk zones", YES}},
     {6, {0x3f, 0xff}, 20, {"documentation", "3fff::/20", "RFC 9637",
-        "for examples only, never on a real network"}},
+        "for examples only, never on a real network", NO}},
+    {6, {0x5f, 0x00}, 16, {"srv6", "5f00::/16", "RFC 9602",
+        "Segment Routing (SRv6) SIDs: used inside one operator's network", NO}},
     {6, {0xfc}, 7, {"private", "fc00::/7", "RFC 4193",
-        "unique local (ULA): IPv6's private addresses, never routed on the internet"}},
+        "unique local (ULA): IPv6's private addresses, never routed on the internet", NO}},
     {6, {0xfe, 0x80}, 10, {"link-local", "fe80::/10", "RFC 4291",
-        "valid on one link only; it needs a zone such as %eth0 to be used"}},
+        "valid on one link only; it needs a zone such as %eth0 to be used", NO}},
     {6, {0xff}, 8, {"multicast", "ff00::/8", "RFC 4291",
-        "one sender, every receiver that joined the group"}},
+        "one sender, every receiver that joined the group (not in the special-purpose registry)",
+        NA}},
 };
+#undef NO
+#undef YES
+#undef NA
 
 static const struct nb_addr_kind GLOBAL = {
-    "global", "", "", "an ordinary public address, in no special-purpose block"};
+    "global", "", "", "an ordinary public address, in no special-purpose block", NB_REACH_YES};
+
+const struct nb_addr_kind *nb_addr_kind_at(size_t i)
+{
+    return i < sizeof KINDS / sizeof KINDS[0] ? &KINDS[i].kind : NULL;
+}
 
 static int in_block(const struct nb_addr *a, const uint8_t *net, unsigned prefix)
 {
@@ -903,4 +970,20 @@ const struct nb_addr_kind *nb_cidr_kind_of(const struct nb_cidr *c)
         }
     }
     return best ? &best->kind : &GLOBAL;
+}
+
+int nb_cidr_hosts(const struct nb_cidr *c, struct nb_addr *first, struct nb_addr *last)
+{
+    unsigned hostbits = (c->addr.family == 4 ? 32u : 128u) - c->prefix;
+    int lsb = c->addr.family == 4 ? 3 : 15; /* the byte of the lowest bit */
+
+    nb_addr_mask(&c->addr, c->prefix, first);
+    nb_addr_fill(&c->addr, c->prefix, last);
+    if (hostbits < 2)
+        return 0; /* /31 and /127 are point-to-point links (RFC 3021, RFC 6164); /32, /128 one */
+    first->b[lsb] |= 1; /* the network address (IPv4), the Subnet-Router anycast (IPv6) */
+    if (c->addr.family == 6)
+        return 1;
+    last->b[lsb] &= (uint8_t)~1u; /* the broadcast address */
+    return 2;
 }

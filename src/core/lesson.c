@@ -36,42 +36,43 @@ static int py_space(uint32_t c)
 
 int nb_py_int(const char *s, size_t len, int *neg, uint64_t *mag, int *big)
 {
-    uint32_t cps[4096];
-    size_t n = 0, i = 0, a, b;
+    enum { LEAD, SIGN, DIGITS, UNDERSCORE, TRAIL } at = LEAD; /* what the last code point was */
     uint64_t v = 0;
-    int prev_digit = 0, ndigits = 0;
+    size_t i = 0, ndigits = 0;
 
-    while (i < len) {
-        size_t k;
-        if (n == sizeof cps / sizeof cps[0])
-            return -1;
-        k = nb_utf8_decode((const unsigned char *)s + i, len - i, &cps[n]);
-        if (k == 0)
-            return -1;
-        i += k;
-        n++;
-    }
-    for (a = 0; a < n && py_space(cps[a]); a++)
-        ;
-    for (b = n; b > a && py_space(cps[b - 1]); b--)
-        ;
     *neg = 0;
     *big = 0;
-    if (a < b && (cps[a] == '+' || cps[a] == '-')) {
-        *neg = cps[a] == '-';
-        a++;
-    }
-    for (; a < b; a++) {
-        int d = digit_value(cps[a]);
-        if (cps[a] == '_') {
-            if (!prev_digit || a + 1 >= b || digit_value(cps[a + 1]) < 0)
-                return -1;
-            prev_digit = 0;
+    while (i < len) {
+        uint32_t c;
+        size_t k = nb_utf8_decode((const unsigned char *)s + i, len - i, &c);
+        int d;
+        if (k == 0)
+            goto refused;
+        i += k;
+        if (py_space(c)) {
+            if (at == SIGN || at == UNDERSCORE)
+                goto refused;
+            if (at == DIGITS)
+                at = TRAIL;
             continue;
         }
+        if (at == TRAIL)
+            goto refused; /* something after the trailing spaces */
+        if (at == LEAD && (c == '+' || c == '-')) {
+            *neg = c == '-';
+            at = SIGN;
+            continue;
+        }
+        if (c == '_') {
+            if (at != DIGITS)
+                goto refused; /* an underscore only between two digits */
+            at = UNDERSCORE;
+            continue;
+        }
+        d = digit_value(c);
         if (d < 0)
-            return -1;
-        prev_digit = 1;
+            goto refused;
+        at = DIGITS;
         ndigits++;
         if (v > (UINT64_MAX - (unsigned)d) / 10) {
             v = UINT64_MAX;
@@ -80,10 +81,16 @@ int nb_py_int(const char *s, size_t len, int *neg, uint64_t *mag, int *big)
             v = v * 10 + (unsigned)d;
         }
     }
-    if (ndigits == 0)
-        return -1;
+    if (ndigits == 0 || at == UNDERSCORE)
+        goto refused;
+    if (ndigits > NB_PY_INT_MAX_DIGITS)
+        return -2; /* ValueError: Exceeds the limit (4300 digits) for integer string conversion */
     *mag = v;
     return 0;
+refused:
+    /* as CPython: a misplaced underscore is refused at once; anything else after the digits
+     * only once their count is within the limit */
+    return at != UNDERSCORE && ndigits > NB_PY_INT_MAX_DIGITS ? -2 : -1;
 }
 
 void nb_lesson_isipandport(const char *s, size_t len, struct nb_lesson_verdict *v)
@@ -111,9 +118,16 @@ void nb_lesson_isipandport(const char *s, size_t len, struct nb_lesson_verdict *
         snprintf(v->why, sizeof v->why, "socket.inet_aton raises an error: %s", e.msg);
         return;
     }
-    if (nb_py_int(colon + 1, len - (size_t)(colon + 1 - s), &v->port_neg, &v->port, &v->port_big) <
-        0) {
+    switch (
+        nb_py_int(colon + 1, len - (size_t)(colon + 1 - s), &v->port_neg, &v->port, &v->port_big)) {
+    case -1:
         snprintf(v->why, sizeof v->why, "int() raises ValueError for the port");
+        return;
+    case -2:
+        snprintf(v->why, sizeof v->why,
+                 "int() raises ValueError for the port: it has more than %d digits, Python's "
+                 "limit (sys.get_int_max_str_digits())",
+                 NB_PY_INT_MAX_DIGITS);
         return;
     }
     v->accepted = 1;

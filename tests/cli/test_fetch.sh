@@ -149,13 +149,25 @@ head -c 1048576 /dev/urandom >"$WWW/big.bin"
 truncate -s $((BIG_MB * 1048576)) "$WWW/big.bin"
 printf '<html><body>home</body></html>\n' >"$WWW/index.html"
 printf 'a file in a directory\n' >"$WWW/dir/file.txt"
+# a page served with a 21 KB header line and 150 Set-Cookie lines, as real
+# Content-Security-Policy and cookie-heavy sites send (nginx's configuration
+# reader takes a word of at most 4 KB: the long value is one word seven times)
+mkdir -p "$WWW/bighead"
+printf 'big head\n' >"$WWW/bighead/page.txt"
+BIGHEAD_CONF=$(
+    printf 'location /bighead/ {\n'
+    printf '    set $k "%s";\n' "$(head -c 3000 /dev/zero | tr '\0' k)"
+    printf '    add_header X-Long "$k$k$k$k$k$k$k";\n'
+    for i in $(seq 150); do
+        printf '    add_header Set-Cookie "c%d=%s; Path=/";\n' "$i" "$(head -c 40 /dev/zero | tr '\0' v)"
+    done
+    printf '}\n'
+)
 # an SSI page: no length known in advance, so nginx sends it chunked (about
 # 400 KB: many chunks)
 head -c 300000 /dev/urandom | base64 >"$WWW/ssi/part.txt"
 printf '<html><!--# set var="who" value="fetched by netbasics" --><!--# echo var="who" -->\n<!--# include file="part.txt" -->\n</html>\n' \
     >"$WWW/ssi/page.html"
-
-
 
 
 if ! command -v nginx >/dev/null 2>&1; then
@@ -165,7 +177,8 @@ elif ! start_nginx "$NGX" "$WWW" '
         location /r302 { return 302 http://127.0.0.1:@PORT@/1k.bin; }
         location /rchain { return 302 /r301; }
         location /rrel { absolute_redirect off; return 301 /1k.bin; }
-        location /ssi/ { ssi on; }'; then
+        location /ssi/ { ssi on; }'"
+        $BIGHEAD_CONF"; then
     nb_fail "nginx starts on a free port" "$(tail -n 5 "$NGX/error.log" 2>/dev/null)"
 else
     U=http://127.0.0.1:$NP
@@ -249,6 +262,17 @@ else
     assert_eq "404 --keep-errors: one line on stderr" 1 "$(count_lines "$ERR")"
     assert_files "404 --keep-errors: the body is kept" "nope.html"
     assert_true "404 --keep-errors: it is nginx's error page" grep -q "404 Not Found" "$WD/nope.html"
+
+    section "nginx: a 21 KB header line and 150 Set-Cookie lines"
+    fetch -i -o - "$U/bighead/page.txt"
+    assert_status "big head: exit 0" 0
+    assert_eq "big head: the 21 KB line, whole" 21000 \
+        "$(tr -d '\r' <"$OUT_FILE" | grep '^X-Long: ' | cut -d' ' -f2 | tr -d '\n' | wc -c)"
+    assert_eq "big head: 150 Set-Cookie lines" 150 "$(grep -c '^Set-Cookie: ' "$OUT_FILE")"
+    assert_eq "big head: then the body" "big head" "$(tail -n 1 "$OUT_FILE")"
+    fetch "$U/bighead/page.txt"
+    assert_status "big head, saved: exit 0" 0
+    assert_eq "big head, saved: the body" "big head" "$(cat "$WD/page.txt" 2>/dev/null)"
 
     section "nginx: HEAD (-I) and -i"
     fetch -I "$U/1k.bin"
@@ -479,7 +503,7 @@ hostile_case "a 70 KB Location" long-location 5 '.'
 section "hostile servers: heads"
 hostile_case "a 1 MB header line" long-header 5 'longer than'
 assert_true "a 1 MB header line: refused quickly ($ELAPSED_MS ms)" test "$ELAPSED_MS" -lt 5000
-hostile_case "200,000 headers" many-headers 5 'header'
+hostile_case "200,000 headers" many-headers 5 'head is larger than 307200 bytes'
 assert_true "200,000 headers: refused quickly ($ELAPSED_MS ms)" test "$ELAPSED_MS" -lt 5000
 # the server streams a status line for 20 s: the fetch must stop reading long before
 RSS_FILE=$NB_TMP/maxrss
@@ -502,6 +526,44 @@ if hostile continue --time 20; then
     assert_status "100 Continue, then 200: exit 0" 0
     assert_files "100 Continue, then 200: the file" "f.bin"
     assert_eq "100 Continue, then 200: the 200's body" "hello" "$(cat "$WD/f.bin")"
+    stop_pid "$HPID"
+fi
+
+section "hostile servers: folded headers and big heads are read (issue 10)"
+if hostile fold --conns 2 --time 20; then
+    fetch "http://127.0.0.1:$HPORT/f.bin"
+    assert_status "obs-fold (curl test 1274): exit 0" 0
+    assert_files "obs-fold: the file" "f.bin"
+    assert_eq "obs-fold: the body" "hello" "$(cat "$WD/f.bin")"
+    fetch -i -o - "http://127.0.0.1:$HPORT/f.bin"
+    assert_contains "obs-fold: -i shows each fold as one space" "$(tr -d '\r' <"$OUT_FILE")" \
+        $'Server: test-server/ fake folded\nContent-Length: 6\nX-After: 1\n'
+    stop_pid "$HPID"
+fi
+if hostile big-head --time 20; then
+    fetch "http://127.0.0.1:$HPORT/f.bin"
+    assert_status "an 18 KB header line and 150 Set-Cookie lines (curl test 1205): exit 0" 0
+    assert_eq "an 18 KB line, 150 Set-Cookie: the body" "hello" "$(cat "$WD/f.bin" 2>/dev/null)"
+    stop_pid "$HPID"
+fi
+
+section "hostile servers: transfer codings other than chunked are refused (issue 10)"
+hostile_case "Transfer-Encoding: gzip" te-gzip 5 "transfer coding 'gzip'"
+hostile_case "Transfer-Encoding: gzip, chunked" te-gzip-chunked 5 "transfer coding 'gzip'"
+hostile_case "Transfer-Encoding: deflate, chunked" te-deflate 5 "transfer coding 'deflate'"
+hostile_case "Transfer-Encoding: identityx" te-identityx 5 "transfer coding 'identityx'"
+hostile_case "nine Transfer-Encoding: gzip" te-nine 5 "transfer coding 'gzip'"
+hostile_case "a chain of 100 gzips" te-chain 5 "transfer coding 'gzip'"
+hostile_case "gzip, -o NAME" te-gzip 5 "cannot decode" -o page.bin
+hostile_case "gzip, --force over nothing" te-gzip-chunked 5 "cannot decode" --force
+
+section "hostile servers: status codes outside 100-599 are a server error (issue 10)"
+hostile_case "HTTP/1.1 999 OK (curl test 1429)" status-999 1 '^netbasics fetch: HTTP 999 OK from'
+hostile_case "HTTP/1.1 099" status-099 1 '^netbasics fetch: HTTP 099 Low from'
+if hostile status-999 --time 20; then
+    fetch --keep-errors "http://127.0.0.1:$HPORT/f.bin"
+    assert_status "999 --keep-errors: exit 1" 1
+    assert_eq "999 --keep-errors: the body is kept" "hello" "$(cat "$WD/f.bin" 2>/dev/null)"
     stop_pid "$HPID"
 fi
 

@@ -58,6 +58,27 @@ assert_eq "eight special addresses: kinds in order" \
     "private private shared link-local multicast documentation benchmarking reserved" \
     "$(printf '%s\n' "$OUT" | sed -n 's/^ *kind *\([a-z-]*\).*/\1/p' | paste -sd' ')"
 
+section "special-purpose kinds follow the IANA registries, with their reachable flag (issue 10)"
+kinds_of() { printf '%s\n' "$OUT" | sed -n 's/^ *kind *\([a-z0-9-]*\).*/\1/p' | paste -sd' '; }
+reach_of() { printf '%s\n' "$OUT" | sed -n 's/^ *reachable *\([a-z/]*\).*/\1/p' | paste -sd' '; }
+run "$NB" octets 5f00::1 100:0:0:1::1 192.31.196.1 2620:4f:8000::1 192.175.48.1 192.52.193.1 2001:3::1
+assert_eq "SRv6, the dummy prefix, AS112 and AMT: kinds" \
+    "srv6 dummy as112 as112 as112 amt amt" "$(kinds_of)"
+assert_eq "SRv6, the dummy prefix, AS112 and AMT: reachable" "no no yes yes yes yes yes" "$(reach_of)"
+run "$NB" octets 192.0.0.9 192.0.0.10 2001:1::1 2001:1::2 2001:1::3 2001:4:112::1 2001:20::1 2001:30::1
+assert_eq "globally reachable entries inside the IETF blocks: kinds" \
+    "anycast anycast anycast anycast anycast as112 orchid drone-id" "$(kinds_of)"
+assert_eq "globally reachable entries inside the IETF blocks: reachable" \
+    "yes yes yes yes yes yes yes yes" "$(reach_of)"
+assert_not_contains "192.0.0.9 and the rest: not 'reserved for IETF protocol assignments'" "$OUT" "IETF protocol"
+run "$NB" octets 192.0.0.100 2001:1::4 2001::1 8.8.8.8 10.0.0.1 224.0.0.1
+assert_eq "the enclosing blocks, Teredo, a public and a private address, multicast: reachable" \
+    "no no n/a yes no n/a" "$(reach_of)"
+assert_match "the reachable line says what the registry says" "$OUT" '^ *reachable +no: not globally reachable, as the IANA registry says$'
+run "$NB" octets --json 192.0.0.9 5f00::1 2002::1 8.8.8.8
+assert_eq "--json: globally_reachable" "yes no n/a yes" \
+    "$(jget "$OUT" '" ".join(x["globally_reachable"] for x in j)')"
+
 section "IPv6"
 run "$NB" octets 2001:db8::1
 assert_status "2001:db8::1: exit 0" 0
@@ -123,6 +144,21 @@ assert_contains "IPv6 /64: host-inside note" "$OUT" "2001:db8::1 is a host insid
 run "$NB" octets ::1/128
 assert_match "IPv6 /128: a single address" "$OUT" '^ *hosts +::1 to ::1 \(1 '
 assert_not_contains "IPv6 /128: says '1 address', not '1 addresses'" "$OUT" "(1 addresses)"
+# IPv6 host ranges as Python's ipaddress hosts() gives them (issue 10)
+run "$NB" octets 2001:db8::/64
+assert_match "IPv6 /64: hosts from ::1 (the all-zeros address is the Subnet-Router anycast), 2^64-1 of them" \
+    "$OUT" '^ *hosts +2001:db8::1 to 2001:db8::ffff:ffff:ffff:ffff \(18446744073709551615 usable: the all-zeros Subnet-Router anycast'
+run "$NB" octets 2001:db8::/126
+assert_match "IPv6 /126: hosts ::1 to ::3 (3)" "$OUT" '^ *hosts +2001:db8::1 to 2001:db8::3 \(3 '
+run "$NB" octets 2001:db8::/127
+assert_match "IPv6 /127: both addresses, point-to-point (RFC 6164)" "$OUT" '^ *hosts +2001:db8:: to 2001:db8::1 \(2: a /127 is a point-to-point link, RFC 6164\)'
+run "$NB" octets ::/0
+assert_match "IPv6 /0: 2^128-1 hosts from ::1" "$OUT" '^ *hosts +::1 to ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff \(2\^128-1 '
+run "$NB" octets --json 2001:db8::/64 2001:db8::/127
+assert_eq "--json IPv6 /64: first_host" 2001:db8::1 "$(jget "$OUT" 'j[0]["first_host"]')"
+assert_eq "--json IPv6 /64: hosts" 18446744073709551615 "$(jget "$OUT" 'j[0]["hosts"]')"
+assert_eq "--json IPv6 /127: first_host" 2001:db8:: "$(jget "$OUT" 'j[1]["first_host"]')"
+assert_eq "--json IPv6 /127: hosts" 2 "$(jget "$OUT" 'j[1]["hosts"]')"
 run "$NB" octets 1.2.3.4/33
 assert_status "prefix /33 on IPv4: exit 1" 1
 run "$NB" octets 2001:db8::/129

@@ -8,7 +8,8 @@
  * body and framing; the body bytes delivered are p->body_bytes; no body before
  * on_headers_done; on success the response is done, a Content-Length body has
  * exactly that length and a bodiless one none; an error is NB_E_PROTO with a
- * one-line message; a feed uses fewer bytes than given only once done. */
+ * one-line message; a feed uses fewer bytes than given only once done; no body
+ * byte is delivered when a transfer coding other than chunked was named. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +55,8 @@ static void on_status(void *ctx, int status, const char *reason, size_t len)
 {
     struct seen *s = ctx;
 
-    CHECK(status >= 200 && status <= 599, "on_status with a status out of 200..599");
+    CHECK(status >= 0 && status <= 999 && (status < 100 || status >= 200),
+          "on_status with a status that is not three digits, or a 1xx");
     CHECK(len <= NB_HTTP_LINE_MAX, "a reason longer than a line");
     s->status = status;
     s->nstatus++;
@@ -145,6 +147,8 @@ static void run(const uint8_t *data, size_t len, int head, size_t first, size_t 
     CHECK(s->body_len == p.body_bytes, "body bytes delivered != p->body_bytes");
     CHECK(memchr(p.location, '\0', sizeof p.location) && !strpbrk(p.location, "\r\n"),
           "location field");
+    CHECK(!p.coding[0] || s->body_len == 0,
+          "body bytes in a transfer coding netbasics cannot decode");
     if (s->rc == 0) {
         CHECK(s->done && s->ndone == 1 && s->nstatus == 1, "success without a complete response");
         if (p.framing == NB_HTTP_LENGTH)

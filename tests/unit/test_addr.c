@@ -1111,7 +1111,7 @@ static const struct kind_case kind_cases[] = {
     {"172.16.0.1", "private", "172.16.0.0/12"},
     {"172.31.255.255", "private", NULL},
     {"172.32.0.1", "global", ""},
-    {"192.0.0.1", "protocol-assignment", "192.0.0.0/24"},
+    {"192.0.0.100", "protocol-assignment", "192.0.0.0/24"},
     {"192.0.2.1", "documentation", "192.0.2.0/24"},
     {"192.88.99.1", "reserved", "192.88.99.0/24"},
     {"192.168.1.1", "private", "192.168.0.0/16"},
@@ -1137,7 +1137,7 @@ static const struct kind_case kind_cases[] = {
     {"64:ff9b::192.0.2.1", "translation", "64:ff9b::/96"},
     {"64:ff9b:1::1", "translation", "64:ff9b:1::/48"},
     {"100::1", "discard", "100::/64"},
-    {"2001:1::1", "protocol-assignment", "2001::/23"},
+    {"2001:1::4", "protocol-assignment", "2001::/23"},
     {"2001::1", "teredo", "2001::/32"},
     {"2001:2::1", "benchmarking", "2001:2::/48"},
     {"2001:db8::1", "documentation", "2001:db8::/32"},
@@ -1176,6 +1176,187 @@ static void test_kinds(void **state)
     assert_int_equal(nfail, 0);
 }
 
+/* The IANA IPv4 and IPv6 Special-Purpose Address Registries as this test reads them, kept
+ * apart from the table in addr.c: each entry's block, and the kind and "Globally Reachable"
+ * flag of its first and of its last address (a more specific entry wins, as for 192.0.0.0,
+ * the first address of 192.0.0.0/24, which is in 192.0.0.0/29). */
+struct registry_row {
+    const char *block;
+    const char *first_kind;
+    enum nb_reach first_reach;
+    const char *last_kind;
+    enum nb_reach last_reach;
+};
+
+#define R_NO  NB_REACH_NO
+#define R_YES NB_REACH_YES
+#define R_NA  NB_REACH_NA
+static const struct registry_row REGISTRY[] = {
+    {"0.0.0.0/8", "unspecified", R_NO, "this-network", R_NO},
+    {"0.0.0.0/32", "unspecified", R_NO, "unspecified", R_NO},
+    {"10.0.0.0/8", "private", R_NO, "private", R_NO},
+    {"100.64.0.0/10", "shared", R_NO, "shared", R_NO},
+    {"127.0.0.0/8", "loopback", R_NO, "loopback", R_NO},
+    {"169.254.0.0/16", "link-local", R_NO, "link-local", R_NO},
+    {"172.16.0.0/12", "private", R_NO, "private", R_NO},
+    {"192.0.0.0/24", "service-continuity", R_NO, "protocol-assignment", R_NO},
+    {"192.0.0.0/29", "service-continuity", R_NO, "service-continuity", R_NO},
+    {"192.0.0.8/32", "dummy", R_NO, "dummy", R_NO},
+    {"192.0.0.9/32", "anycast", R_YES, "anycast", R_YES},
+    {"192.0.0.10/32", "anycast", R_YES, "anycast", R_YES},
+    {"192.0.0.170/32", "nat64-discovery", R_NO, "nat64-discovery", R_NO},
+    {"192.0.0.171/32", "nat64-discovery", R_NO, "nat64-discovery", R_NO},
+    {"192.0.2.0/24", "documentation", R_NO, "documentation", R_NO},
+    {"192.31.196.0/24", "as112", R_YES, "as112", R_YES},
+    {"192.52.193.0/24", "amt", R_YES, "amt", R_YES},
+    {"192.88.99.0/24", "reserved", R_NA, "reserved", R_NA},
+    {"192.88.99.2/32", "6a44-relay", R_NO, "6a44-relay", R_NO},
+    {"192.168.0.0/16", "private", R_NO, "private", R_NO},
+    {"192.175.48.0/24", "as112", R_YES, "as112", R_YES},
+    {"198.18.0.0/15", "benchmarking", R_NO, "benchmarking", R_NO},
+    {"198.51.100.0/24", "documentation", R_NO, "documentation", R_NO},
+    {"203.0.113.0/24", "documentation", R_NO, "documentation", R_NO},
+    {"224.0.0.0/4", "multicast", R_NA, "multicast", R_NA},
+    {"233.252.0.0/24", "documentation", R_NA, "documentation", R_NA},
+    {"240.0.0.0/4", "reserved", R_NO, "limited-broadcast", R_NO},
+    {"255.255.255.255/32", "limited-broadcast", R_NO, "limited-broadcast", R_NO},
+    {"::/128", "unspecified", R_NO, "unspecified", R_NO},
+    {"::1/128", "loopback", R_NO, "loopback", R_NO},
+    {"::ffff:0:0/96", "ipv4-mapped", R_NO, "ipv4-mapped", R_NO},
+    {"64:ff9b::/96", "translation", R_YES, "translation", R_YES},
+    {"64:ff9b:1::/48", "translation", R_NO, "translation", R_NO},
+    {"100::/64", "discard", R_NO, "discard", R_NO},
+    {"100:0:0:1::/64", "dummy", R_NO, "dummy", R_NO},
+    {"2001::/23", "teredo", R_NA, "protocol-assignment", R_NO},
+    {"2001::/32", "teredo", R_NA, "teredo", R_NA},
+    {"2001:1::1/128", "anycast", R_YES, "anycast", R_YES},
+    {"2001:1::2/128", "anycast", R_YES, "anycast", R_YES},
+    {"2001:1::3/128", "anycast", R_YES, "anycast", R_YES},
+    {"2001:2::/48", "benchmarking", R_NO, "benchmarking", R_NO},
+    {"2001:3::/32", "amt", R_YES, "amt", R_YES},
+    {"2001:4:112::/48", "as112", R_YES, "as112", R_YES},
+    {"2001:10::/28", "reserved", R_NA, "reserved", R_NA},
+    {"2001:20::/28", "orchid", R_YES, "orchid", R_YES},
+    {"2001:30::/28", "drone-id", R_YES, "drone-id", R_YES},
+    {"2001:db8::/32", "documentation", R_NO, "documentation", R_NO},
+    {"2002::/16", "6to4", R_NA, "6to4", R_NA},
+    {"2620:4f:8000::/48", "as112", R_YES, "as112", R_YES},
+    {"3fff::/20", "documentation", R_NO, "documentation", R_NO},
+    {"5f00::/16", "srv6", R_NO, "srv6", R_NO},
+    {"fc00::/7", "private", R_NO, "private", R_NO},
+    {"fe80::/10", "link-local", R_NO, "link-local", R_NO},
+    {"ff00::/8", "multicast", R_NA, "multicast", R_NA},
+};
+
+/* Whether address a has kind name and flag reach; prints the difference. */
+static int kind_is(const struct nb_addr *a, const char *what, const char *name,
+                   enum nb_reach reach)
+{
+    const struct nb_addr_kind *k = nb_addr_kind_of(a);
+    char txt[NB_ADDR_TEXT_MAX];
+
+    if (!strcmp(k->kind, name) && k->reach == reach)
+        return 1;
+    print_error("%s %s: kind %s reach %d, want %s reach %d\n", what,
+                nb_addr_format(a, txt, sizeof txt), k->kind, k->reach, name, reach);
+    return 0;
+}
+
+/* Every entry of the core's table is a row of the registry and every row an entry; the
+ * first and last address of each block have the kind and reachability the registry says. */
+static void test_registry_walk(void **state)
+{
+    int seen[N(REGISTRY)] = {0};
+    int nfail = 0;
+    size_t i, entries = 0;
+    const struct nb_addr_kind *k;
+
+    (void)state;
+    for (i = 0; (k = nb_addr_kind_at(i)) != NULL; i++) {
+        size_t r;
+        entries++;
+        for (r = 0; r < N(REGISTRY) && strcmp(REGISTRY[r].block, k->block); r++)
+            ;
+        if (r == N(REGISTRY)) {
+            print_error("entry %s is not in the registry\n", k->block);
+            nfail++;
+            continue;
+        }
+        seen[r]++;
+        if (!k->rfc[0] || !k->about[0]) {
+            print_error("entry %s has no RFC or text\n", k->block);
+            nfail++;
+        }
+    }
+    for (i = 0; i < N(REGISTRY); i++) {
+        const struct registry_row *row = &REGISTRY[i];
+        struct nb_cidr c;
+        struct nb_addr first, last;
+        if (seen[i] != 1) {
+            print_error("registry row %s is in the table %d times\n", row->block, seen[i]);
+            nfail++;
+        }
+        assert_int_equal(nb_cidr_parse(row->block, strlen(row->block), &c, NULL), 0);
+        nb_addr_mask(&c.addr, c.prefix, &first);
+        nb_addr_fill(&c.addr, c.prefix, &last);
+        nfail += !kind_is(&first, row->block, row->first_kind, row->first_reach);
+        nfail += !kind_is(&last, row->block, row->last_kind, row->last_reach);
+        /* the block itself, as a CIDR, is of its own entry's kind */
+        if (nb_cidr_kind_of(&c) && strcmp(nb_cidr_kind_of(&c)->block, row->block) &&
+            c.prefix < (c.addr.family == 4 ? 32u : 128u)) {
+            const struct nb_addr_kind *ck = nb_cidr_kind_of(&c);
+            print_error("block %s as a CIDR is of %s\n", row->block, ck->block);
+            nfail++;
+        }
+    }
+    assert_int_equal(entries, N(REGISTRY));
+    assert_int_equal(nfail, 0);
+    /* an address in no block is global, and reachable */
+    {
+        struct nb_addr a;
+        assert_int_equal(nb_addr_parse("8.8.8.8", 7, &a, NULL), 0);
+        assert_true(kind_is(&a, "8.8.8.8", "global", NB_REACH_YES));
+    }
+}
+
+/* The host range of a block, as python3 -c 'import ipaddress; n = ipaddress.ip_network(B);
+ * h = list(n.hosts()); print(h[0], h[-1], n.num_addresses - len(h))' gives it. */
+static void test_cidr_hosts(void **state)
+{
+    static const struct {
+        const char *block, *first, *last;
+        int left_out;
+    } cases[] = {
+        {"192.168.1.0/24", "192.168.1.1", "192.168.1.254", 2},
+        {"10.0.0.0/30", "10.0.0.1", "10.0.0.2", 2},
+        {"10.0.0.0/31", "10.0.0.0", "10.0.0.1", 0},
+        {"10.0.0.7/32", "10.0.0.7", "10.0.0.7", 0},
+        {"0.0.0.0/0", "0.0.0.1", "255.255.255.254", 2},
+        {"2001:db8::/64", "2001:db8::1", "2001:db8::ffff:ffff:ffff:ffff", 1},
+        {"2001:db8::5/64", "2001:db8::1", "2001:db8::ffff:ffff:ffff:ffff", 1},
+        {"2001:db8::/126", "2001:db8::1", "2001:db8::3", 1},
+        {"2001:db8::/127", "2001:db8::", "2001:db8::1", 0},
+        {"2001:db8::1/128", "2001:db8::1", "2001:db8::1", 0},
+        {"::/0", "::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1},
+        {"2001:db8:ff00::/40", "2001:db8:ff00::1", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", 1},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < N(cases); i++) {
+        struct nb_cidr c;
+        struct nb_addr first, last;
+        char t1[NB_ADDR_TEXT_MAX], t2[NB_ADDR_TEXT_MAX];
+        int left;
+        assert_int_equal(nb_cidr_parse(cases[i].block, strlen(cases[i].block), &c, NULL), 0);
+        left = nb_cidr_hosts(&c, &first, &last);
+        nb_addr_format(&first, t1, sizeof t1);
+        nb_addr_format(&last, t2, sizeof t2);
+        if (left != cases[i].left_out || strcmp(t1, cases[i].first) || strcmp(t2, cases[i].last))
+            fail_msg("%s: %s to %s, %d left out; want %s to %s, %d", cases[i].block, t1, t2, left,
+                     cases[i].first, cases[i].last, cases[i].left_out);
+    }
+}
+
 int main(void)
 {
     /* clang-format off */
@@ -1198,6 +1379,8 @@ int main(void)
         cmocka_unit_test(test_netmask_every_prefix),
         cmocka_unit_test(test_u32),
         cmocka_unit_test(test_kinds),
+        cmocka_unit_test(test_registry_walk),
+        cmocka_unit_test(test_cidr_hosts),
     };
     /* clang-format on */
 

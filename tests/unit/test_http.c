@@ -52,7 +52,7 @@ struct outcome {
     enum nb_http_framing framing;
     uint64_t body_bytes, length;
     int done;
-    char location[NB_HTTP_LINE_MAX + 1];
+    char location[NB_HTTP_LOCATION_MAX + 1];
     char content_type[256];
 };
 
@@ -424,16 +424,48 @@ static const struct good GOOD[] = {
     {"obs-text and control bytes in a value",
      TEXT("HTTP/1.1 200 OK\r\nX: caf\xc3\xa9 \x1b[0m\x7f\r\nContent-Length: 0\r\n\r\n"), 0, 200,
      "OK", NB_HTTP_LENGTH, "", "X: caf\xc3\xa9 \x1b[0m\x7f\nContent-Length: 0\n", NULL, 0},
-    {"Transfer-Encoding without chunked: until close",
-     TEXT("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nabc"), 0, 200, "OK", NB_HTTP_CLOSE,
-     "abc", NULL, NULL, 0},
-    {"Transfer-Encoding gzip, chunked",
-     TEXT("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"), 0,
-     200, "OK", NB_HTTP_CHUNKED, "abc", NULL, "3,0", 0},
-    {"Transfer-Encoding in two headers",
-     TEXT("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
-          "3\r\nabc\r\n0\r\n\r\n"),
-     0, 200, "OK", NB_HTTP_CHUNKED, "abc", NULL, "3,0", 0},
+    {"HEAD with Transfer-Encoding gzip: no body to decode",
+     TEXT("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n"), 1, 200, "OK", NB_HTTP_NO_BODY, "",
+     "Transfer-Encoding: gzip\n", NULL, 0},
+    {"304 with Transfer-Encoding gzip, chunked",
+     TEXT("HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"), 0, 304,
+     "Not Modified", NB_HTTP_NO_BODY, "", NULL, NULL, 0},
+    {"a 103's Transfer-Encoding gzip is not the final one's",
+     TEXT("HTTP/1.1 103 Early Hints\r\nTransfer-Encoding: gzip\r\n\r\n"
+          "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"),
+     0, 200, "OK", NB_HTTP_LENGTH, "hi", NULL, NULL, 0},
+    /* obs-fold: each becomes one SP (RFC 9112 5.2) */
+    {"obs-fold as in curl's test 1274",
+     TEXT("HTTP/1.1 200 OK\r\nDate: Tue, 09 Nov 2010 14:49:00 GMT\r\nServer: test-server/\r\n"
+          " fake\r\n folded\r\nLast-Modified: Tue, 13 Jun 2000 12:10:00 GMT\r\n"
+          "Content-Length: 6\r\n\r\n-foo-\n"),
+     0, 200, "OK", NB_HTTP_LENGTH, "-foo-\n",
+     "Date: Tue, 09 Nov 2010 14:49:00 GMT\nServer: test-server/ fake folded\n"
+     "Last-Modified: Tue, 13 Jun 2000 12:10:00 GMT\nContent-Length: 6\n",
+     NULL, 0},
+    {"obs-fold with tabs, blanks around it and bare LFs",
+     TEXT("HTTP/1.1 200 OK\nX-A: one \t\n\t \ttwo\n  \n three\nContent-Length: 0\n\n"), 0, 200,
+     "OK", NB_HTTP_LENGTH, "", "X-A: one two three\nContent-Length: 0\n", NULL, 0},
+    {"obs-fold of an empty value",
+     TEXT("HTTP/1.1 200 OK\r\nX-Empty:\r\n \r\nX-Late:\r\n\tvalue\r\nContent-Length: 0\r\n\r\n"), 0,
+     200, "OK", NB_HTTP_LENGTH, "", "X-Empty: \nX-Late: value\nContent-Length: 0\n", NULL, 0},
+    {"obs-fold inside Content-Length and Location",
+     TEXT("HTTP/1.1 301 Moved\r\nLocation:\r\n /new\r\nContent-Length:\r\n  3\r\n\r\nabc"), 0, 301,
+     "Moved", NB_HTTP_LENGTH, "abc", "Location: /new\nContent-Length: 3\n", NULL, 0},
+    {"obs-fold in a 1xx and in the trailers",
+     TEXT("HTTP/1.1 103 Early Hints\r\nLink: <a>\r\n ; rel=preload\r\n\r\n"
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding:\r\n chunked\r\n\r\n2\r\nhi\r\n0\r\n"
+          "T: x\r\n y\r\n\r\n"),
+     0, 200, "OK", NB_HTTP_CHUNKED, "hi", "Transfer-Encoding: chunked\n", "2,0", 0},
+    /* any three-digit status is passed on: the caller handles 0xx and 6xx-9xx as a 5xx */
+    {"status 999 (curl's test 1429)", TEXT("HTTP/1.1 999 OK\r\nContent-Length: 2\r\n\r\nhi"), 0,
+     999, "OK", NB_HTTP_LENGTH, "hi", NULL, NULL, 0},
+    {"status 600", TEXT("HTTP/1.1 600 X\r\n\r\nbody"), 0, 600, "X", NB_HTTP_CLOSE, "body", NULL,
+     NULL, 0},
+    {"status 099 is a final response", TEXT("HTTP/1.1 099 X\r\nContent-Length: 1\r\n\r\nz"), 0, 99,
+     "X", NB_HTTP_LENGTH, "z", NULL, NULL, 0},
+    {"status 000", TEXT("HTTP/1.0 000\r\nContent-Length: 0\r\n\r\n"), 0, 0, "", NB_HTTP_LENGTH, "",
+     NULL, NULL, 0},
     {"a 500 with a body",
      TEXT("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\n"
           "oops"),
@@ -540,24 +572,36 @@ static void test_limits_that_pass(void **state)
     char *s;
 
     (void)state;
-    /* 100 header lines (the limit, with Content-Length among them) */
-    s = make_head(99, 10, "Content-Length: 2\r\n\r\nhi", &len);
-    feed_every_way("100 headers", (const uint8_t *)s, len, 0, &o);
+    /* 150 Set-Cookie-sized lines and 2,000 short ones: no count of lines */
+    s = make_head(149, 100, "Content-Length: 2\r\n\r\nhi", &len);
+    feed_every_way("150 headers", (const uint8_t *)s, len, 0, &o);
     assert_int_equal(o.rc, 0);
-    assert_int_equal(o.r.nheaders, 100);
+    assert_int_equal(o.r.nheaders, 150);
     assert_int_equal(o.r.blen, 2);
     outcome_free(&o);
     free(s);
-    /* a header line of 8000 bytes */
-    s = make_head(1, 8000, "Content-Length: 2\r\n\r\nhi", &len);
-    feed_every_way("an 8000-byte header", (const uint8_t *)s, len, 0, &o);
+    s = make_head(2000, 1, "Content-Length: 2\r\n\r\nhi", &len);
+    feed_every_way("2,001 headers", (const uint8_t *)s, len, 0, &o);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(o.r.nheaders, 2001);
+    outcome_free(&o);
+    free(s);
+    /* an 18 KB line (curl's test 1205), and one of exactly 100 KiB with its CR */
+    s = make_head(1, 18000, "Content-Length: 2\r\n\r\nhi", &len);
+    feed_every_way("an 18 KB header", (const uint8_t *)s, len, 0, &o);
     assert_int_equal(o.rc, 0);
     outcome_free(&o);
     free(s);
-    /* a head of about 60 KB */
-    s = make_head(60, 1000, "Content-Length: 2\r\n\r\nhi", &len);
-    assert_true(len > 60000 && len < NB_HTTP_HEAD_MAX);
-    feed_every_way("a 60 KB head", (const uint8_t *)s, len, 0, &o);
+    s = make_head(1, NB_HTTP_LINE_MAX - 9, "Content-Length: 2\r\n\r\nhi", &len);
+    feed_every_way("a header line of 100 KiB", (const uint8_t *)s, len, 0, &o);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(o.r.hlen, NB_HTTP_LINE_MAX - 9 + 8 + 1 + 18);
+    outcome_free(&o);
+    free(s);
+    /* a head of just under 300 KiB in lines of 60 KB */
+    s = make_head(5, 60000, "Content-Length: 2\r\n\r\nhi", &len);
+    assert_true(len > 300000 && len < NB_HTTP_HEAD_MAX);
+    feed_every_way("a 300 KB head", (const uint8_t *)s, len, 0, &o);
     assert_int_equal(o.rc, 0);
     outcome_free(&o);
     free(s);
@@ -710,8 +754,8 @@ static const struct hostile HOSTILE[] = {
     {"lower-case http", TEXT("http/1.1 200 OK\r\n\r\n"), 0, 0, "the status line is not"},
     {"a four-digit status", TEXT("HTTP/1.1 2000 OK\r\n\r\n"), 0, 0, "the status line is not"},
     {"a two-digit status", TEXT("HTTP/1.1 20 OK\r\n\r\n"), 0, 0, "the status line is not"},
-    {"status 600", TEXT("HTTP/1.1 600 X\r\n\r\n"), 0, 0, "the status line is not"},
-    {"status 099", TEXT("HTTP/1.1 099 X\r\n\r\n"), 0, 0, "the status line is not"},
+    {"a status with a letter", TEXT("HTTP/1.1 2x0 OK\r\n\r\n"), 0, 0, "the status line is not"},
+    {"a negative status", TEXT("HTTP/1.1 -20 OK\r\n\r\n"), 0, 0, "the status line is not"},
     {"no space after the status", TEXT("HTTP/1.1 200OK\r\n\r\n"), 0, 0, "the status line is not"},
     {"two spaces before the status", TEXT("HTTP/1.1  200 OK\r\n\r\n"), 0, 0,
      "the status line is not"},
@@ -728,14 +772,18 @@ static const struct hostile HOSTILE[] = {
      "NUL"},
     {"NUL in a header name", TEXT("HTTP/1.1 200 OK\r\nX\0Y: a\r\nContent-Length: 0\r\n\r\n"), 0, 0,
      "NUL"},
-    {"obs-fold with a space",
-     TEXT("HTTP/1.1 200 OK\r\nX: a\r\n folded\r\nContent-Length: 0\r\n\r\n"), 0, 0,
-     "obsolete line folding"},
-    {"obs-fold with a tab",
-     TEXT("HTTP/1.1 200 OK\r\nX: a\r\n\tfolded\r\nContent-Length: 0\r\n\r\n"), 0, 0,
-     "obsolete line folding"},
     {"a space before the first header", TEXT("HTTP/1.1 200 OK\r\n Content-Length: 0\r\n\r\n"), 0, 0,
-     "obsolete line folding"},
+     "the first header line starts with a space"},
+    {"a tab before the first header of a 1xx",
+     TEXT("HTTP/1.1 100 Continue\r\n\tX: y\r\n\r\nHTTP/1.1 200 OK\r\n\r\n"), 0, 0,
+     "the first header line starts with a space"},
+    {"a bare CR in a folded line",
+     TEXT("HTTP/1.1 200 OK\r\nX: a\r\n b\rc\r\nContent-Length: 0\r\n\r\n"), 0, 0, "bare CR"},
+    {"NUL in a folded line", TEXT("HTTP/1.1 200 OK\r\nX: a\r\n b\0c\r\nContent-Length: 0\r\n\r\n"),
+     0, 0, "NUL"},
+    {"close inside a fold", TEXT("HTTP/1.1 200 OK\r\nX: a\r\n  "), 0, 1, "inside the headers"},
+    {"close after a header line's LF", TEXT("HTTP/1.1 200 OK\r\nX: a\r\n"), 0, 1,
+     "inside the headers"},
     {"space before colon", TEXT("HTTP/1.1 200 OK\r\nContent-Length : 5\r\n\r\nhello"), 0, 0,
      "space before ':'"},
     {"tab before colon", TEXT("HTTP/1.1 200 OK\r\nX\t: 5\r\n\r\nhello"), 0, 0, "0x09"},
@@ -754,6 +802,33 @@ static const struct hostile HOSTILE[] = {
      TEXT("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
           "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
      0, 0, "coding after chunked"},
+    /* transfer codings other than chunked: refused by name, no body byte delivered */
+    {"Transfer-Encoding gzip", TEXT("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n\x1f\x8b"),
+     0, 0, "transfer coding 'gzip', which netbasics cannot decode"},
+    {"Transfer-Encoding gzip, chunked",
+     TEXT("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\n\x1f\x8b\r\n0\r\n\r\n"),
+     0, 0, "transfer coding 'gzip'"},
+    {"Transfer-Encoding deflate, chunked",
+     TEXT("HTTP/1.1 200 OK\r\nTransfer-Encoding: deflate, chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n"), 0,
+     0, "transfer coding 'deflate'"},
+    {"Transfer-Encoding identityx",
+     TEXT("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: identityx\r\n\r\nabc"), 0, 0,
+     "transfer coding 'identityx'"},
+    {"Transfer-Encoding in two headers",
+     TEXT("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
+          "3\r\nabc\r\n0\r\n\r\n"),
+     0, 0, "transfer coding 'gzip'"},
+    {"nine gzips (curl's test 418)",
+     TEXT("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: gzip\r\n"
+          "Transfer-Encoding: gzip\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: gzip\r\n"
+          "Transfer-Encoding: gzip\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: gzip\r\n"
+          "Transfer-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc"),
+     0, 0, "transfer coding 'gzip'"},
+    {"a 500 in gzip", TEXT("HTTP/1.1 500 Oops\r\nTransfer-Encoding: gzip\r\n\r\nxyz"), 0, 0,
+     "transfer coding 'gzip'"},
+    {"a coding with an escape in its name",
+     TEXT("HTTP/1.1 200 OK\r\nTransfer-Encoding: x\x1b[31m, chunked\r\n\r\n0\r\n\r\n"), 0, 0,
+     "transfer coding 'x\\x1b[31m'"},
     /* a 1xx is still checked */
     {"NUL in a 1xx", TEXT("HTTP/1.1 103 Early Hints\r\nLink: a\0b\r\n\r\n"), 0, 0, "NUL"},
 };
@@ -806,75 +881,147 @@ static void expect_refused(const char *name, const char *s, size_t len, const ch
 
 static void test_hostile_sizes(void **state)
 {
-    size_t len, n;
+    size_t len, n, cap = NB_HTTP_HEAD_MAX + 4096;
     char *s;
 
     (void)state;
-    /* an endless status line: 9000 bytes and no end */
-    s = malloc(20000);
+    /* an endless status line: one byte over the limit and no end */
+    s = malloc(cap);
     assert_non_null(s);
-    memset(s, 'A', 9000);
-    expect_refused("an endless status line", s, 9000, "longer than 8192 bytes");
-    n = (size_t)snprintf(s, 20000, "HTTP/1.1 200 ");
-    memset(s + n, 'r', 9000);
-    expect_refused("an endless reason", s, n + 9000, "longer than 8192 bytes");
-    /* a status line of exactly 8192 bytes and its CR is one too many */
-    memset(s + n, 'r', 8192 - n);
-    memcpy(s + 8192, "\r\n\r\n", 4);
-    expect_refused("a status line of 8193 bytes with its CR", s, 8196, "longer than 8192 bytes");
+    memset(s, 'A', NB_HTTP_LINE_MAX + 1);
+    expect_refused("an endless status line", s, NB_HTTP_LINE_MAX + 1, "longer than 102400 bytes");
+    n = (size_t)snprintf(s, cap, "HTTP/1.1 200 ");
+    memset(s + n, 'r', NB_HTTP_LINE_MAX);
+    expect_refused("an endless reason", s, n + NB_HTTP_LINE_MAX, "longer than 102400 bytes");
+    /* a status line of exactly 100 KiB and its CR is one too many */
+    memset(s + n, 'r', NB_HTTP_LINE_MAX - n);
+    memcpy(s + NB_HTTP_LINE_MAX, "\r\n\r\n", 4);
+    expect_refused("a status line of 100 KiB + 1 with its CR", s, NB_HTTP_LINE_MAX + 4,
+                   "longer than 102400 bytes");
+    /* two folded halves that are each short but together over 100 KiB */
+    n = (size_t)snprintf(s, cap, "HTTP/1.1 200 OK\r\nX: ");
+    memset(s + n, 'a', 60000);
+    n += 60000;
+    n += (size_t)snprintf(s + n, cap - n, "\r\n ");
+    memset(s + n, 'b', 60000);
+    n += 60000;
+    n += (size_t)snprintf(s + n, cap - n, "\r\nContent-Length: 0\r\n\r\n");
+    expect_refused("a folded header over 100 KiB", s, n, "longer than 102400 bytes");
+    /* a fold's SP is one byte too many */
+    n = (size_t)snprintf(s, cap, "HTTP/1.1 200 OK\r\nX: ");
+    memset(s + n, 'a', NB_HTTP_LINE_MAX - 3);
+    n += NB_HTTP_LINE_MAX - 3;
+    n += (size_t)snprintf(s + n, cap - n, "\r\n b\r\n\r\n");
+    expect_refused("a 100 KiB header and a fold", s, n, "longer than 102400 bytes");
     free(s);
-    /* a header line over 8192 bytes, and one of 100 KB */
-    s = make_head(1, 8200, "Content-Length: 0\r\n\r\n", &len);
-    expect_refused("a header line over 8192", s, len, "longer than 8192 bytes");
+    /* a header line over 100 KiB */
+    s = make_head(1, NB_HTTP_LINE_MAX, "Content-Length: 0\r\n\r\n", &len);
+    expect_refused("a header line over 100 KiB", s, len, "longer than 102400 bytes");
     free(s);
-    s = make_head(1, 100000, "", &len);
-    expect_refused("a 100 KB header line", s, len, "longer than 8192 bytes");
+    /* a head over 300 KiB (6 lines of 60 KB), and 30,000 short lines */
+    s = make_head(6, 60000, "Content-Length: 0\r\n\r\n", &len);
+    expect_refused("a head over 300 KiB", s, len, "head is larger than 307200 bytes");
     free(s);
-    /* 101 header lines, and 2,000 */
-    s = make_head(101, 1, "Content-Length: 0\r\n\r\n", &len);
-    expect_refused("101 headers", s, len, "more than 100 header lines");
+    s = make_head(30000, 1, "Content-Length: 0\r\n\r\n", &len);
+    expect_refused("30,000 headers", s, len, "head is larger than 307200 bytes");
     free(s);
-    s = make_head(2000, 1, "\r\n", &len);
-    expect_refused("2,000 headers", s, len, "more than 100 header lines");
-    free(s);
-    /* a head over 64 KiB (80 lines of 1000 bytes) */
-    s = make_head(80, 1000, "Content-Length: 0\r\n\r\n", &len);
-    expect_refused("a head over 64 KiB", s, len, "larger than 65536 bytes");
-    free(s);
-    /* endless 100 Continue responses add up to a head over 64 KiB */
+    /* endless 100 Continue responses add up to a head over 300 KiB */
     {
         static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-        size_t cap = 70000;
         s = malloc(cap);
         assert_non_null(s);
         for (n = 0; n + sizeof cont - 1 < cap; n += sizeof cont - 1)
             memcpy(s + n, cont, sizeof cont - 1);
-        expect_refused("endless 100 Continue", s, n, "larger than 65536 bytes");
+        expect_refused("endless 100 Continue", s, n, "larger than 307200 bytes");
         free(s);
     }
-    /* 101 trailer lines after the last chunk */
+    /* 60,000 trailer lines after the last chunk */
     {
-        size_t cap = 4096;
-        s = malloc(cap);
+        size_t tcap = 60000 * 8 + 4096;
+        s = malloc(tcap);
         assert_non_null(s);
-        n = (size_t)snprintf(s, cap, CHUNKED "0\r\n");
-        for (int i = 0; i < 101; i++)
-            n += (size_t)snprintf(s + n, cap - n, "T: %d\r\n", i % 10);
-        n += (size_t)snprintf(s + n, cap - n, "\r\n");
-        expect_refused("101 trailers", s, n, "more than 100");
+        n = (size_t)snprintf(s, tcap, CHUNKED "0\r\n");
+        for (int i = 0; i < 60000; i++)
+            n += (size_t)snprintf(s + n, tcap - n, "T: %d\r\n", i % 10);
+        n += (size_t)snprintf(s + n, tcap - n, "\r\n");
+        expect_refused("60,000 trailers", s, n, "head with its trailers is larger than 307200");
         free(s);
     }
-    /* a chunk-size line over 8192 bytes (a long extension) */
+    /* a chunk-size line over 100 KiB (a long extension) */
     {
-        size_t cap = 10000;
         s = malloc(cap);
         assert_non_null(s);
         n = (size_t)snprintf(s, cap, CHUNKED "5;");
-        memset(s + n, 'e', 8300);
-        n += 8300;
-        expect_refused("a chunk-size line over 8192", s, n, "longer than 8192 bytes");
+        memset(s + n, 'e', NB_HTTP_LINE_MAX);
+        n += NB_HTTP_LINE_MAX;
+        expect_refused("a chunk-size line over 100 KiB", s, n, "longer than 102400 bytes");
         free(s);
     }
+}
+
+/* A redirect's Location longer than a URL may be is refused; elsewhere it is ignored. */
+static void test_long_location(void **state)
+{
+    size_t cap = NB_HTTP_LOCATION_MAX + 256, n;
+    char *s = malloc(cap);
+    struct outcome o;
+
+    (void)state;
+    assert_non_null(s);
+    n = (size_t)snprintf(s, cap, "HTTP/1.1 302 Found\r\nLocation: /");
+    memset(s + n, 'l', NB_HTTP_LOCATION_MAX);
+    n += NB_HTTP_LOCATION_MAX;
+    n += (size_t)snprintf(s + n, cap - n, "\r\nContent-Length: 0\r\n\r\n");
+    expect_refused("a Location of 8193 bytes in a 302", s, n,
+                   "the redirect's Location is 8193 bytes long");
+    memcpy(s + 9, "201", 3);
+    feed_every_way("a Location of 8193 bytes in a 201", (const uint8_t *)s, n, 0, &o);
+    assert_int_equal(o.rc, 0);
+    assert_string_equal(o.location, "");
+    outcome_free(&o);
+    /* 8192 bytes is kept whole */
+    n = (size_t)snprintf(s, cap, "HTTP/1.1 302 Found\r\nLocation: /");
+    memset(s + n, 'l', NB_HTTP_LOCATION_MAX - 1);
+    n += NB_HTTP_LOCATION_MAX - 1;
+    n += (size_t)snprintf(s + n, cap - n, "\r\nContent-Length: 0\r\n\r\n");
+    feed_every_way("a Location of 8192 bytes", (const uint8_t *)s, n, 0, &o);
+    assert_int_equal(o.rc, 0);
+    assert_int_equal(strlen(o.location), NB_HTTP_LOCATION_MAX);
+    outcome_free(&o);
+    free(s);
+}
+
+/* A body in a transfer coding other than chunked is refused before on_headers_done, so
+ * not one encoded byte is delivered: the table's cases, and a chain of 100 (curl's 387). */
+static void test_codings_deliver_nothing(void **state)
+{
+    size_t cap = 4096, n;
+    char *s = malloc(cap);
+    struct outcome o;
+
+    (void)state;
+    assert_non_null(s);
+    for (size_t i = 0; i < N(HOSTILE); i++) {
+        if (!strstr(HOSTILE[i].msg, "transfer coding"))
+            continue;
+        feed_every_way(HOSTILE[i].name, (const uint8_t *)HOSTILE[i].data, HOSTILE[i].len, 0, &o);
+        if (o.rc != -1 || o.r.blen != 0 || o.r.ndone != 0)
+            fail_msg("%s: rc %d, %zu body bytes, headers done %d", HOSTILE[i].name, o.rc, o.r.blen,
+                     o.r.ndone);
+        outcome_free(&o);
+    }
+    n = (size_t)snprintf(s, cap, "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip");
+    for (int i = 1; i < 100; i++)
+        n += (size_t)snprintf(s + n, cap - n, ",gzip");
+    n += (size_t)snprintf(s + n, cap - n, "\r\n\r\n\x1f\x8b\x08");
+    feed_every_way("a chain of 100 gzips", (const uint8_t *)s, n, 0, &o);
+    assert_int_equal(o.rc, -1);
+    assert_int_equal(o.code, NB_E_PROTO);
+    assert_non_null(strstr(o.msg, "transfer coding 'gzip'"));
+    assert_int_equal(o.r.blen, 0);
+    assert_int_equal(o.r.ndone, 0);
+    outcome_free(&o);
+    free(s);
 }
 
 /* ---- the callback contract ----------------------------------------------------------------- */
@@ -939,11 +1086,17 @@ static void test_after_done(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_responses),    cmocka_unit_test(test_binary_body),
-        cmocka_unit_test(test_location_and_type), cmocka_unit_test(test_limits_that_pass),
-        cmocka_unit_test(test_big_body),          cmocka_unit_test(test_hostile_table),
-        cmocka_unit_test(test_hostile_sizes),     cmocka_unit_test(test_body_stop),
+        cmocka_unit_test(test_good_responses),
+        cmocka_unit_test(test_binary_body),
+        cmocka_unit_test(test_location_and_type),
+        cmocka_unit_test(test_limits_that_pass),
+        cmocka_unit_test(test_big_body),
+        cmocka_unit_test(test_hostile_table),
+        cmocka_unit_test(test_hostile_sizes),
+        cmocka_unit_test(test_body_stop),
         cmocka_unit_test(test_after_done),
+        cmocka_unit_test(test_long_location),
+        cmocka_unit_test(test_codings_deliver_nothing),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

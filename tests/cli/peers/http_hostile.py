@@ -41,11 +41,25 @@ Modes (the body the client should never save, unless said otherwise):
   reset           a 200 head with Content-Length: 1000000, 1000 body bytes,
                   then a reset (SO_LINGER 0)
   continue        100 Continue, then 200 with 'hello\\n'
+  fold            200 with obs-folded header lines (curl's test 1274) and
+                  the body 'hello\\n', which the client should save
+  big-head        200 with an 18 KB header line (curl's test 1205) and 150
+                  Set-Cookie lines, and the body 'hello\\n' to save
+  te-gzip         Transfer-Encoding: gzip, a gzipped 'hello\\n' until close
+  te-gzip-chunked Transfer-Encoding: gzip, chunked (curl's tests 1122-1124)
+  te-deflate      Transfer-Encoding: deflate, chunked
+  te-identityx    Transfer-Encoding: identityx, with a Content-Length
+  te-nine         nine Transfer-Encoding: gzip lines (curl's test 418)
+  te-chain        Transfer-Encoding: a chain of 100 gzips (curl's test 387)
+  status-999      'HTTP/1.1 999 OK' with a body (curl's test 1429)
+  status-099      'HTTP/1.1 099 Low' with a body
 """
+import gzip
 import socket
 import struct
 import sys
 import time
+import zlib
 
 HELLO = b"hello\n"
 
@@ -59,6 +73,18 @@ def ok_response(body):
     return head("HTTP/1.1 200 OK", ["Content-Length: %d" % len(body), "Connection: close"],
                 body)
 
+
+def chunked(body):
+    return b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"
+
+
+def gz(body, times):
+    for _ in range(times):
+        body = gzip.compress(body, mtime=0)
+    return body
+
+
+GZ = gz(HELLO, 1)
 
 FIXED = {
     "short": head("HTTP/1.1 200 OK", ["Content-Length: 100"], b"0123456789"),
@@ -89,6 +115,23 @@ FIXED = {
     "esc-reason": head("HTTP/1.1 404 \x1b]0;pwned\x07Not Found",
                        ["Content-Length: 5"], b"nope\n"),
     "continue": b"HTTP/1.1 100 Continue\r\n\r\n" + ok_response(HELLO),
+    "fold": b"HTTP/1.1 200 OK\r\nServer: test-server/\r\n fake\r\n\tfolded\r\n"
+            b"Content-Length: 6\r\nX-After: 1\r\n\r\n" + HELLO,
+    "big-head": head("HTTP/1.1 200 OK",
+                     ["X-Long: " + "c" * 18000]
+                     + ["Set-Cookie: c%d=%s; Path=/" % (i, "v" * 40) for i in range(150)]
+                     + ["Content-Length: 6"], HELLO),
+    "te-gzip": head("HTTP/1.1 200 OK", ["Transfer-Encoding: gzip"], GZ),
+    "te-gzip-chunked": head("HTTP/1.1 200 OK", ["Transfer-Encoding: gzip, chunked"], chunked(GZ)),
+    "te-deflate": head("HTTP/1.1 200 OK", ["Transfer-Encoding: deflate, chunked"],
+                       chunked(zlib.compress(HELLO))),
+    "te-identityx": head("HTTP/1.1 200 OK", ["Content-Length: 6", "Transfer-Encoding: identityx"],
+                         HELLO),
+    "te-nine": head("HTTP/1.1 200 OK", ["Transfer-Encoding: gzip"] * 9, gz(HELLO, 9)),
+    "te-chain": head("HTTP/1.1 200 OK", ["Transfer-Encoding: " + ",".join(["gzip"] * 100)],
+                     gz(HELLO, 100)),
+    "status-999": head("HTTP/1.1 999 OK", ["Content-Length: 6"], HELLO),
+    "status-099": head("HTTP/1.1 099 Low", ["Content-Length: 6"], HELLO),
 }
 
 
