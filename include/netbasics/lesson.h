@@ -28,13 +28,6 @@ struct nb_lesson_verdict {
 };
 void nb_lesson_isipandport(const char *s, size_t len, struct nb_lesson_verdict *v);
 
-/* IANA's classes of port numbers, for a learner. */
-struct nb_port_kind {
-    const char *kind;  /* "well-known", "registered", "ephemeral" */
-    const char *about; /* one clause */
-};
-const struct nb_port_kind *nb_port_kind_of(unsigned port);
-
 /* The tour's steps in the lesson's words: a title, the lesson's sentence, and
  * the lesson's Python (or its Python 3 equivalent). Sets *n (may be NULL) to
  * how many; the table is static and constant. */

@@ -4,9 +4,10 @@
 #define _GNU_SOURCE /* pipe2 */
 #include "cmd/cmd.h"
 
+#include <netbasics/clock.h>
 #include <netbasics/dns.h>
 #include <netbasics/lesson.h>
-#include <netbasics/lines.h>
+#include <netbasics/io.h>
 #include <netbasics/num.h>
 #include <netbasics/out.h>
 #include <netbasics/sock.h>
@@ -132,6 +133,7 @@ static unsigned start_server(const struct tour *t, char *const argv[], int in_fd
     int p[2], fds[3] = {in_fd, -1, -1};
     size_t have = 0;
     struct nb_deadline d;
+    struct nb_stream out;
 
     show_command(t, NULL, argv);
     if (pipe2(p, O_CLOEXEC) < 0)
@@ -146,9 +148,10 @@ static unsigned start_server(const struct tour *t, char *const argv[], int in_fd
     }
     close(p[1]);
     *out_fd = p[0];
+    nb_io_stream(&out, p[0], NULL);
     nb_deadline_init(&d, 10000);
     while (have < sizeof buf - 1) {
-        ssize_t n = nb_sock_read_some(p[0], buf + have, 1, nb_deadline_left(&d), &e);
+        ssize_t n = nb_stream_read(&out, buf + have, 1, nb_deadline_left(&d), &e);
         char *line;
         if (n <= 0)
             break;

@@ -1,6 +1,6 @@
 /* save.c - atomic, non-clobbering saves through an exclusive temporary file. */
-#include <netbasics/dnsclient.h>
-#include <netbasics/lines.h>
+#include <netbasics/io.h>
+#include <netbasics/random.h>
 #include <netbasics/save.h>
 
 #include <errno.h>
@@ -31,7 +31,7 @@ int nb_save_begin(struct nb_save *s, const char *path, int force, struct nb_err 
     }
     for (int tries = 0; tries < 16; tries++) {
         snprintf(s->tmp, sizeof s->tmp, "%.*s.%s.part-%04x", (int)dirlen, path,
-                 path + dirlen, nb_dns_random_id());
+                 path + dirlen, nb_random_u16());
         s->fd = open(s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
         if (s->fd >= 0)
             return 0;

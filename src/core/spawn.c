@@ -1,5 +1,5 @@
 /* spawn.c - fork/exec with chosen stdin and stdout, and a bounded wait. */
-#include <netbasics/sock.h>
+#include <netbasics/clock.h>
 #include <netbasics/spawn.h>
 
 #include <errno.h>
