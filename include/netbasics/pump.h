@@ -13,10 +13,10 @@
 #include <netbasics/stream.h>
 
 struct nb_pump_opts {
-    int in_fd;          /* bytes to send (stdin), or -1 when there is nothing to send */
-    int out_fd;         /* where received bytes go (stdout), or -1 to hand them to on_data */
-    int64_t idle_ms;    /* end with NB_E_TIMEOUT after this long with no byte either way; -1 none */
-    size_t read_chunk;  /* largest read from the peer (64 KiB; 1024 mirrors the lesson) */
+    int in_fd;         /* bytes to send (stdin), or -1 when there is nothing to send */
+    int out_fd;        /* where received bytes go (stdout), or -1 to hand them to on_data */
+    int64_t idle_ms;   /* end with NB_E_TIMEOUT after this long with no byte either way; -1 none */
+    size_t read_chunk; /* largest read from the peer (64 KiB; 1024 mirrors the lesson) */
     void (*on_data)(void *ctx, const char *p, size_t n); /* used when out_fd is -1 */
     void *ctx;
     const volatile sig_atomic_t *stop; /* set by a signal handler to end early */

@@ -20,10 +20,10 @@ enum nb_serve_mode {
 
 /* One client's story, given to the callbacks. */
 struct nb_serve_client {
-    unsigned id;                         /* 1, 2, ... in order of arrival */
-    char peer[NB_SOCKADDR_TEXT_MAX];     /* "127.0.0.1:51514" */
+    unsigned id;                     /* 1, 2, ... in order of arrival */
+    char peer[NB_SOCKADDR_TEXT_MAX]; /* "127.0.0.1:51514" */
     uint64_t bytes_in, bytes_out;
-    int64_t started_ms, ended_ms;        /* nb_now_ms() at accept and at close */
+    int64_t started_ms, ended_ms; /* nb_now_ms() at accept and at close */
 };
 
 struct nb_serve_events {
@@ -43,16 +43,16 @@ struct nb_serve_events {
 
 struct nb_serve_opts {
     enum nb_serve_mode mode;
-    int keep_open;          /* 0: serve one client, then return (the lesson) */
-    size_t max_line;        /* longest line; longer input is answered in pieces */
-    int64_t idle_ms;        /* close a client silent this long; -1 never */
-    unsigned max_clients;   /* at most this many at once; others wait in the backlog */
+    int keep_open;        /* 0: serve one client, then return (the lesson) */
+    size_t max_line;      /* longest line; longer input is answered in pieces */
+    int64_t idle_ms;      /* close a client silent this long; -1 never */
+    unsigned max_clients; /* at most this many at once; others wait in the backlog */
     const volatile sig_atomic_t *stop;
     const struct nb_explain *x;
 };
 
 struct nb_serve_stats {
-    unsigned clients;       /* clients served */
+    unsigned clients; /* clients served */
     uint64_t bytes_in, bytes_out;
 };
 
@@ -85,8 +85,8 @@ struct nb_serve_line {
     int ready;        /* 0: no line yet, all bytes were taken */
     const char *text; /* without its "\n" and one "\r" before it; valid until the next call */
     size_t len;
-    int cut;          /* a max-byte piece of a longer line (its "\r" is kept) */
-    int bye;          /* the line is exactly "bye": the client is done */
+    int cut; /* a max-byte piece of a longer line (its "\r" is kept) */
+    int bye; /* the line is exactly "bye": the client is done */
 };
 
 /* Sets f up over buf of max bytes (at least 1). */

@@ -114,8 +114,7 @@ int nb_sock_connect(const struct nb_sockaddr *list, size_t count, int64_t timeou
  * the kernel then delivers only datagrams from sa, and a closed port shows
  * up as NB_E_CONNECT (ECONNREFUSED) on the next read. Returns the fd, which
  * the caller owns, or -1 with e set. */
-int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x,
-                        struct nb_err *e);
+int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x, struct nb_err *e);
 
 /* Opens a close-on-exec UDP socket bound to sa (port 0: the kernel picks),
  * for a small server. Returns the fd, or -1 with e set to NB_E_SYS. */

@@ -21,8 +21,10 @@ static void tap_status(void *ctx, int status, const char *reason, size_t len)
 
     nb_escape(reason, len, NB_ESC_C, esc, sizeof esc);
     nb_explainf(t->x, "< HTTP/1.1 %d %s — the status line: %s", status, esc,
-                status < 300 ? "success" : status < 400 ? "go elsewhere (a redirect)"
-                : status < 500 ? "the request was refused" : "the server failed");
+                status < 300   ? "success"
+                : status < 400 ? "go elsewhere (a redirect)"
+                : status < 500 ? "the request was refused"
+                               : "the server failed");
     if (t->user->on_status)
         t->user->on_status(t->user->ctx, status, reason, len);
 }
@@ -115,12 +117,14 @@ static int read_reply(struct nb_stream *s, const struct nb_http_get_opts *o,
             if (e->code != NB_E_TIMEOUT)
                 break;
             if (o->total && nb_deadline_passed(o->total))
-                nb_err_set(e, NB_E_TIMEOUT, "the transfer took longer than --max-time "
-                                            "(after %llu body bytes)",
+                nb_err_set(e, NB_E_TIMEOUT,
+                           "the transfer took longer than --max-time "
+                           "(after %llu body bytes)",
                            (unsigned long long)p->body_bytes);
             else
-                nb_err_set(e, NB_E_TIMEOUT, "no data for %s (after %llu body bytes; "
-                                            "--timeout sets the wait)",
+                nb_err_set(e, NB_E_TIMEOUT,
+                           "no data for %s (after %llu body bytes; "
+                           "--timeout sets the wait)",
                            nb_duration_format(o->idle_ms, idle, sizeof idle),
                            (unsigned long long)p->body_bytes);
             break;

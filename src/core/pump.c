@@ -20,12 +20,12 @@ struct pump {
     struct nb_stream *net;
     const struct nb_pump_opts *o;
     struct pollfd slot[POLL_SLOTS];
-    char *up;                      /* read from stdin, not yet sent */
+    char *up; /* read from stdin, not yet sent */
     size_t up_len, up_off;
-    char *down;                    /* read from the peer, not yet written to stdout */
+    char *down; /* read from the peer, not yet written to stdout */
     size_t down_len, down_off, chunk;
-    int in_open, wr_open;          /* stdin not at its end; our side not half-closed */
-    uint64_t sent, received;       /* for the narration */
+    int in_open, wr_open;    /* stdin not at its end; our side not half-closed */
+    uint64_t sent, received; /* for the narration */
     struct nb_deadline idle;
 };
 
@@ -134,8 +134,10 @@ static enum step recv_down(struct pump *pm, struct nb_err *e)
     if (k < 0)
         return FAILED;
     if (k == 0) {
-        nb_explainf(pm->o->x, "recv(%d) = 0 — the peer closed its side: end of stream, after %llu "
-                              "bytes received", pm->net->fd, (unsigned long long)pm->received);
+        nb_explainf(pm->o->x,
+                    "recv(%d) = 0 — the peer closed its side: end of stream, after %llu "
+                    "bytes received",
+                    pm->net->fd, (unsigned long long)pm->received);
         return DONE;
     }
     if (pm->received == 0)

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ECHO_READ 4096        /* small reads keep the replies of one read bounded */
-#define SINK_READ 16384       /* 16 KiB reads measured faster than 64 KiB here (cache) */
-#define SINK_MORE 64          /* full sink reads taken in a row before others get a turn */
-#define OUT_HIGH (64u * 1024) /* stop reading a client whose replies pile up past this */
-#define ACCEPT_BACKOFF_MS 100 /* out of fds: leave the backlog alone this long */
+#define ECHO_READ         4096         /* small reads keep the replies of one read bounded */
+#define SINK_READ         16384        /* 16 KiB reads measured faster than 64 KiB here (cache) */
+#define SINK_MORE         64           /* full sink reads taken in a row before others get a turn */
+#define OUT_HIGH          (64u * 1024) /* stop reading a client whose replies pile up past this */
+#define ACCEPT_BACKOFF_MS 100          /* out of fds: leave the backlog alone this long */
 
 static const char SAID[] = "You said ";
 
@@ -36,8 +36,7 @@ static void emit(struct nb_serve_framer *f, size_t len, int cut, struct nb_serve
     f->len = 0;
 }
 
-size_t nb_serve_frame(struct nb_serve_framer *f, const char *p, size_t n,
-                      struct nb_serve_line *out)
+size_t nb_serve_frame(struct nb_serve_framer *f, const char *p, size_t n, struct nb_serve_line *out)
 {
     const char *nl = memchr(p, '\n', n);
     size_t take = nl ? (size_t)(nl - p) : n, room = f->max - f->len;
@@ -70,12 +69,12 @@ int nb_serve_frame_end(struct nb_serve_framer *f, struct nb_serve_line *out)
 
 struct client {
     struct nb_serve_client info;
-    struct nb_stream s;    /* s.fd -1: a free row */
-    int closing;           /* bye seen: send what is left, then close */
+    struct nb_stream s; /* s.fd -1: a free row */
+    int closing;        /* bye seen: send what is left, then close */
     struct nb_serve_framer framer;
-    char *out;             /* replies not yet taken by the client */
+    char *out; /* replies not yet taken by the client */
     size_t out_len, out_off, out_cap;
-    int64_t last_ms;       /* last byte in or out */
+    int64_t last_ms; /* last byte in or out */
 };
 
 /* The server's state, shared by the phases of the loop. */
@@ -84,8 +83,8 @@ struct server {
     const struct nb_serve_opts *o;
     const struct nb_serve_events *ev;
     struct nb_serve_stats *st;
-    struct client *cl;     /* cap rows */
-    struct pollfd *pf;     /* the listening socket (when armed), then each client */
+    struct client *cl; /* cap rows */
+    struct pollfd *pf; /* the listening socket (when armed), then each client */
     char *rbuf;
     size_t rbuf_size;
     unsigned cap, nclients, next_id;
@@ -222,8 +221,9 @@ static int receive(struct server *sv, struct client *c, struct nb_err *e)
     ssize_t got = nb_stream_read_now(&c->s, sv->rbuf, sv->rbuf_size, NULL);
 
     /* sink: while reads come back full, read on instead of polling between */
-    for (int more = 0; sv->o->mode == NB_SERVE_SINK && got == (ssize_t)sv->rbuf_size &&
-                       more < SINK_MORE; more++) {
+    for (int more = 0;
+         sv->o->mode == NB_SERVE_SINK && got == (ssize_t)sv->rbuf_size && more < SINK_MORE;
+         more++) {
         count_in(sv, c, got);
         got = nb_stream_read_now(&c->s, sv->rbuf, sv->rbuf_size, NULL);
     }
@@ -298,11 +298,10 @@ static size_t arm(struct server *sv, int64_t *wait_ms)
         struct client *c = &sv->cl[i];
         if (c->s.fd < 0)
             continue;
-        sv->pf[n++] = (struct pollfd){
-            c->s.fd,
-            (short)((c->out_len < OUT_HIGH && !c->closing ? POLLIN : 0) |
-                    (c->out_len ? POLLOUT : 0)),
-            0};
+        sv->pf[n++] = (struct pollfd){c->s.fd,
+                                      (short)((c->out_len < OUT_HIGH && !c->closing ? POLLIN : 0) |
+                                              (c->out_len ? POLLOUT : 0)),
+                                      0};
         if (sv->o->idle_ms >= 0) {
             int64_t left = c->last_ms + sv->o->idle_ms - sv->now;
             if (left < 0)

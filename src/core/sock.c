@@ -520,8 +520,7 @@ int nb_sock_connect(const struct nb_sockaddr *list, size_t count, int64_t timeou
     return -1;
 }
 
-int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x,
-                        struct nb_err *e)
+int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x, struct nb_err *e)
 {
     char at[NB_SOCKADDR_TEXT_MAX];
     int af = sa->u.sa.sa_family, fd;
@@ -530,8 +529,10 @@ int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x
     fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return nb_err_sys(e, NB_E_SYS, errno, "cannot make a UDP socket for %s", at);
-    nb_explainf(x, "socket(%s, SOCK_DGRAM) = %d — a new UDP socket: single messages, no "
-                   "connection", family_name(af), fd);
+    nb_explainf(x,
+                "socket(%s, SOCK_DGRAM) = %d — a new UDP socket: single messages, no "
+                "connection",
+                family_name(af), fd);
     /* connect() on UDP only fixes the peer: the kernel then drops datagrams
      * from any other address, and reports a closed port as ECONNREFUSED */
     if (connect(fd, &sa->u.sa, sa->len) < 0) {
@@ -551,8 +552,8 @@ int nb_sock_udp_bind(const struct nb_sockaddr *sa, const struct nb_explain *x, s
     nb_sockaddr_format(sa, at, sizeof at);
     if (fd < 0)
         return nb_err_sys(e, NB_E_SYS, errno, "cannot make a UDP socket for %s", at);
-    nb_explainf(x, "socket(%s, SOCK_DGRAM) = %d — a new UDP socket", family_name(sa->u.sa.sa_family),
-                fd);
+    nb_explainf(x, "socket(%s, SOCK_DGRAM) = %d — a new UDP socket",
+                family_name(sa->u.sa.sa_family), fd);
     if (bind(fd, &sa->u.sa, sa->len) < 0) {
         int err = errno;
         nb_sock_close(fd, x);

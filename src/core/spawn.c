@@ -10,8 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-int nb_spawn(const char *path, char *const argv[], const int fds[3], pid_t *pid,
-             struct nb_err *e)
+int nb_spawn(const char *path, char *const argv[], const int fds[3], pid_t *pid, struct nb_err *e)
 {
     pid_t p = fork();
 

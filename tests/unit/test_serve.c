@@ -21,8 +21,7 @@ struct got {
 
 /* Feeds each read in turn to one framer, as serve.c does: a line per call,
  * nothing read after "bye"; at the end, the last line without a newline. */
-static void run(size_t max, const char *const *reads, const size_t *lens, int nreads,
-                struct got *g)
+static void run(size_t max, const char *const *reads, const size_t *lens, int nreads, struct got *g)
 {
     char buf[64];
     struct nb_serve_framer f;
@@ -114,14 +113,13 @@ static void test_bye_with_crlf_and_near_misses(void **state)
         int bye;
         size_t line_len; /* of the first line */
     } cases[] = {
-        {"bye\r\n", 5, 1, 3},       /* CRLF from telnet: still bye */
-        {"bye", 3, 1, 3},           /* bye at end of stream, no newline */
-        {"Bye\n", 4, 0, 3},         /* exact: no case folding */
-        {"bye \n", 5, 0, 4},        /* no trimming */
-        {" bye\n", 5, 0, 4},
-        {"byebye\n", 7, 0, 6},
-        {"bye\r\r\n", 6, 0, 4},     /* only one CR is a line ending */
-        {"bye\0\n", 5, 0, 4},       /* a NUL is a byte of the line */
+        {"bye\r\n", 5, 1, 3}, /* CRLF from telnet: still bye */
+        {"bye", 3, 1, 3},     /* bye at end of stream, no newline */
+        {"Bye\n", 4, 0, 3},   /* exact: no case folding */
+        {"bye \n", 5, 0, 4},  /* no trimming */
+        {" bye\n", 5, 0, 4},    {"byebye\n", 7, 0, 6},
+        {"bye\r\r\n", 6, 0, 4}, /* only one CR is a line ending */
+        {"bye\0\n", 5, 0, 4},   /* a NUL is a byte of the line */
     };
     struct got g;
 
