@@ -163,6 +163,10 @@ int nb_sock_local(int fd, struct nb_sockaddr *out, struct nb_err *e);
  * with e set to NB_E_SYS (NB_E_CONNECT when it is not connected). */
 int nb_sock_peer(int fd, struct nb_sockaddr *out, struct nb_err *e);
 
+/* Sets (on = 1) or clears O_NONBLOCK on fd (tls.c runs its sessions
+ * non-blocking). Returns 0, or -1 with e set to NB_E_SYS. */
+int nb_sock_set_nonblock(int fd, int on, struct nb_err *e);
+
 /* Makes *s a stream over the connected TCP socket fd (see stream.h): send
  * with MSG_NOSIGNAL, recv, shutdown(SHUT_WR) and close, each narrated for
  * --explain through x. A pipe or file given by mistake is served through

@@ -1,11 +1,11 @@
 /* io.c - plain file descriptors: whole files, full writes, a buffered writer,
  * and the stream over a pipe or file. */
 #include <netbasics/io.h>
+#include <netbasics/sock.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -147,27 +147,23 @@ void nb_wbuf_put(struct nb_wbuf *w, const void *p, size_t n)
 /* --- the stream over a pipe or file ------------------------------------ */
 
 /* 1 when fd has events now (or an error the next call reports), 0 not yet,
- * -1 with errno set: what makes read(2) and write(2) never block here. */
-static int ready_now(int fd, short events)
+ * -1 with e set: what makes read(2) and write(2) never block here. */
+static int ready_now(int fd, short events, struct nb_err *e)
 {
     struct pollfd p = {fd, events, 0};
-    int r;
+    struct nb_deadline now;
 
-    do
-        r = poll(&p, 1, 0);
-    while (r < 0 && errno == EINTR);
-    return r;
+    nb_deadline_init(&now, 0);
+    return nb_sock_poll(&p, 1, &now, NULL, e);
 }
 
 static ssize_t fd_read(struct nb_stream *s, void *buf, size_t cap, struct nb_err *e)
 {
     ssize_t n;
-    int r = ready_now(s->fd, POLLIN);
+    int r = ready_now(s->fd, POLLIN, e);
 
-    if (r == 0)
-        return NB_STREAM_AGAIN;
-    if (r < 0)
-        return nb_err_sys(e, NB_E_SYS, errno, "poll failed");
+    if (r <= 0)
+        return r == 0 ? NB_STREAM_AGAIN : -1;
     n = nb_read_some(s->fd, buf, cap);
     if (n >= 0)
         return n;
@@ -179,12 +175,10 @@ static ssize_t fd_read(struct nb_stream *s, void *buf, size_t cap, struct nb_err
 static ssize_t fd_write(struct nb_stream *s, const void *buf, size_t len, struct nb_err *e)
 {
     ssize_t n;
-    int r = ready_now(s->fd, POLLOUT);
+    int r = ready_now(s->fd, POLLOUT, e);
 
-    if (r == 0)
-        return NB_STREAM_AGAIN;
-    if (r < 0)
-        return nb_err_sys(e, NB_E_SYS, errno, "poll failed");
+    if (r <= 0)
+        return r == 0 ? NB_STREAM_AGAIN : -1;
     n = nb_write_some(s->fd, buf, len);
     if (n > 0)
         return n;

@@ -747,6 +747,18 @@ int nb_sock_peer(int fd, struct nb_sockaddr *out, struct nb_err *e)
     return 0;
 }
 
+int nb_sock_set_nonblock(int fd, int on, struct nb_err *e)
+{
+    int fl = fcntl(fd, F_GETFL);
+
+    if (fl < 0)
+        return nb_err_sys(e, NB_E_SYS, errno, "fcntl(F_GETFL) failed");
+    fl = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
+    if (fcntl(fd, F_SETFL, fl) < 0)
+        return nb_err_sys(e, NB_E_SYS, errno, "fcntl(F_SETFL) failed");
+    return 0;
+}
+
 /* The peer going away, as opposed to a local failure. */
 static int peer_gone(int err)
 {
