@@ -23,7 +23,6 @@ struct nb_dns_client_opts {
 
 struct nb_dns_exchange_info {
     size_t server; /* index of the server whose reply this is */
-    int via_tcp;   /* the reply came over TCP */
     int truncated; /* the reply had TC set even over TCP */
 };
 
@@ -37,8 +36,5 @@ struct nb_dns_exchange_info {
 int nb_dns_exchange(const struct nb_sockaddr *servers, size_t nservers, const uint8_t *q,
                     size_t qlen, const struct nb_dns_client_opts *o, uint8_t *reply, size_t cap,
                     size_t *rlen, struct nb_dns_exchange_info *info, struct nb_err *e);
-
-/* A random 16-bit query id (from getrandom, else the clock). */
-uint16_t nb_dns_random_id(void);
 
 #endif

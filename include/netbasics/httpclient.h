@@ -14,14 +14,14 @@
 #include <netbasics/url.h>
 
 struct nb_http_get_opts {
-    int head;                       /* HEAD instead of GET */
-    const char *const *headers;     /* extra request headers, checked */
+    int head;                   /* HEAD instead of GET */
+    const char *const *headers; /* extra request headers, checked */
     size_t nheaders;
-    int64_t connect_ms;             /* per address; -1 none */
-    int64_t idle_ms;                /* no byte for this long ends it; -1 none */
+    int64_t connect_ms;              /* per address; -1 none */
+    int64_t idle_ms;                 /* no byte for this long ends it; -1 none */
     const struct nb_deadline *total; /* --max-time; NULL none */
-    const struct nb_url *proxy;     /* connect here and ask for the absolute URL; NULL direct */
-    int family;                     /* 0, 4 or 6 */
+    const struct nb_url *proxy;      /* connect here and ask for the absolute URL; NULL direct */
+    int family;                      /* 0, 4 or 6 */
     const struct nb_explain *x;
 };
 

@@ -33,11 +33,4 @@ struct nb_lesson_verdict {
 };
 void nb_lesson_isipandport(const char *s, size_t len, struct nb_lesson_verdict *v);
 
-/* IANA's classes of port numbers, for a learner. */
-struct nb_port_kind {
-    const char *kind;  /* "well-known", "registered", "ephemeral" */
-    const char *about; /* one clause */
-};
-const struct nb_port_kind *nb_port_kind_of(unsigned port);
-
 #endif

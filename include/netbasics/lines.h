@@ -1,13 +1,13 @@
-/* lines.h - a bounded line reader over a file descriptor and a buffered
- * writer, for commands that stream one item per line at pipeline speed. */
+/* lines.h - a bounded line reader over a file descriptor, and a filter of
+ * lines into a buffered writer (io.h), for commands that stream one item per
+ * line at pipeline speed. */
 #ifndef NETBASICS_LINES_H
 #define NETBASICS_LINES_H
 
 #include <stddef.h>
 
 #include <netbasics/err.h>
-
-struct nb_wbuf;
+#include <netbasics/io.h>
 
 #define NB_LINE_MAX 4096 /* longest line kept; a longer one is cut and flagged */
 
@@ -41,21 +41,5 @@ void nb_lines_close(struct nb_lines *r);
  * every line was kept. Returns 0, or -1 with e set (read error). */
 int nb_lines_filter(int fd_in, struct nb_wbuf *w, int (*keep)(const char *line, size_t len),
                     int *all, struct nb_err *e);
-
-/* A buffered writer to a file descriptor: full writes over partial writes
- * and EINTR. Errors stick: after one, puts are ignored and flush fails. */
-struct nb_wbuf {
-    int fd;
-    int err; /* errno of the first failed write, or 0 */
-    size_t len;
-    char buf[65536];
-};
-void nb_wbuf_init(struct nb_wbuf *w, int fd);
-void nb_wbuf_put(struct nb_wbuf *w, const void *p, size_t n);
-/* Writes out what is buffered. Returns 0, or -1 with errno set. */
-int nb_wbuf_flush(struct nb_wbuf *w);
-
-/* Writes all of p[0..n) to fd over partial writes and EINTR. 0, or -1/errno. */
-int nb_write_all(int fd, const void *p, size_t n);
 
 #endif

@@ -23,11 +23,8 @@ struct nb_resolver {
     size_t hosts_len;
     char hosts_path[512];
     struct nb_dns_client_opts copts;
+    uint8_t reply[NB_DNS_REPLY_MAX]; /* the last reply's bytes, reused by each query */
 };
-
-/* Reads a whole file of at most max bytes into a new NUL-terminated buffer
- * (*out, freed by the caller). Returns 0, or -1 with e set to NB_E_SYS. */
-int nb_file_read(const char *path, size_t max, char **out, size_t *len, struct nb_err *e);
 
 /* Sets r up from the resolv.conf at conf_path (a missing file means the
  * defaults: 127.0.0.1, as glibc does) and the hosts file at hosts_path (NULL:

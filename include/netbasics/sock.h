@@ -1,6 +1,6 @@
 /* sock.h - the one socket layer: resolve, connect with a timeout across every
- * address, listen, accept, full reads and writes, half-close, monotonic
- * deadlines, and the --explain narration of every socket call. */
+ * address, listen, accept, datagrams, the socket as a stream (stream.h), the
+ * wait for many fds, and the --explain narration of every socket call. */
 #ifndef NETBASICS_SOCK_H
 #define NETBASICS_SOCK_H
 
@@ -13,8 +13,10 @@
 #include <sys/types.h>
 
 #include <netbasics/addr.h>
+#include <netbasics/clock.h>
 #include <netbasics/err.h>
 #include <netbasics/out.h>
+#include <netbasics/stream.h>
 
 /* Longest text of nb_sockaddr_format with its NUL: "[addr%zone]:65535". */
 #define NB_SOCKADDR_TEXT_MAX (NB_ADDR_TEXT_MAX + 8)
@@ -37,27 +39,11 @@ struct nb_sockaddr {
     } u;
 };
 
-/* A point in time on the monotonic clock by which a wait must end. */
-struct nb_deadline {
-    int64_t at_ns; /* CLOCK_MONOTONIC nanoseconds, or -1: no deadline */
-};
+/* What nb_pump, nb_serve and nb_serve_accept_one return when the stop flag
+ * (set by a signal handler) ended them: a normal end, not an error. */
+#define NB_STOPPED 1
 
-/* --- clock and waiting ------------------------------------------------- */
-
-/* Milliseconds on the monotonic clock (unaffected by changes to the wall
- * clock); only differences between two calls mean anything. */
-int64_t nb_now_ms(void);
-
-/* Sets *d to timeout_ms milliseconds from now; a negative timeout_ms means no
- * deadline, and 0 a deadline that has already passed. */
-void nb_deadline_init(struct nb_deadline *d, int64_t timeout_ms);
-
-/* The milliseconds left before *d, rounded up, as poll() takes them: -1 when
- * there is no deadline, 0 once it has passed, at most INT_MAX. */
-int nb_deadline_left(const struct nb_deadline *d);
-
-/* 1 when *d has passed, 0 when it has not or there is no deadline. */
-int nb_deadline_passed(const struct nb_deadline *d);
+/* --- waiting ------------------------------------------------------------ */
 
 /* poll() until an fd is ready or the deadline d (NULL: none) passes, polling
  * again with the time left after EINTR. If stop is not NULL and is set before
@@ -97,11 +83,6 @@ char *nb_sockaddr_format(const struct nb_sockaddr *sa, char *buf, size_t n);
  * then always wakes the wait. Call once after installing the handlers. */
 void nb_sock_block_stop_signals(void);
 
-/* Makes writes to a closed peer fail with EPIPE instead of killing the
- * process: sets SIGPIPE to SIG_IGN. main calls it once; the writes of this
- * layer also pass MSG_NOSIGNAL. */
-void nb_sock_ignore_sigpipe(void);
-
 /* The addresses of host with port (host order) set in each, in the order the
  * resolver gives them, duplicates removed, at most max. family is 0 (any), 4
  * or 6; socktype is SOCK_STREAM, SOCK_DGRAM or 0. A numeric address (strict
@@ -133,19 +114,22 @@ int nb_sock_connect(const struct nb_sockaddr *list, size_t count, int64_t timeou
  * the kernel then delivers only datagrams from sa, and a closed port shows
  * up as NB_E_CONNECT (ECONNREFUSED) on the next read. Returns the fd, which
  * the caller owns, or -1 with e set. */
-int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x,
-                        struct nb_err *e);
+int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x, struct nb_err *e);
 
 /* Opens a close-on-exec UDP socket bound to sa (port 0: the kernel picks),
  * for a small server. Returns the fd, or -1 with e set to NB_E_SYS. */
 int nb_sock_udp_bind(const struct nb_sockaddr *sa, const struct nb_explain *x, struct nb_err *e);
 
-/* One datagram from any peer, waiting at most timeout_ms (-1: no limit):
- * returns its length and fills *peer, or -1 with e set (NB_E_TIMEOUT). */
+/* One datagram from any peer (fills *peer), or from the fixed peer of a
+ * socket made by nb_sock_udp_connect (peer NULL), waiting at most
+ * timeout_ms (-1: no limit): returns its length, or -1 with e set:
+ * NB_E_TIMEOUT ("no datagram arrived within 2 s"), NB_E_CONNECT (the fixed
+ * peer's port is closed), NB_E_SYS. */
 ssize_t nb_sock_recvfrom(int fd, void *buf, size_t cap, int64_t timeout_ms,
                          struct nb_sockaddr *peer, struct nb_err *e);
 
-/* Sends one datagram to peer. Returns 0, or -1 with e set to NB_E_SYS. */
+/* Sends one datagram to peer, or to the fixed peer when peer is NULL.
+ * Returns 0, or -1 with e set to NB_E_CONNECT or NB_E_SYS. */
 int nb_sock_sendto(int fd, const void *buf, size_t len, const struct nb_sockaddr *peer,
                    struct nb_err *e);
 
@@ -179,31 +163,16 @@ int nb_sock_local(int fd, struct nb_sockaddr *out, struct nb_err *e);
  * with e set to NB_E_SYS (NB_E_CONNECT when it is not connected). */
 int nb_sock_peer(int fd, struct nb_sockaddr *out, struct nb_err *e);
 
-/* Sets (on = 1) or clears O_NONBLOCK on fd. Returns 0, or -1 with e set to
- * NB_E_SYS. */
+/* Sets (on = 1) or clears O_NONBLOCK on fd (tls.c runs its sessions
+ * non-blocking). Returns 0, or -1 with e set to NB_E_SYS. */
 int nb_sock_set_nonblock(int fd, int on, struct nb_err *e);
 
-/* Writes all len bytes of buf to fd, over partial writes and EINTR, without
- * SIGPIPE. timeout_ms (-1: none) bounds each wait for the peer to take more
- * bytes, so a slow peer that keeps reading never times out. fd may also be a
- * pipe or file: write(2) is used then, the timeout holds only if fd is
- * non-blocking, and a closed pipe is NB_E_SYS with sys_errno EPIPE. Returns
- * 0, or -1 with e set to NB_E_TIMEOUT, NB_E_CONNECT (the peer closed or reset
- * the connection) or NB_E_SYS; some bytes may have been written before a
- * failure. */
-int nb_sock_write_all(int fd, const void *buf, size_t len, int64_t timeout_ms, struct nb_err *e);
-
-/* Reads what is there, up to cap (at least 1) bytes, waiting at most
- * timeout_ms (-1: no limit) for the first byte; EINTR is retried. fd may also
- * be a pipe or file. Returns the number of bytes read, 0 at end of stream, or
- * -1 with e set to NB_E_TIMEOUT (nothing arrived in time), NB_E_CONNECT
- * (reset by the peer), NB_E_INVALID (cap 0) or NB_E_SYS. */
-ssize_t nb_sock_read_some(int fd, void *buf, size_t cap, int64_t timeout_ms, struct nb_err *e);
-
-/* Half-closes fd: tells the peer we are done sending (it reads end of
- * stream) while we can still read its reply. Returns 0, or -1 with e set to
- * NB_E_CONNECT when the connection is already gone, NB_E_SYS otherwise. */
-int nb_sock_shutdown_write(int fd, const struct nb_explain *x, struct nb_err *e);
+/* Makes *s a stream over the connected TCP socket fd (see stream.h): send
+ * with MSG_NOSIGNAL, recv, shutdown(SHUT_WR) and close, each narrated for
+ * --explain through x. A pipe or file given by mistake is served through
+ * nb_io_stream instead. The stream owns fd from now on: close it with
+ * nb_stream_close. */
+void nb_sock_stream(struct nb_stream *s, int fd, const struct nb_explain *x);
 
 /* Closes fd (nothing for a negative fd). The fd is gone afterwards even when
  * close reports an error, so there is no status to act on. */

@@ -8,6 +8,7 @@
 #include <netbasics/lines.h>
 #include <netbasics/num.h>
 #include <netbasics/out.h>
+#include <netbasics/port.h>
 #include <netbasics/sock.h>
 
 #include <errno.h>

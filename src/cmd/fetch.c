@@ -3,9 +3,10 @@
  * clobber, safe file names, progress, timeouts, proxies. */
 #include "cmd/cmd.h"
 
+#include <netbasics/clock.h>
 #include <netbasics/http.h>
 #include <netbasics/httpclient.h>
-#include <netbasics/lines.h>
+#include <netbasics/io.h>
 #include <netbasics/num.h>
 #include <netbasics/out.h>
 #include <netbasics/save.h>

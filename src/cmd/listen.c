@@ -133,16 +133,15 @@ static int serve_raw(int lfd, const struct listen_opts *o)
     do {
         struct nb_sockaddr peer;
         struct nb_pump_opts po = {0};
-        struct nb_pump_stats ps;
+        struct nb_stream s;
         char ptxt[NB_SOCKADDR_TEXT_MAX];
         struct nb_err e;
-        int fd = nb_serve_accept_one(lfd, &stop_flag, &peer, &o->explain, &e);
+        int rc = nb_serve_accept_one(lfd, &stop_flag, &s, &peer, &o->explain, &e);
 
-        if (fd < 0) {
-            if (e.code == NB_E_NONE)
-                return NB_EXIT_OK; /* stopped by a signal */
+        if (rc == NB_STOPPED)
+            return NB_EXIT_OK;
+        if (rc < 0)
             return nb_report("listen", &e);
-        }
         if (!o->quiet)
             fprintf(stderr, "Connection from %s\n",
                     nb_sockaddr_format(&peer, ptxt, sizeof ptxt));
@@ -152,12 +151,11 @@ static int serve_raw(int lfd, const struct listen_opts *o)
         po.read_chunk = 65536;
         po.stop = &stop_flag;
         po.x = &o->explain;
-        if (nb_pump(fd, &po, &ps, &e) < 0) {
-            nb_sock_close(fd, &o->explain);
+        rc = nb_pump(&s, &po, &e);
+        nb_stream_close(&s);
+        if (rc < 0)
             return nb_report("listen", &e);
-        }
-        nb_sock_close(fd, &o->explain);
-        if (ps.stopped)
+        if (rc == NB_STOPPED)
             break;
     } while (o->keep_open && !stop_flag);
     return NB_EXIT_OK;
@@ -299,9 +297,9 @@ int cmd_listen(int argc, char **argv)
         return nb_report("listen", &e);
     if (!o.sink)
         printf("Stopping server.\n");
-    if ((o.keep_open || st.stopped) && !o.quiet)
+    if ((o.keep_open || rc == NB_STOPPED) && !o.quiet)
         fprintf(stderr, "netbasics listen: %s: served %u client%s, %llu bytes in, %llu bytes out\n",
-                st.stopped ? "stopped by a signal" : "done", st.clients,
+                rc == NB_STOPPED ? "stopped by a signal" : "done", st.clients,
                 st.clients == 1 ? "" : "s", (unsigned long long)st.bytes_in,
                 (unsigned long long)st.bytes_out);
     return NB_EXIT_OK;

@@ -5,8 +5,9 @@
 #include <netbasics/addr.h>
 #include <netbasics/num.h>
 #include <netbasics/out.h>
+#include <netbasics/io.h>
 #include <netbasics/procnet.h>
-#include <netbasics/resolver.h>
+#include <netbasics/procscan.h>
 
 #include <errno.h>
 #include <getopt.h>

@@ -89,7 +89,7 @@ int cmd_send(int argc, char **argv)
     struct send_opts o = {.timeout_ms = -1};
     struct nb_sockaddr addrs[NB_RESOLVE_MAX], peer;
     struct nb_pump_opts po = {0};
-    struct nb_pump_stats ps;
+    struct nb_stream s;
     struct nb_err e;
     struct nb_hostport hp;
     char ptxt[NB_SOCKADDR_TEXT_MAX], *msg = NULL;
@@ -164,10 +164,11 @@ int cmd_send(int argc, char **argv)
     }
     if (!o.quiet && nb_sock_peer(fd, &peer, &e) == 0)
         fprintf(stderr, "Connected to %s\n", nb_sockaddr_format(&peer, ptxt, sizeof ptxt));
+    nb_sock_stream(&s, fd, &o.explain);
     if (msg) {
-        if (nb_sock_write_all(fd, msg, msg_len, o.timeout_ms, &e) < 0) {
+        if (nb_stream_write_all(&s, msg, msg_len, o.timeout_ms, &e) < 0) {
             free(msg);
-            nb_sock_close(fd, &o.explain);
+            nb_stream_close(&s);
             return nb_report("send", &e);
         }
         nb_explainf(&o.explain, "sendall(%d, %zu bytes) — say what we came to say", fd, msg_len);
@@ -179,10 +180,10 @@ int cmd_send(int argc, char **argv)
     po.read_chunk = o.repr ? 1024 : 65536; /* --repr reads 1024 bytes at a time, as the lesson does */
     po.idle_ms = o.timeout_ms;
     po.x = &o.explain;
-    if (nb_pump(fd, &po, &ps, &e) < 0)
+    if (nb_pump(&s, &po, &e) < 0)
         rc = nb_report("send", &e);
     else if (o.repr)
         printf("Connection closed.\n");
-    nb_sock_close(fd, &o.explain);
+    nb_stream_close(&s);
     return rc;
 }

@@ -8,7 +8,7 @@
 #include <netbasics/lines.h>
 #include <netbasics/num.h>
 #include <netbasics/out.h>
-#include <netbasics/sock.h> /* nb_now_ms */
+#include <netbasics/clock.h>
 #include <netbasics/spawn.h>
 
 #include <errno.h>
@@ -265,25 +265,18 @@ static int run_cmd(const struct tour *t, const struct step_run *r, const struct 
     return rc;
 }
 
-/* The milliseconds until end (a time of nb_now_ms), 0 once it has passed. */
-static int64_t time_left(int64_t end)
-{
-    int64_t now = nb_now_ms();
-
-    return end > now ? end - now : 0;
-}
-
 /* Reads the server's words, showing each line, until "Listening on
  * ADDR:PORT": puts the port in r. Returns 0, or -1 when it never came. */
 static int await_port(struct step_run *r)
 {
     char buf[512];
     size_t have = 0;
-    int64_t end = nb_now_ms() + 10000;
+    struct nb_deadline end;
     struct nb_err e;
 
+    nb_deadline_init(&end, 10000);
     while (have < sizeof buf - 1) {
-        ssize_t n = nb_pipe_read(r->out, buf + have, 1, time_left(end), &e);
+        ssize_t n = nb_pipe_read(r->out, buf + have, 1, nb_deadline_left(&end), &e);
         const char *line, *colon;
         uint64_t port;
         if (n <= 0)
@@ -369,10 +362,12 @@ static int finish_server(struct step_run *r)
     char buf[4096];
     ssize_t n;
     int bol = 1;
-    int64_t end = nb_now_ms() + 10000;
+    struct nb_deadline end;
     struct nb_err e;
 
-    while (r->out >= 0 && (n = nb_pipe_read(r->out, buf, sizeof buf, time_left(end), &e)) > 0)
+    nb_deadline_init(&end, 10000);
+    while (r->out >= 0 &&
+           (n = nb_pipe_read(r->out, buf, sizeof buf, nb_deadline_left(&end), &e)) > 0)
         for (ssize_t i = 0; i < n; i++) {
             if (bol)
                 fputs("   ", stdout);
@@ -458,8 +453,10 @@ static int start_dns(struct tour *t, char *conf, size_t n)
 int cmd_tour(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"list", no_argument, NULL, 'l'},    {"keep", no_argument, NULL, 'k'},
-        {"explain", no_argument, NULL, 'x'}, {"help", no_argument, NULL, 'h'},
+        {"list", no_argument, NULL, 'l'},
+        {"keep", no_argument, NULL, 'k'},
+        {"explain", no_argument, NULL, 'x'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct tour t = {0};

@@ -21,8 +21,10 @@ static void tap_status(void *ctx, int status, const char *reason, size_t len)
 
     nb_escape(reason, len, NB_ESC_C, esc, sizeof esc);
     nb_explainf(t->x, "< HTTP/1.1 %d %s — the status line: %s", status, esc,
-                status < 300 ? "success" : status < 400 ? "go elsewhere (a redirect)"
-                : status < 500 ? "the request was refused" : "the server failed");
+                status < 300   ? "success"
+                : status < 400 ? "go elsewhere (a redirect)"
+                : status < 500 ? "the request was refused"
+                               : "the server failed");
     if (t->user->on_status)
         t->user->on_status(t->user->ctx, status, reason, len);
 }
@@ -91,6 +93,57 @@ static void explain_request(const struct nb_explain *x, const char *req, size_t 
     nb_explainf(x, "> (an empty line ends the request)");
 }
 
+/* Reads the reply into p until it is complete, within the idle and total
+ * limits. Returns 0, or -1 with e set. */
+static int read_reply(struct nb_stream *s, const struct nb_http_get_opts *o,
+                      const struct nb_http_cb *cb, struct nb_http_parser *p, struct nb_err *e)
+{
+    char idle[NB_DURATION_TEXT_MAX];
+    uint8_t *buf = malloc(READ_SIZE);
+    int rc = -1;
+
+    if (!buf)
+        return nb_err_set(e, NB_E_SYS, "out of memory");
+    for (;;) {
+        int64_t wait = o->idle_ms;
+        ssize_t n;
+        if (o->total) {
+            int left = nb_deadline_left(o->total);
+            if (left >= 0 && (wait < 0 || left < wait))
+                wait = left;
+        }
+        n = nb_stream_read(s, buf, READ_SIZE, wait, e);
+        if (n < 0) {
+            if (e->code != NB_E_TIMEOUT)
+                break;
+            if (o->total && nb_deadline_passed(o->total))
+                nb_err_set(e, NB_E_TIMEOUT,
+                           "the transfer took longer than --max-time "
+                           "(after %llu body bytes)",
+                           (unsigned long long)p->body_bytes);
+            else
+                nb_err_set(e, NB_E_TIMEOUT,
+                           "no data for %s (after %llu body bytes; "
+                           "--timeout sets the wait)",
+                           nb_duration_format(o->idle_ms, idle, sizeof idle),
+                           (unsigned long long)p->body_bytes);
+            break;
+        }
+        if (n == 0) {
+            rc = nb_http_finish(p, e);
+            break;
+        }
+        if (nb_http_feed(p, buf, (size_t)n, cb, e) < 0)
+            break;
+        if (nb_http_done(p)) {
+            rc = 0;
+            break;
+        }
+    }
+    free(buf);
+    return rc;
+}
+
 int nb_http_get(const struct nb_url *u, const struct nb_http_get_opts *o,
                 const struct nb_http_cb *cb, struct nb_http_parser *p, struct nb_err *e)
 {
@@ -99,8 +152,8 @@ int nb_http_get(const struct nb_url *u, const struct nb_http_get_opts *o,
     struct tap t = {cb, o->x, 0};
     struct nb_http_cb wrapped = {&t, tap_status, tap_header, tap_done, tap_body, tap_chunk};
     char req[16384], host[NB_URL_HOST_MAX + 1];
+    struct nb_stream s;
     size_t count, rlen;
-    uint8_t *buf;
     int fd, rc = -1;
 
     nb_http_init(p, o->head);
@@ -114,50 +167,10 @@ int nb_http_get(const struct nb_url *u, const struct nb_http_get_opts *o,
     fd = nb_sock_connect(addrs, count, o->connect_ms, o->x, e);
     if (fd < 0)
         return -1;
+    nb_sock_stream(&s, fd, o->x);
     explain_request(o->x, req, rlen);
-    if (nb_sock_write_all(fd, req, rlen, o->idle_ms, e) < 0) {
-        nb_sock_close(fd, o->x);
-        return -1;
-    }
-    buf = malloc(READ_SIZE);
-    if (!buf) {
-        nb_sock_close(fd, o->x);
-        return nb_err_set(e, NB_E_SYS, "out of memory");
-    }
-    for (;;) {
-        int64_t wait = o->idle_ms;
-        ssize_t n;
-        if (o->total) {
-            int left = nb_deadline_left(o->total);
-            if (left >= 0 && (wait < 0 || left < wait))
-                wait = left;
-        }
-        n = nb_sock_read_some(fd, buf, READ_SIZE, wait, e);
-        if (n < 0) {
-            if (e->code == NB_E_TIMEOUT) {
-                if (o->total && nb_deadline_passed(o->total))
-                    nb_err_set(e, NB_E_TIMEOUT, "the transfer took longer than --max-time "
-                                                "(after %llu body bytes)",
-                               (unsigned long long)p->body_bytes);
-                else
-                    nb_err_set(e, NB_E_TIMEOUT, "no data for %lld s (after %llu body bytes; "
-                                                "--timeout sets the wait)",
-                               (long long)(o->idle_ms / 1000), (unsigned long long)p->body_bytes);
-            }
-            break;
-        }
-        if (n == 0) {
-            rc = nb_http_finish(p, e);
-            break;
-        }
-        if (nb_http_feed(p, buf, (size_t)n, &wrapped, e) < 0)
-            break;
-        if (nb_http_done(p)) {
-            rc = 0;
-            break;
-        }
-    }
-    free(buf);
-    nb_sock_close(fd, o->x);
+    if (nb_stream_write_all(&s, req, rlen, o->idle_ms, e) == 0)
+        rc = read_reply(&s, o, &wrapped, p, e);
+    nb_stream_close(&s);
     return rc;
 }

@@ -133,14 +133,3 @@ void nb_lesson_isipandport(const char *s, size_t len, struct nb_lesson_verdict *
     v->accepted = 1;
     v->port_warning = v->port_neg || v->port < 7 || v->port > 65535;
 }
-
-const struct nb_port_kind *nb_port_kind_of(unsigned port)
-{
-    static const struct nb_port_kind kinds[] = {
-        {"well-known", "below 1024: listening on it needs root or CAP_NET_BIND_SERVICE"},
-        {"registered", "1024 to 49151: any program may listen on it"},
-        {"ephemeral", "49152 and above: the range client ports are picked from"},
-    };
-
-    return port < 1024 ? &kinds[0] : port < 49152 ? &kinds[1] : &kinds[2];
-}

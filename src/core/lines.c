@@ -1,4 +1,4 @@
-/* lines.c - a bounded line reader and a buffered writer over file descriptors. */
+/* lines.c - a bounded line reader over a file descriptor, and the line filter. */
 #include <netbasics/lines.h>
 
 #include <errno.h>
@@ -113,58 +113,6 @@ void nb_lines_close(struct nb_lines *r)
 {
     free(r->buf);
     r->buf = NULL;
-}
-
-int nb_write_all(int fd, const void *p, size_t n)
-{
-    const char *s = p;
-
-    while (n > 0) {
-        ssize_t k = write(fd, s, n);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        s += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
-void nb_wbuf_init(struct nb_wbuf *w, int fd)
-{
-    w->fd = fd;
-    w->err = 0;
-    w->len = 0;
-}
-
-int nb_wbuf_flush(struct nb_wbuf *w)
-{
-    if (!w->err && w->len && nb_write_all(w->fd, w->buf, w->len) < 0)
-        w->err = errno;
-    w->len = 0;
-    if (w->err) {
-        errno = w->err;
-        return -1;
-    }
-    return 0;
-}
-
-void nb_wbuf_put(struct nb_wbuf *w, const void *p, size_t n)
-{
-    if (w->err)
-        return;
-    if (w->len + n > sizeof w->buf) {
-        nb_wbuf_flush(w);
-        if (n > sizeof w->buf) {
-            if (!w->err && nb_write_all(w->fd, p, n) < 0)
-                w->err = errno;
-            return;
-        }
-    }
-    memcpy(w->buf + w->len, p, n);
-    w->len += n;
 }
 
 int nb_lines_filter(int fd_in, struct nb_wbuf *w, int (*keep)(const char *line, size_t len),

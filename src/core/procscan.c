@@ -1,7 +1,7 @@
 /* procscan.c - which process holds which socket: the fds under /proc/PID/fd. */
+#include <netbasics/io.h>
 #include <netbasics/out.h>
-#include <netbasics/procnet.h>
-#include <netbasics/resolver.h>
+#include <netbasics/procscan.h>
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,150 +1,226 @@
-/* pump.c - the netcat loop: stdin to socket and socket to stdout at once. */
-#include <netbasics/lines.h>
+/* pump.c - the netcat loop: stdin to the peer and the peer to stdout at once,
+ * over four named poll slots after OpenBSD nc (a slot is off when its fd is -1). */
+#include <netbasics/io.h>
 #include <netbasics/pump.h>
 #include <netbasics/sock.h>
 
 #include <errno.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #define UP_SIZE (1u << 20) /* 1 MiB reads from the input: the loopback ceiling wants them */
 
-/* Writes p[0..n) to the output; returns 0, 1 when the output is gone (EPIPE), -1. */
-static int deliver(const struct nb_pump_opts *o, const char *p, size_t n, struct nb_err *e)
+/* The poll slots: read stdin, send to the peer, read the peer, write stdout. */
+enum { POLL_STDIN, POLL_NETOUT, POLL_NETIN, POLL_STDOUT, POLL_SLOTS };
+
+/* What a phase says: go on with the loop, or the loop ends: done (the peer
+ * or stdout closed), stopped by the stop flag, or failed (e set). */
+enum step { GO_ON, DONE, STOPPED, FAILED };
+
+struct pump {
+    struct nb_stream *net;
+    const struct nb_pump_opts *o;
+    struct pollfd slot[POLL_SLOTS];
+    char *up; /* read from stdin, not yet sent */
+    size_t up_len, up_off;
+    char *down; /* read from the peer, not yet written to stdout */
+    size_t down_len, down_off, chunk;
+    int in_open, wr_open;    /* stdin not at its end; our side not half-closed */
+    uint64_t sent, received; /* for the narration */
+    struct nb_deadline idle;
+};
+
+static const short SLOT_EVENTS[POLL_SLOTS] = {POLLIN, POLLOUT, POLLIN, POLLOUT};
+
+/* Switches each slot on or off for what the buffers hold now. */
+static void arm(struct pump *pm)
 {
-    if (o->out_fd < 0) {
-        if (o->on_data)
-            o->on_data(o->ctx, p, n);
-        return 0;
+    int fds[POLL_SLOTS];
+
+    fds[POLL_STDIN] = pm->in_open && pm->up_len == 0 ? pm->o->in_fd : -1;
+    fds[POLL_NETOUT] = pm->up_len ? pm->net->fd : -1;
+    fds[POLL_NETIN] = pm->down_len == 0 ? pm->net->fd : -1;
+    fds[POLL_STDOUT] = pm->down_len ? pm->o->out_fd : -1;
+    for (int i = 0; i < POLL_SLOTS; i++) {
+        pm->slot[i].fd = fds[i];
+        pm->slot[i].events = SLOT_EVENTS[i];
+        pm->slot[i].revents = 0;
     }
-    if (nb_write_all(o->out_fd, p, n) == 0)
-        return 0;
-    if (errno == EPIPE)
-        return 1;
-    return nb_err_sys(e, NB_E_SYS, errno, "cannot write to standard output");
 }
 
-int nb_pump(int fd, const struct nb_pump_opts *o, struct nb_pump_stats *st, struct nb_err *e)
+/* Waits for a slot; the idle deadline and the stop flag end the loop. */
+static enum step wait_slots(struct pump *pm, struct nb_err *e)
 {
-    size_t chunk = o->read_chunk ? o->read_chunk : 65536;
-    char *up = NULL, *down = NULL;
-    size_t up_len = 0, up_off = 0;
-    int in_open = o->in_fd >= 0, wr_open = 1, rc = -1;
-    struct nb_deadline idle;
+    char idle[NB_DURATION_TEXT_MAX];
+    int r = nb_sock_poll(pm->slot, POLL_SLOTS, &pm->idle, pm->o->stop, e);
 
-    st->sent = st->received = 0;
-    st->peer_closed = st->stopped = 0;
-    down = malloc(chunk);
-    if (in_open)
-        up = malloc(UP_SIZE);
-    if (!down || (in_open && !up)) {
-        nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot allocate buffers");
-        goto out;
+    if (r != 0)
+        return r < 0 ? FAILED : GO_ON;
+    if (pm->o->stop && *pm->o->stop)
+        return STOPPED;
+    nb_err_set(e, NB_E_TIMEOUT, "no data either way for %s: giving up (-w sets the wait)",
+               nb_duration_format(pm->o->idle_ms, idle, sizeof idle));
+    return FAILED;
+}
+
+static enum step read_stdin(struct pump *pm, struct nb_err *e)
+{
+    ssize_t k;
+
+    if (!pm->slot[POLL_STDIN].revents)
+        return GO_ON;
+    k = nb_read_some(pm->o->in_fd, pm->up, UP_SIZE);
+    if (k < 0 && errno != EAGAIN) {
+        nb_err_sys(e, NB_E_SYS, errno, "cannot read standard input");
+        return FAILED;
     }
-    if (!in_open) {
-        if (nb_sock_shutdown_write(fd, o->x, e) < 0)
-            goto out;
-        wr_open = 0;
+    if (k == 0) {
+        pm->in_open = 0;
+    } else if (k > 0) {
+        pm->up_len = (size_t)k;
+        pm->up_off = 0;
+        pm->slot[POLL_NETOUT].revents |= POLLOUT; /* send at once: loopback usually takes it */
     }
-    nb_deadline_init(&idle, o->idle_ms);
+    nb_deadline_init(&pm->idle, pm->o->idle_ms);
+    return GO_ON;
+}
+
+static enum step send_up(struct pump *pm, struct nb_err *e)
+{
+    ssize_t k;
+
+    if (!pm->up_len || !(pm->slot[POLL_NETOUT].revents & (POLLOUT | POLLERR | POLLHUP)))
+        return GO_ON;
+    k = nb_stream_write_now(pm->net, pm->up + pm->up_off, pm->up_len, e);
+    if (k == NB_STREAM_AGAIN)
+        return GO_ON;
+    if (k < 0) {
+        if (e->sys_errno != EPIPE && e->sys_errno != ECONNRESET)
+            return FAILED;
+        /* the peer is gone: what it sent is still to be read */
+        pm->up_len = 0;
+        pm->in_open = pm->wr_open = 0;
+        return GO_ON;
+    }
+    if (pm->sent == 0)
+        nb_explainf(pm->o->x, "send(%d, %zd bytes) — the first bytes go to the peer%s", pm->net->fd,
+                    k, pm->o->in_fd >= 0 ? " (more follow as the input gives them)" : "");
+    pm->up_off += (size_t)k;
+    pm->up_len -= (size_t)k;
+    pm->sent += (uint64_t)k;
+    nb_deadline_init(&pm->idle, pm->o->idle_ms);
+    return GO_ON;
+}
+
+/* Half-closes once stdin has ended and all of it is sent: the lesson's netcat(). */
+static enum step half_close(struct pump *pm, struct nb_err *e)
+{
+    if (pm->in_open || pm->up_len || !pm->wr_open)
+        return GO_ON;
+    pm->wr_open = 0;
+    if (nb_stream_shutdown_write(pm->net, e) < 0 && e->code != NB_E_CONNECT)
+        return FAILED;
+    return GO_ON;
+}
+
+static enum step recv_down(struct pump *pm, struct nb_err *e)
+{
+    ssize_t k;
+
+    if (!(pm->slot[POLL_NETIN].revents & (POLLIN | POLLHUP | POLLERR)))
+        return GO_ON;
+    k = nb_stream_read_now(pm->net, pm->down, pm->chunk, e);
+    if (k == NB_STREAM_AGAIN)
+        return GO_ON;
+    if (k < 0)
+        return FAILED;
+    if (k == 0) {
+        nb_explainf(pm->o->x,
+                    "recv(%d) = 0 — the peer closed its side: end of stream, after %llu "
+                    "bytes received",
+                    pm->net->fd, (unsigned long long)pm->received);
+        return DONE;
+    }
+    if (pm->received == 0)
+        nb_explainf(pm->o->x, "recv(%d) = %zd bytes — the first answer from the peer", pm->net->fd,
+                    k);
+    pm->received += (uint64_t)k;
+    nb_deadline_init(&pm->idle, pm->o->idle_ms);
+    if (pm->o->out_fd < 0) {
+        if (pm->o->on_data)
+            pm->o->on_data(pm->o->ctx, pm->down, (size_t)k);
+        return GO_ON;
+    }
+    pm->down_len = (size_t)k;
+    pm->down_off = 0;
+    pm->slot[POLL_STDOUT].revents |= POLLOUT; /* write at once: stdout usually takes it */
+    return GO_ON;
+}
+
+static enum step write_stdout(struct pump *pm, struct nb_err *e)
+{
+    ssize_t k;
+
+    if (!pm->down_len || !pm->slot[POLL_STDOUT].revents)
+        return GO_ON;
+    k = nb_write_some(pm->o->out_fd, pm->down + pm->down_off, pm->down_len);
+    if (k < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return GO_ON;
+        if (errno == EPIPE)
+            return DONE; /* stdout closed: end quietly, as a pipeline expects */
+        nb_err_sys(e, NB_E_SYS, errno, "cannot write to standard output");
+        return FAILED;
+    }
+    pm->down_off += (size_t)k;
+    pm->down_len -= (size_t)k;
+    return GO_ON;
+}
+
+/* The loop: arm the slots for what the buffers hold, wait, then each phase
+ * in turn - read stdin, send it, half-close after the input's end, read the
+ * peer, write it out - until the peer closes, stdout closes, the stop flag
+ * or an error. */
+static enum step run(struct pump *pm, struct nb_err *e)
+{
+    if (!pm->in_open) {
+        if (nb_stream_shutdown_write(pm->net, e) < 0)
+            return FAILED;
+        pm->wr_open = 0;
+    }
+    nb_deadline_init(&pm->idle, pm->o->idle_ms);
     for (;;) {
-        struct pollfd p[2];
-        size_t n = 0;
-        int sock_i, in_i = -1, r;
-
-        if (in_open && up_len == 0) {
-            p[n].fd = o->in_fd;
-            p[n].events = POLLIN;
-            in_i = (int)n++;
-        }
-        sock_i = (int)n;
-        p[n].fd = fd;
-        p[n].events = (short)(POLLIN | (up_len ? POLLOUT : 0));
-        n++;
-        r = nb_sock_poll(p, n, &idle, o->stop, e);
-        if (r < 0)
-            goto out;
-        if (r == 0) {
-            if (o->stop && *o->stop) {
-                st->stopped = 1;
-                rc = 0;
-                goto out;
-            }
-            nb_err_set(e, NB_E_TIMEOUT, "no data either way for %lld s: giving up (-w sets the wait)",
-                       (long long)(o->idle_ms / 1000));
-            goto out;
-        }
-        if (in_i >= 0 && p[in_i].revents) {
-            ssize_t k = read(o->in_fd, up, UP_SIZE);
-            if (k < 0 && errno != EINTR && errno != EAGAIN) {
-                nb_err_sys(e, NB_E_SYS, errno, "cannot read standard input");
-                goto out;
-            }
-            if (k == 0) {
-                in_open = 0;
-            } else if (k > 0) {
-                up_len = (size_t)k;
-                up_off = 0;
-                p[sock_i].revents |= POLLOUT; /* try to send at once: loopback usually takes it */
-            }
-            nb_deadline_init(&idle, o->idle_ms);
-        }
-        if (up_len && (p[sock_i].revents & (POLLOUT | POLLERR | POLLHUP))) {
-            ssize_t k = send(fd, up + up_off, up_len, MSG_DONTWAIT | MSG_NOSIGNAL);
-            if (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-                if (errno == EPIPE || errno == ECONNRESET) {
-                    /* the peer is gone: what it sent is still to be read below */
-                    up_len = 0;
-                    in_open = 0;
-                    wr_open = 0;
-                } else {
-                    nb_err_sys(e, NB_E_SYS, errno, "cannot send");
-                    goto out;
-                }
-            } else if (k > 0) {
-                if (st->sent == 0)
-                    nb_explainf(o->x, "send(%d, %zd bytes) — the first bytes go to the peer%s", fd,
-                                k, o->in_fd >= 0 ? " (more follow as the input gives them)" : "");
-                up_off += (size_t)k;
-                up_len -= (size_t)k;
-                st->sent += (uint64_t)k;
-                nb_deadline_init(&idle, o->idle_ms);
-            }
-        }
-        if (!in_open && up_len == 0 && wr_open) {
-            if (nb_sock_shutdown_write(fd, o->x, e) < 0 && e->code != NB_E_CONNECT)
-                goto out;
-            wr_open = 0;
-        }
-        if (p[sock_i].revents & (POLLIN | POLLHUP | POLLERR)) {
-            ssize_t k = nb_sock_read_some(fd, down, chunk, 0, e);
-            if (k < 0) {
-                if (e->code == NB_E_TIMEOUT)
-                    continue; /* woken for POLLOUT only */
-                goto out;
-            }
-            if (k == 0) {
-                nb_explainf(o->x, "recv(%d) = 0 — the peer closed its side: end of stream, after "
-                                  "%llu bytes received", fd, (unsigned long long)st->received);
-                st->peer_closed = 1;
-                rc = 0;
-                goto out;
-            }
-            if (st->received == 0)
-                nb_explainf(o->x, "recv(%d) = %zd bytes — the first answer from the peer", fd, k);
-            st->received += (uint64_t)k;
-            nb_deadline_init(&idle, o->idle_ms);
-            r = deliver(o, down, (size_t)k, e);
-            if (r < 0)
-                goto out;
-            if (r > 0) {
-                rc = 0; /* stdout closed: end quietly */
-                goto out;
-            }
-        }
+        enum step r;
+        arm(pm);
+        r = wait_slots(pm, e);
+        if (r == GO_ON)
+            r = read_stdin(pm, e);
+        if (r == GO_ON)
+            r = send_up(pm, e);
+        if (r == GO_ON)
+            r = half_close(pm, e);
+        if (r == GO_ON)
+            r = recv_down(pm, e);
+        if (r == GO_ON)
+            r = write_stdout(pm, e);
+        if (r != GO_ON)
+            return r;
     }
-out:
-    free(up);
-    free(down);
-    return rc;
+}
+
+int nb_pump(struct nb_stream *net, const struct nb_pump_opts *o, struct nb_err *e)
+{
+    struct pump pm = {.net = net, .o = o, .in_open = o->in_fd >= 0, .wr_open = 1};
+    enum step r = FAILED;
+
+    pm.chunk = o->read_chunk ? o->read_chunk : 65536;
+    pm.down = malloc(pm.chunk);
+    if (pm.in_open)
+        pm.up = malloc(UP_SIZE);
+    if (!pm.down || (pm.in_open && !pm.up))
+        nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot allocate buffers");
+    else
+        r = run(&pm, e);
+    free(pm.up);
+    free(pm.down);
+    return r == DONE ? 0 : r == STOPPED ? NB_STOPPED : -1;
 }

@@ -1,65 +1,13 @@
 /* resolver.c - the stub resolver: configuration, search list, CNAME chain. */
+#include <netbasics/io.h>
 #include <netbasics/num.h>
+#include <netbasics/random.h>
 #include <netbasics/resolver.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-int nb_file_read(const char *path, size_t max, char **out, size_t *len, struct nb_err *e)
-{
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    int fd;
-
-    if (!buf)
-        return nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot read %s", path);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int err = errno;
-        free(buf);
-        return nb_err_sys(e, NB_E_SYS, err, "cannot open %s", path);
-    }
-    for (;;) {
-        ssize_t k;
-        if (n == cap) {
-            char *p;
-            if (cap >= max) {
-                close(fd);
-                free(buf);
-                return nb_err_set(e, NB_E_SYS, "%s is larger than %zu bytes", path, max);
-            }
-            cap *= 2;
-            p = realloc(buf, cap + 1);
-            if (!p) {
-                close(fd);
-                free(buf);
-                return nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot read %s", path);
-            }
-            buf = p;
-        }
-        k = read(fd, buf + n, cap - n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0) {
-            int err = errno;
-            close(fd);
-            free(buf);
-            return nb_err_sys(e, NB_E_SYS, err, "cannot read %s", path);
-        }
-        if (k == 0)
-            break;
-        n += (size_t)k;
-    }
-    close(fd);
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
-}
 
 static int set_servers_from_conf(struct nb_resolver *r, struct nb_err *e)
 {
@@ -154,14 +102,14 @@ int nb_resolver_query(struct nb_resolver *r, const char *name, uint16_t type,
 {
     char cand[NB_CONF_MAX_SEARCH + 1][NB_DNS_NAME_TEXT];
     size_t ncand = candidates(r, name, cand, NB_CONF_MAX_SEARCH + 1);
-    static uint8_t reply[NB_DNS_REPLY_MAX];
+    uint8_t *reply = r->reply;
     uint8_t query[512];
     size_t qlen, rlen;
 
     memset(out, 0, sizeof *out);
     out->type = type;
     for (size_t i = 0, edns = 1; i < ncand; i++) {
-        uint16_t id = nb_dns_random_id();
+        uint16_t id = nb_random_u16();
         if (nb_dns_build_query(cand[i], type, id, edns ? NB_DNS_EDNS_PAYLOAD : 0, query,
                                sizeof query, &qlen, e) < 0)
             return -1;
@@ -172,7 +120,7 @@ int nb_resolver_query(struct nb_resolver *r, const char *name, uint16_t type,
                         i + 1 < ncand ? " (the next search name follows if it is not found)" : "");
         }
         nb_dns_explain(r->copts.x, "query", query, qlen);
-        if (nb_dns_exchange(r->servers, r->nservers, query, qlen, &r->copts, reply, sizeof reply,
+        if (nb_dns_exchange(r->servers, r->nservers, query, qlen, &r->copts, reply, NB_DNS_REPLY_MAX,
                             &rlen, &out->info, e) < 0)
             return -1;
         nb_dns_explain(r->copts.x, "reply", reply, rlen);

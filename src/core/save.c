@@ -1,6 +1,6 @@
 /* save.c - atomic, non-clobbering saves through an exclusive temporary file. */
-#include <netbasics/dnsclient.h>
-#include <netbasics/lines.h>
+#include <netbasics/io.h>
+#include <netbasics/random.h>
 #include <netbasics/save.h>
 
 #include <errno.h>
@@ -24,14 +24,16 @@ int nb_save_begin(struct nb_save *s, const char *path, int force, struct nb_err 
     snprintf(s->final, sizeof s->final, "%s", path);
     if (lstat(path, &st) == 0) {
         if (!force)
-            return nb_err_set(e, NB_E_SYS, "%s exists: it is not overwritten (--force overwrites "
-                                           "it)", path);
+            return nb_err_set(e, NB_E_SYS,
+                              "%s exists: it is not overwritten (--force overwrites "
+                              "it)",
+                              path);
         if (S_ISDIR(st.st_mode))
             return nb_err_set(e, NB_E_SYS, "%s is a directory", path);
     }
     for (int tries = 0; tries < 16; tries++) {
-        snprintf(s->tmp, sizeof s->tmp, "%.*s.%s.part-%04x", (int)dirlen, path,
-                 path + dirlen, nb_dns_random_id());
+        snprintf(s->tmp, sizeof s->tmp, "%.*s.%s.part-%04x", (int)dirlen, path, path + dirlen,
+                 nb_random_u16());
         s->fd = open(s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
         if (s->fd >= 0)
             return 0;
@@ -41,8 +43,8 @@ int nb_save_begin(struct nb_save *s, const char *path, int force, struct nb_err 
     {
         int err = errno;
         s->tmp[0] = '\0';
-        return nb_err_sys(e, NB_E_SYS, err, "cannot create a file in %.*s", dirlen ? (int)dirlen : 1,
-                          dirlen ? path : ".");
+        return nb_err_sys(e, NB_E_SYS, err, "cannot create a file in %.*s",
+                          dirlen ? (int)dirlen : 1, dirlen ? path : ".");
     }
 }
 
@@ -74,8 +76,10 @@ int nb_save_commit(struct nb_save *s, struct nb_err *e)
             rc = nb_err_sys(e, NB_E_SYS, errno, "cannot name the file %s", s->final);
     } else if (link(s->tmp, s->final) < 0) {
         if (errno == EEXIST)
-            rc = nb_err_set(e, NB_E_SYS, "%s appeared while downloading: it is not overwritten "
-                                         "(--force overwrites it)", s->final);
+            rc = nb_err_set(e, NB_E_SYS,
+                            "%s appeared while downloading: it is not overwritten "
+                            "(--force overwrites it)",
+                            s->final);
         else if (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS) {
             /* no hard links here (FAT, some FUSE): check, then rename */
             struct stat st;

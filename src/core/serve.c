@@ -5,46 +5,103 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#define ECHO_READ 4096        /* small reads keep the replies of one read bounded */
-#define SINK_READ 16384       /* 16 KiB reads measured faster than 64 KiB here (cache) */
-#define OUT_HIGH (64u * 1024) /* stop reading a client whose replies pile up past this */
-#define ACCEPT_BACKOFF_MS 100 /* out of fds: leave the backlog alone this long */
-
-struct client {
-    struct nb_serve_client info;
-    int fd;
-    int closing;           /* bye seen: send what is left, then close */
-    const char *why;       /* why it is closing */
-    char *line;            /* the line being framed, up to max_line bytes */
-    size_t line_len;
-    char *out;             /* replies not yet taken by the client */
-    size_t out_len, out_off, out_cap;
-    int64_t last_ms;       /* last byte in or out */
-};
+#define ECHO_READ         4096         /* small reads keep the replies of one read bounded */
+#define SINK_READ         16384        /* 16 KiB reads measured faster than 64 KiB here (cache) */
+#define SINK_MORE         64           /* full sink reads taken in a row before others get a turn */
+#define OUT_HIGH          (64u * 1024) /* stop reading a client whose replies pile up past this */
+#define ACCEPT_BACKOFF_MS 100          /* out of fds: leave the backlog alone this long */
 
 static const char SAID[] = "You said ";
 
-static void client_free(struct client *c, const struct nb_serve_opts *o)
+/* --- framing ------------------------------------------------------------ */
+
+void nb_serve_framer_init(struct nb_serve_framer *f, char *buf, size_t max)
 {
-    nb_sock_close(c->fd, o->x);
-    free(c->line);
-    free(c->out);
-    memset(c, 0, sizeof *c);
-    c->fd = -1;
+    f->buf = buf;
+    f->max = max ? max : 1;
+    f->len = 0;
 }
+
+/* Hands out the line held in f (len bytes, a piece when cut) and empties f. */
+static void emit(struct nb_serve_framer *f, size_t len, int cut, struct nb_serve_line *out)
+{
+    if (!cut && len > 0 && f->buf[len - 1] == '\r')
+        len--; /* CRLF from telnet-like clients */
+    out->ready = 1;
+    out->text = f->buf;
+    out->len = len;
+    out->cut = cut;
+    out->bye = !cut && len == 3 && !memcmp(f->buf, "bye", 3);
+    f->len = 0;
+}
+
+size_t nb_serve_frame(struct nb_serve_framer *f, const char *p, size_t n, struct nb_serve_line *out)
+{
+    const char *nl = memchr(p, '\n', n);
+    size_t take = nl ? (size_t)(nl - p) : n, room = f->max - f->len;
+
+    out->ready = 0;
+    if (take > room) {
+        /* a piece of a line too long to keep: answer what we have */
+        memcpy(f->buf + f->len, p, room);
+        emit(f, f->max, 1, out);
+        return room;
+    }
+    memcpy(f->buf + f->len, p, take);
+    f->len += take;
+    if (!nl)
+        return n;
+    emit(f, f->len, 0, out);
+    return take + 1;
+}
+
+int nb_serve_frame_end(struct nb_serve_framer *f, struct nb_serve_line *out)
+{
+    out->ready = 0;
+    if (f->len == 0)
+        return 0;
+    emit(f, f->len, 0, out);
+    return 1;
+}
+
+/* --- one client ----------------------------------------------------------- */
+
+struct client {
+    struct nb_serve_client info;
+    struct nb_stream s; /* s.fd -1: a free row */
+    int closing;        /* bye seen: send what is left, then close */
+    struct nb_serve_framer framer;
+    char *out; /* replies not yet taken by the client */
+    size_t out_len, out_off, out_cap;
+    int64_t last_ms; /* last byte in or out */
+};
+
+/* The server's state, shared by the phases of the loop. */
+struct server {
+    int lfd;
+    const struct nb_serve_opts *o;
+    const struct nb_serve_events *ev;
+    struct nb_serve_stats *st;
+    struct client *cl; /* cap rows */
+    struct pollfd *pf; /* the listening socket (when armed), then each client */
+    char *rbuf;
+    size_t rbuf_size;
+    unsigned cap, nclients, next_id;
+    int accepting, listen_armed;
+    int64_t now, accept_paused_until;
+};
 
 /* Queues "You said LINE\n". Returns 0, or -1 when out of memory. */
 static int queue_reply(struct client *c, const char *line, size_t len)
 {
     size_t need = c->out_len + sizeof SAID - 1 + len + 1;
 
-    if (c->out_off && need > c->out_cap) {
+    if (c->out_off && c->out_off + need > c->out_cap) {
         memmove(c->out, c->out + c->out_off, c->out_len);
         c->out_off = 0;
     }
-    need = c->out_off + c->out_len + sizeof SAID - 1 + len + 1;
+    need += c->out_off;
     if (need > c->out_cap) {
         size_t cap = c->out_cap ? c->out_cap : 256;
         char *p;
@@ -65,50 +122,28 @@ static int queue_reply(struct client *c, const char *line, size_t len)
 }
 
 /* One framed line: reply, report, and notice "bye". */
-static int take_line(struct client *c, const char *line, size_t len, int cut,
-                     const struct nb_serve_events *ev)
+static int take_line(struct server *sv, struct client *c, const struct nb_serve_line *l)
 {
-    if (!cut && len > 0 && line[len - 1] == '\r')
-        len--; /* CRLF from telnet-like clients */
-    if (queue_reply(c, line, len) < 0)
+    if (queue_reply(c, l->text, l->len) < 0)
         return -1;
-    if (ev->line)
-        ev->line(ev->ctx, &c->info, line, len, cut);
-    if (!cut && len == 3 && !memcmp(line, "bye", 3)) {
+    if (sv->ev->line)
+        sv->ev->line(sv->ev->ctx, &c->info, l->text, l->len, l->cut);
+    if (l->bye)
         c->closing = 1;
-        c->why = "said bye";
-    }
     return 0;
 }
 
-/* Frames the bytes just read into lines. Returns 0, or -1 out of memory. */
-static int frame(struct client *c, const char *p, size_t n, size_t max_line,
-                 const struct nb_serve_events *ev)
+/* Frames the bytes just read; bytes after "bye" are not read. Returns 0, or
+ * -1 when out of memory. */
+static int frame(struct server *sv, struct client *c, const char *p, size_t n)
 {
     while (n > 0 && !c->closing) {
-        const char *nl = memchr(p, '\n', n);
-        size_t take = nl ? (size_t)(nl - p) : n;
-        size_t room = max_line - c->line_len;
-
-        if (take > room) {
-            /* a piece of a line too long to keep: answer what we have */
-            memcpy(c->line + c->line_len, p, room);
-            if (take_line(c, c->line, max_line, 1, ev) < 0)
-                return -1;
-            c->line_len = 0;
-            p += room;
-            n -= room;
-            continue;
-        }
-        memcpy(c->line + c->line_len, p, take);
-        c->line_len += take;
-        if (!nl)
-            return 0;
-        if (take_line(c, c->line, c->line_len, 0, ev) < 0)
+        struct nb_serve_line l;
+        size_t k = nb_serve_frame(&c->framer, p, n, &l);
+        p += k;
+        n -= k;
+        if (l.ready && take_line(sv, c, &l) < 0)
             return -1;
-        c->line_len = 0;
-        p += take + 1;
-        n -= take + 1;
     }
     return 0;
 }
@@ -117,16 +152,13 @@ static int frame(struct client *c, const char *p, size_t n, size_t max_line,
 static int flush_out(struct client *c, const struct nb_serve_opts *o)
 {
     while (c->out_len > 0) {
-        ssize_t k = send(c->fd, c->out + c->out_off, c->out_len, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return 0;
+        ssize_t k = nb_stream_write_now(&c->s, c->out + c->out_off, c->out_len, NULL);
+        if (k == NB_STREAM_AGAIN)
+            return 0;
+        if (k < 0)
             return -1;
-        }
         if (c->info.bytes_out == 0)
-            nb_explainf(o->x, "send(%d, %zd bytes) — the first reply, 'You said ...'", c->fd, k);
+            nb_explainf(o->x, "send(%d, %zd bytes) — the first reply, 'You said ...'", c->s.fd, k);
         c->out_off += (size_t)k;
         c->out_len -= (size_t)k;
         c->info.bytes_out += (uint64_t)k;
@@ -143,37 +175,268 @@ static const char *after_send(struct client *c, const struct nb_serve_opts *o)
     if (flush_out(c, o) < 0)
         return "reset the connection";
     if (c->closing && c->out_len == 0)
-        return c->why;
+        return "said bye";
     return NULL;
 }
 
-static void finish(struct client *c, const char *why, const struct nb_serve_opts *o,
-                   const struct nb_serve_events *ev, struct nb_serve_stats *st)
+/* Reports the client gone, counts it and frees its row. */
+static void finish(struct server *sv, struct client *c, const char *why)
 {
     c->info.ended_ms = nb_now_ms();
-    st->clients++;
-    st->bytes_in += c->info.bytes_in;
-    st->bytes_out += c->info.bytes_out;
-    if (ev->closed)
-        ev->closed(ev->ctx, &c->info, why);
-    client_free(c, o);
+    sv->st->clients++;
+    sv->st->bytes_in += c->info.bytes_in;
+    sv->st->bytes_out += c->info.bytes_out;
+    if (sv->ev->closed)
+        sv->ev->closed(sv->ev->ctx, &c->info, why);
+    nb_stream_close(&c->s);
+    free(c->framer.buf);
+    free(c->out);
+    memset(c, 0, sizeof *c);
+    c->s.fd = -1;
+    sv->nclients--;
 }
 
-int nb_serve_accept_one(int lfd, const volatile sig_atomic_t *stop, struct nb_sockaddr *peer,
-                        const struct nb_explain *x, struct nb_err *e)
+/* Why a client whose stream ended (got 0) or failed (got -1) is gone. */
+static const char *end_reason(const struct server *sv, const struct client *c, ssize_t got)
+{
+    if (got < 0)
+        return "reset the connection";
+    if (sv->o->mode != NB_SERVE_ECHO)
+        return "closed the connection";
+    return c->closing ? "said bye" : "closed the connection without 'bye'";
+}
+
+static void count_in(struct server *sv, struct client *c, ssize_t got)
+{
+    if (c->info.bytes_in == 0)
+        nb_explainf(sv->o->x, "recv(%d) = %zd bytes — the client's first words", c->s.fd, got);
+    c->info.bytes_in += (uint64_t)got;
+}
+
+/* Reads what the client sent and answers it. Returns 0, or -1 with e set
+ * (out of memory); a client that is done is finished here. */
+static int receive(struct server *sv, struct client *c, struct nb_err *e)
+{
+    const char *why;
+    ssize_t got = nb_stream_read_now(&c->s, sv->rbuf, sv->rbuf_size, NULL);
+
+    /* sink: while reads come back full, read on instead of polling between */
+    for (int more = 0;
+         sv->o->mode == NB_SERVE_SINK && got == (ssize_t)sv->rbuf_size && more < SINK_MORE;
+         more++) {
+        count_in(sv, c, got);
+        got = nb_stream_read_now(&c->s, sv->rbuf, sv->rbuf_size, NULL);
+    }
+    if (got == NB_STREAM_AGAIN) {
+        c->last_ms = sv->now;
+        return 0;
+    }
+    if (got <= 0) {
+        struct nb_serve_line l;
+        if (got == 0)
+            nb_explainf(sv->o->x, "recv(%d) = 0 — the client closed its side: end of stream",
+                        c->s.fd);
+        /* a last line without its newline still counts */
+        if (got == 0 && sv->o->mode == NB_SERVE_ECHO && nb_serve_frame_end(&c->framer, &l))
+            take_line(sv, c, &l);
+        flush_out(c, sv->o);
+        finish(sv, c, end_reason(sv, c, got));
+        return 0;
+    }
+    count_in(sv, c, got);
+    c->last_ms = sv->now;
+    if (sv->o->mode != NB_SERVE_ECHO)
+        return 0;
+    if (frame(sv, c, sv->rbuf, (size_t)got) < 0)
+        return nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot queue a reply");
+    if ((why = after_send(c, sv->o)))
+        finish(sv, c, why);
+    return 0;
+}
+
+/* One client's turn after the wait: send, read, or time it out. */
+static int serve_client(struct server *sv, struct client *c, short rev, struct nb_err *e)
+{
+    const char *why;
+
+    if ((rev & POLLOUT || (c->closing && c->out_len == 0)) && (why = after_send(c, sv->o))) {
+        finish(sv, c, why);
+        return 0;
+    }
+    if (rev & (POLLIN | POLLHUP | POLLERR)) {
+        if (receive(sv, c, e) < 0)
+            return -1;
+        if (c->s.fd < 0)
+            return 0;
+    }
+    if (sv->o->idle_ms >= 0 && sv->now - c->last_ms >= sv->o->idle_ms)
+        finish(sv, c, "was idle too long (--idle-timeout)");
+    return 0;
+}
+
+/* --- the loop --------------------------------------------------------------- */
+
+/* Fills sv->pf: the listening socket when a client may join now, then every
+ * client, reading only while its replies do not pile up. Returns how many
+ * slots, and sets *wait_ms to the time until the next idle deadline or the
+ * end of an accept back-off (-1: none). */
+static size_t arm(struct server *sv, int64_t *wait_ms)
+{
+    size_t n = 0;
+
+    *wait_ms = -1;
+    sv->listen_armed = 0;
+    if (sv->accepting && sv->nclients < sv->cap) {
+        if (sv->now >= sv->accept_paused_until) {
+            sv->pf[n++] = (struct pollfd){sv->lfd, POLLIN, 0};
+            sv->listen_armed = 1;
+        } else {
+            *wait_ms = sv->accept_paused_until - sv->now;
+        }
+    }
+    for (unsigned i = 0; i < sv->cap; i++) {
+        struct client *c = &sv->cl[i];
+        if (c->s.fd < 0)
+            continue;
+        sv->pf[n++] = (struct pollfd){c->s.fd,
+                                      (short)((c->out_len < OUT_HIGH && !c->closing ? POLLIN : 0) |
+                                              (c->out_len ? POLLOUT : 0)),
+                                      0};
+        if (sv->o->idle_ms >= 0) {
+            int64_t left = c->last_ms + sv->o->idle_ms - sv->now;
+            if (left < 0)
+                left = 0;
+            if (*wait_ms < 0 || left < *wait_ms)
+                *wait_ms = left;
+        }
+    }
+    return n;
+}
+
+/* Takes one waiting client into a free row. Returns 0 (also when there was
+ * none after all, or fds ran out: then accepting pauses), or -1 with e set. */
+static int admit(struct server *sv, struct nb_err *e)
+{
+    struct nb_sockaddr peer;
+    struct client *c;
+    unsigned i;
+    int fd = nb_sock_accept(sv->lfd, &peer, SOCK_NONBLOCK, sv->o->x, e);
+
+    if (fd == NB_SOCK_AGAIN)
+        return 0;
+    if (fd < 0) {
+        if (e->sys_errno != EMFILE && e->sys_errno != ENFILE)
+            return -1;
+        /* out of fds: back off instead of spinning on a full backlog */
+        if (sv->ev->notice)
+            sv->ev->notice(sv->ev->ctx, e->msg);
+        sv->accept_paused_until = sv->now + ACCEPT_BACKOFF_MS;
+        return 0;
+    }
+    for (i = 0; i < sv->cap && sv->cl[i].s.fd >= 0; i++)
+        ;
+    c = &sv->cl[i];
+    nb_sock_stream(&c->s, fd, sv->o->x);
+    c->info.id = sv->next_id++;
+    nb_sockaddr_format(&peer, c->info.peer, sizeof c->info.peer);
+    c->info.started_ms = c->last_ms = sv->now;
+    sv->nclients++;
+    if (sv->o->mode == NB_SERVE_ECHO) {
+        char *buf = malloc(sv->o->max_line ? sv->o->max_line : 1);
+        nb_serve_framer_init(&c->framer, buf, sv->o->max_line);
+        if (!buf) {
+            nb_stream_close(&c->s);
+            sv->nclients--;
+            return nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot allocate a line buffer");
+        }
+    }
+    if (!sv->o->keep_open)
+        sv->accepting = 0;
+    if (sv->ev->connected)
+        sv->ev->connected(sv->ev->ctx, &c->info);
+    return 0;
+}
+
+/* The loop, phase by phase, until the one client of the lesson is served,
+ * the stop flag is set, or an error:
+ *   arm    - a poll slot for the listening socket (when a client may join)
+ *            and one per client;
+ *   wait   - for a slot, the nearest idle deadline, or the stop flag;
+ *   serve  - each client in table order: send its replies, read and frame
+ *            what it sent, or close it when idle;
+ *   admit  - take a new client into a free row. */
+static int run(struct server *sv, struct nb_err *e)
+{
+    for (;;) {
+        struct nb_deadline d;
+        int64_t wait_ms;
+        size_t n, k;
+
+        if (!sv->accepting && sv->nclients == 0)
+            return 0; /* the one client of the lesson has been served */
+        sv->now = nb_now_ms();
+        n = arm(sv, &wait_ms);
+        nb_deadline_init(&d, wait_ms);
+        if (nb_sock_poll(sv->pf, n, wait_ms >= 0 ? &d : NULL, sv->o->stop, e) < 0)
+            return -1;
+        if (sv->o->stop && *sv->o->stop)
+            return NB_STOPPED;
+        sv->now = nb_now_ms();
+        k = sv->listen_armed; /* the clients' slots follow the listening socket's */
+        for (unsigned i = 0; i < sv->cap; i++) {
+            if (sv->cl[i].s.fd < 0)
+                continue;
+            if (serve_client(sv, &sv->cl[i], sv->pf[k++].revents, e) < 0)
+                return -1;
+        }
+        if (sv->listen_armed && sv->pf[0].revents && admit(sv, e) < 0)
+            return -1;
+    }
+}
+
+int nb_serve(int lfd, const struct nb_serve_opts *o, const struct nb_serve_events *ev,
+             struct nb_serve_stats *st, struct nb_err *e)
+{
+    struct server sv = {.lfd = lfd, .o = o, .ev = ev, .st = st, .next_id = 1, .accepting = 1};
+    int rc = -1;
+
+    memset(st, 0, sizeof *st);
+    sv.cap = o->max_clients ? o->max_clients : 1;
+    sv.rbuf_size = o->mode == NB_SERVE_ECHO ? ECHO_READ : SINK_READ;
+    sv.cl = calloc(sv.cap, sizeof *sv.cl);
+    sv.pf = calloc((size_t)sv.cap + 1, sizeof *sv.pf);
+    sv.rbuf = malloc(sv.rbuf_size);
+    if (!sv.cl || !sv.pf || !sv.rbuf) {
+        nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot allocate the client table");
+    } else {
+        for (unsigned i = 0; i < sv.cap; i++)
+            sv.cl[i].s.fd = -1;
+        rc = run(&sv, e);
+        for (unsigned i = 0; i < sv.cap; i++)
+            if (sv.cl[i].s.fd >= 0)
+                finish(&sv, &sv.cl[i], "was disconnected: the server is stopping");
+    }
+    free(sv.cl);
+    free(sv.pf);
+    free(sv.rbuf);
+    return rc;
+}
+
+int nb_serve_accept_one(int lfd, const volatile sig_atomic_t *stop, struct nb_stream *client,
+                        struct nb_sockaddr *peer, const struct nb_explain *x, struct nb_err *e)
 {
     for (;;) {
         struct pollfd p = {lfd, POLLIN, 0};
         int r = nb_sock_poll(&p, 1, NULL, stop, e);
         if (r < 0)
             return -1;
-        if (r == 0) {
-            nb_err_clear(e);
-            return -1; /* stopped */
-        }
+        if (r == 0)
+            return NB_STOPPED;
         r = nb_sock_accept(lfd, peer, 0, x, e);
-        if (r >= 0)
-            return r;
+        if (r >= 0) {
+            nb_sock_stream(client, r, x);
+            return 0;
+        }
         if (r == -1 && e->sys_errno != EMFILE && e->sys_errno != ENFILE)
             return -1;
         if (r == -1) {
@@ -182,186 +445,4 @@ int nb_serve_accept_one(int lfd, const volatile sig_atomic_t *stop, struct nb_so
             nb_sock_poll(NULL, 0, &d, stop, e);
         }
     }
-}
-
-int nb_serve(int lfd, const struct nb_serve_opts *o, const struct nb_serve_events *ev,
-             struct nb_serve_stats *st, struct nb_err *e)
-{
-    unsigned cap = o->max_clients ? o->max_clients : 1, nclients = 0, next_id = 1, i;
-    size_t rbuf_size = o->mode == NB_SERVE_ECHO ? ECHO_READ : SINK_READ;
-    struct client *cl = calloc(cap, sizeof *cl);
-    struct pollfd *pf = calloc((size_t)cap + 1, sizeof *pf);
-    char *rbuf = malloc(rbuf_size);
-    int64_t accept_paused_until = 0;
-    int accepting = 1, rc = -1;
-
-    memset(st, 0, sizeof *st);
-    if (!cl || !pf || !rbuf) {
-        nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot allocate the client table");
-        goto out;
-    }
-    for (i = 0; i < cap; i++)
-        cl[i].fd = -1;
-    for (;;) {
-        struct nb_deadline d;
-        int64_t now = nb_now_ms(), wait_ms = -1;
-        size_t n = 0;
-        int r, listen_i = -1;
-
-        if (!accepting && nclients == 0) {
-            rc = 0; /* the one client of the lesson has been served */
-            goto out;
-        }
-        if (accepting && nclients < cap && now >= accept_paused_until) {
-            pf[n].fd = lfd;
-            pf[n].events = POLLIN;
-            pf[n].revents = 0;
-            listen_i = (int)n++;
-        } else if (accepting && nclients < cap) {
-            wait_ms = accept_paused_until - now;
-        }
-        for (i = 0; i < cap; i++) {
-            struct client *c = &cl[i];
-            if (c->fd < 0)
-                continue;
-            pf[n].fd = c->fd;
-            pf[n].events = (short)((c->out_len < OUT_HIGH && !c->closing ? POLLIN : 0) |
-                                   (c->out_len ? POLLOUT : 0));
-            pf[n].revents = 0;
-            n++;
-            if (o->idle_ms >= 0) {
-                int64_t left = c->last_ms + o->idle_ms - now;
-                if (left < 0)
-                    left = 0;
-                if (wait_ms < 0 || left < wait_ms)
-                    wait_ms = left;
-            }
-        }
-        nb_deadline_init(&d, wait_ms);
-        r = nb_sock_poll(pf, n, wait_ms >= 0 ? &d : NULL, o->stop, e);
-        if (r < 0)
-            goto out;
-        if (o->stop && *o->stop) {
-            st->stopped = 1;
-            rc = 0;
-            goto out;
-        }
-        now = nb_now_ms();
-        /* pf[] lists the clients in table order after the listening socket */
-        size_t k = listen_i >= 0 ? 1 : 0;
-        for (i = 0; i < cap; i++) {
-            struct client *c = &cl[i];
-            const char *why;
-            short rev;
-            if (c->fd < 0)
-                continue;
-            rev = pf[k++].revents;
-            if ((rev & POLLOUT || (c->closing && c->out_len == 0)) && (why = after_send(c, o))) {
-                finish(c, why, o, ev, st);
-                nclients--;
-                continue;
-            }
-            if (rev & (POLLIN | POLLHUP | POLLERR)) {
-                ssize_t got = read(c->fd, rbuf, rbuf_size);
-                /* sink: while reads come back full, read on (at most 64 times, so
-                 * other clients wait little) instead of polling between them */
-                for (int more = 0; o->mode == NB_SERVE_SINK && got == (ssize_t)rbuf_size &&
-                                   more < 64; more++) {
-                    if (c->info.bytes_in == 0)
-                        nb_explainf(o->x, "recv(%d) = %zd bytes — the client's first words",
-                                    c->fd, got);
-                    c->info.bytes_in += (uint64_t)got;
-                    got = read(c->fd, rbuf, rbuf_size);
-                }
-                if (got < 0 && (errno == EINTR || errno == EAGAIN)) {
-                    c->last_ms = now;
-                    continue;
-                }
-                if (got <= 0) {
-                    if (got == 0)
-                        nb_explainf(o->x, "recv(%d) = 0 — the client closed its side: end of "
-                                          "stream", c->fd);
-                    /* a last line without its newline still counts */
-                    if (got == 0 && c->line_len && o->mode == NB_SERVE_ECHO)
-                        take_line(c, c->line, c->line_len, 0, ev);
-                    flush_out(c, o);
-                    finish(c,
-                           got < 0 ? "reset the connection"
-                           : o->mode == NB_SERVE_ECHO ? (c->closing ? "said bye"
-                                                                    : "closed the connection "
-                                                                      "without 'bye'")
-                                                      : "closed the connection",
-                           o, ev, st);
-                    nclients--;
-                    continue;
-                }
-                if (c->info.bytes_in == 0)
-                    nb_explainf(o->x, "recv(%d) = %zd bytes — the client's first words", c->fd,
-                                got);
-                c->info.bytes_in += (uint64_t)got;
-                c->last_ms = now;
-                if (o->mode == NB_SERVE_ECHO) {
-                    if (frame(c, rbuf, (size_t)got, o->max_line, ev) < 0) {
-                        nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot queue a reply");
-                        goto out;
-                    }
-                    if ((why = after_send(c, o))) {
-                        finish(c, why, o, ev, st);
-                        nclients--;
-                        continue;
-                    }
-                }
-            }
-            if (c->fd >= 0 && o->idle_ms >= 0 && now - c->last_ms >= o->idle_ms) {
-                finish(c, "was idle too long (--idle-timeout)", o, ev, st);
-                nclients--;
-            }
-        }
-        if (listen_i >= 0 && pf[listen_i].revents) {
-            struct nb_sockaddr peer;
-            int fd = nb_sock_accept(lfd, &peer, SOCK_NONBLOCK, o->x, e);
-            if (fd == NB_SOCK_AGAIN)
-                continue;
-            if (fd < 0) {
-                if (e->sys_errno == EMFILE || e->sys_errno == ENFILE) {
-                    /* out of fds: back off instead of spinning on a full backlog */
-                    if (ev->notice)
-                        ev->notice(ev->ctx, e->msg);
-                    accept_paused_until = now + ACCEPT_BACKOFF_MS;
-                    continue;
-                }
-                goto out;
-            }
-            for (i = 0; i < cap && cl[i].fd >= 0; i++)
-                ;
-            struct client *c = &cl[i];
-            c->fd = fd;
-            c->info.id = next_id++;
-            nb_sockaddr_format(&peer, c->info.peer, sizeof c->info.peer);
-            c->info.started_ms = c->last_ms = now;
-            if (o->mode == NB_SERVE_ECHO) {
-                c->line = malloc(o->max_line ? o->max_line : 1);
-                if (!c->line) {
-                    nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot allocate a line buffer");
-                    client_free(c, o);
-                    goto out;
-                }
-            }
-            nclients++;
-            if (!o->keep_open)
-                accepting = 0;
-            if (ev->connected)
-                ev->connected(ev->ctx, &c->info);
-        }
-    }
-out:
-    if (cl) {
-        for (i = 0; i < cap; i++)
-            if (cl[i].fd >= 0)
-                finish(&cl[i], "was disconnected: the server is stopping", o, ev, st);
-    }
-    free(cl);
-    free(pf);
-    free(rbuf);
-    return rc;
 }

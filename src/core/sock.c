@@ -3,6 +3,7 @@
 #define _GNU_SOURCE /* accept4 */
 #endif
 
+#include <netbasics/io.h>
 #include <netbasics/sock.h>
 
 #include <errno.h>
@@ -13,60 +14,12 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#define NS_PER_MS 1000000LL
-/* Longer timeouts are clamped to this (about 100 years) so ns never overflow. */
-#define TIMEOUT_MAX_MS (100LL * 365 * 24 * 3600 * 1000)
 /* The longest name DNS can carry, in its text form. */
 #define HOST_NAME_MAX_LEN 253
 
 /* --- clock and waiting ------------------------------------------------- */
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-
-    /* CLOCK_MONOTONIC cannot fail with a valid pointer on any POSIX system. */
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-int64_t nb_now_ms(void)
-{
-    return now_ns() / NS_PER_MS;
-}
-
-void nb_deadline_init(struct nb_deadline *d, int64_t timeout_ms)
-{
-    if (timeout_ms < 0) {
-        d->at_ns = -1;
-        return;
-    }
-    if (timeout_ms > TIMEOUT_MAX_MS)
-        timeout_ms = TIMEOUT_MAX_MS;
-    d->at_ns = now_ns() + timeout_ms * NS_PER_MS;
-}
-
-int nb_deadline_left(const struct nb_deadline *d)
-{
-    int64_t left;
-
-    if (d->at_ns < 0)
-        return -1;
-    left = d->at_ns - now_ns();
-    if (left <= 0)
-        return 0;
-    /* Round up, so poll never wakes just before the deadline and spins. */
-    left = (left + NS_PER_MS - 1) / NS_PER_MS;
-    return left > INT_MAX ? INT_MAX : (int)left;
-}
-
-int nb_deadline_passed(const struct nb_deadline *d)
-{
-    return d->at_ns >= 0 && now_ns() >= d->at_ns;
-}
 
 int nb_sock_poll(struct pollfd *fds, size_t n, const struct nb_deadline *d,
                  const volatile sig_atomic_t *stop, struct nb_err *e)
@@ -114,20 +67,6 @@ static int wait_fd(int fd, short events, const struct nb_deadline *d, struct nb_
     p.events = events;
     p.revents = 0;
     return nb_sock_poll(&p, 1, d, NULL, e);
-}
-
-/* "5s", "0.25s": a timeout as a person gave it on the command line. */
-static char *format_ms(int64_t ms, char *buf, size_t n)
-{
-    if (ms % 1000 == 0)
-        snprintf(buf, n, "%llds", (long long)(ms / 1000));
-    else if (ms % 100 == 0)
-        snprintf(buf, n, "%lld.%01llds", (long long)(ms / 1000), (long long)(ms % 1000 / 100));
-    else if (ms % 10 == 0)
-        snprintf(buf, n, "%lld.%02llds", (long long)(ms / 1000), (long long)(ms % 1000 / 10));
-    else
-        snprintf(buf, n, "%lld.%03llds", (long long)(ms / 1000), (long long)(ms % 1000));
-    return buf;
 }
 
 /* --- addresses --------------------------------------------------------- */
@@ -296,16 +235,6 @@ void nb_sock_block_stop_signals(void)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigprocmask(SIG_BLOCK, &set, NULL);
-}
-
-void nb_sock_ignore_sigpipe(void)
-{
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_IGN;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGPIPE, &sa, NULL);
 }
 
 /* Text that a resolver would read as an address: only digits and dots, or a
@@ -493,7 +422,7 @@ static void connect_words(int err, const char **what, const char **means)
 static int connect_one(const struct nb_sockaddr *sa, int64_t timeout_ms, const struct nb_explain *x,
                        int *err, int *timed_out, struct nb_err *e)
 {
-    char at[NB_SOCKADDR_TEXT_MAX], ms[32];
+    char at[NB_SOCKADDR_TEXT_MAX], ms[NB_DURATION_TEXT_MAX];
     struct nb_deadline d;
     const char *what, *means;
     socklen_t len;
@@ -548,7 +477,7 @@ static int connect_one(const struct nb_sockaddr *sa, int64_t timeout_ms, const s
     *err = soerr;
     if (*timed_out)
         nb_explainf(x, "connect(%d, %s) = timed out — no answer within %s", fd, at,
-                    format_ms(timeout_ms, ms, sizeof ms));
+                    nb_duration_format(timeout_ms, ms, sizeof ms));
     else if (nb_explaining(x)) {
         connect_words(soerr, &what, &means);
         nb_explainf(x, "connect(%d, %s) = %s — %s", fd, at, what, means);
@@ -560,7 +489,7 @@ static int connect_one(const struct nb_sockaddr *sa, int64_t timeout_ms, const s
 int nb_sock_connect(const struct nb_sockaddr *list, size_t count, int64_t timeout_ms,
                     const struct nb_explain *x, struct nb_err *e)
 {
-    char at[NB_SOCKADDR_TEXT_MAX], ms[32], tried[48];
+    char at[NB_SOCKADDR_TEXT_MAX], ms[NB_DURATION_TEXT_MAX], tried[48];
     int fd, err = 0, timed_out = 0;
     size_t i;
 
@@ -581,7 +510,7 @@ int nb_sock_connect(const struct nb_sockaddr *list, size_t count, int64_t timeou
         snprintf(tried, sizeof tried, " (%zu addresses tried)", count);
     if (timed_out) {
         nb_err_set(e, NB_E_TIMEOUT, "connect to %s timed out after %s%s", at,
-                   format_ms(timeout_ms, ms, sizeof ms), tried);
+                   nb_duration_format(timeout_ms, ms, sizeof ms), tried);
     } else {
         nb_err_set(e, NB_E_CONNECT, "connect to %s failed: %s%s", at, strerror(err), tried);
     }
@@ -590,8 +519,7 @@ int nb_sock_connect(const struct nb_sockaddr *list, size_t count, int64_t timeou
     return -1;
 }
 
-int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x,
-                        struct nb_err *e)
+int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x, struct nb_err *e)
 {
     char at[NB_SOCKADDR_TEXT_MAX];
     int af = sa->u.sa.sa_family, fd;
@@ -600,8 +528,10 @@ int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x
     fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return nb_err_sys(e, NB_E_SYS, errno, "cannot make a UDP socket for %s", at);
-    nb_explainf(x, "socket(%s, SOCK_DGRAM) = %d — a new UDP socket: single messages, no "
-                   "connection", family_name(af), fd);
+    nb_explainf(x,
+                "socket(%s, SOCK_DGRAM) = %d — a new UDP socket: single messages, no "
+                "connection",
+                family_name(af), fd);
     /* connect() on UDP only fixes the peer: the kernel then drops datagrams
      * from any other address, and reports a closed port as ECONNREFUSED */
     if (connect(fd, &sa->u.sa, sa->len) < 0) {
@@ -621,8 +551,8 @@ int nb_sock_udp_bind(const struct nb_sockaddr *sa, const struct nb_explain *x, s
     nb_sockaddr_format(sa, at, sizeof at);
     if (fd < 0)
         return nb_err_sys(e, NB_E_SYS, errno, "cannot make a UDP socket for %s", at);
-    nb_explainf(x, "socket(%s, SOCK_DGRAM) = %d — a new UDP socket", family_name(sa->u.sa.sa_family),
-                fd);
+    nb_explainf(x, "socket(%s, SOCK_DGRAM) = %d — a new UDP socket",
+                family_name(sa->u.sa.sa_family), fd);
     if (bind(fd, &sa->u.sa, sa->len) < 0) {
         int err = errno;
         nb_sock_close(fd, x);
@@ -635,22 +565,28 @@ int nb_sock_udp_bind(const struct nb_sockaddr *sa, const struct nb_explain *x, s
 ssize_t nb_sock_recvfrom(int fd, void *buf, size_t cap, int64_t timeout_ms,
                          struct nb_sockaddr *peer, struct nb_err *e)
 {
+    char ms[NB_DURATION_TEXT_MAX];
     struct nb_deadline d;
 
     nb_deadline_init(&d, timeout_ms);
     for (;;) {
         ssize_t n;
-        int r = wait_fd(fd, POLLIN, &d, e);
+        int r = wait_fd(fd, POLLIN, &d, e), err;
         if (r < 0)
             return -1;
         if (r == 0)
-            return nb_err_set(e, NB_E_TIMEOUT, "no datagram arrived in time");
-        peer->len = sizeof peer->u.ss;
-        n = recvfrom(fd, buf, cap, MSG_DONTWAIT, &peer->u.sa, &peer->len);
+            return nb_err_set(e, NB_E_TIMEOUT, "no datagram arrived within %s",
+                              nb_duration_format(timeout_ms, ms, sizeof ms));
+        if (peer)
+            peer->len = sizeof peer->u.ss;
+        n = recvfrom(fd, buf, cap, MSG_DONTWAIT, peer ? &peer->u.sa : NULL,
+                     peer ? &peer->len : NULL);
         if (n >= 0)
             return n;
-        if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
-            return nb_err_sys(e, NB_E_SYS, errno, "cannot receive a datagram");
+        err = errno;
+        if (err != EINTR && err != EAGAIN && err != EWOULDBLOCK)
+            return nb_err_sys(e, err == ECONNREFUSED ? NB_E_CONNECT : NB_E_SYS, err,
+                              "cannot receive a datagram");
     }
 }
 
@@ -660,10 +596,11 @@ int nb_sock_sendto(int fd, const void *buf, size_t len, const struct nb_sockaddr
     ssize_t n;
 
     do
-        n = sendto(fd, buf, len, MSG_NOSIGNAL, &peer->u.sa, peer->len);
+        n = sendto(fd, buf, len, MSG_NOSIGNAL, peer ? &peer->u.sa : NULL, peer ? peer->len : 0);
     while (n < 0 && errno == EINTR);
     if (n < 0)
-        return nb_err_sys(e, NB_E_SYS, errno, "cannot send a datagram");
+        return nb_err_sys(e, errno == ECONNREFUSED ? NB_E_CONNECT : NB_E_SYS, errno,
+                          "cannot send a datagram");
     return 0;
 }
 
@@ -828,122 +765,80 @@ static int peer_gone(int err)
            err == ENETUNREACH || err == ENOTCONN;
 }
 
-int nb_sock_write_all(int fd, const void *buf, size_t len, int64_t timeout_ms, struct nb_err *e)
+/* --- the socket stream ------------------------------------------------ */
+
+static ssize_t sock_read(struct nb_stream *s, void *buf, size_t cap, struct nb_err *e)
 {
-    const unsigned char *p = buf;
-    struct nb_deadline d;
-    int use_write = 0, fresh = 1, r, err;
-    /* MSG_DONTWAIT makes a blocking socket honour the timeout too. */
-    int flags = MSG_NOSIGNAL | (timeout_ms >= 0 ? MSG_DONTWAIT : 0);
-    char ms[32];
-    ssize_t n;
-
-    while (len > 0) {
-        size_t chunk = len > SSIZE_MAX ? SSIZE_MAX : len;
-
-        n = use_write ? write(fd, p, chunk) : send(fd, p, chunk, flags);
-        if (n > 0) {
-            p += n;
-            len -= (size_t)n;
-            fresh = 1;
-            continue;
-        }
-        if (n == 0)
-            return nb_err_set(e, NB_E_SYS, "write made no progress");
-        err = errno;
-        if (err == EINTR)
-            continue;
-        if (err == ENOTSOCK && !use_write) {
-            use_write = 1; /* a pipe or file: plain write(2) */
-            continue;
-        }
-        if (err == EAGAIN || err == EWOULDBLOCK) {
-            if (fresh) /* the timeout counts from the last progress */
-                nb_deadline_init(&d, timeout_ms);
-            fresh = 0;
-            r = wait_fd(fd, POLLOUT, &d, e);
-            if (r < 0)
-                return -1;
-            if (r == 0)
-                return nb_err_set(e, NB_E_TIMEOUT, "the peer took no data for %s",
-                                  format_ms(timeout_ms, ms, sizeof ms));
-            continue;
-        }
-        if (use_write)
-            return nb_err_sys(e, NB_E_SYS, err, "write failed");
-        return nb_err_sys(e, peer_gone(err) ? NB_E_CONNECT : NB_E_SYS, err, "send failed");
-    }
-    return 0;
-}
-
-ssize_t nb_sock_read_some(int fd, void *buf, size_t cap, int64_t timeout_ms, struct nb_err *e)
-{
-    struct nb_deadline d;
-    int use_read = 0, waiting = 0, r, err;
-    int flags = timeout_ms >= 0 ? MSG_DONTWAIT : 0;
-    char ms[32];
-    ssize_t n;
-
-    if (cap == 0) /* recv would return 0, which means end of stream */
-        return nb_err_set(e, NB_E_INVALID, "no room to read into");
-    if (cap > SSIZE_MAX)
-        cap = SSIZE_MAX;
     for (;;) {
-        if (use_read && timeout_ms >= 0) {
-            /* read(2) has no MSG_DONTWAIT: wait first so the timeout holds. */
-            if (!waiting)
-                nb_deadline_init(&d, timeout_ms);
-            waiting = 1;
-            r = wait_fd(fd, POLLIN, &d, e);
-            if (r < 0)
-                return -1;
-            if (r == 0)
-                break;
-        }
-        n = use_read ? read(fd, buf, cap) : recv(fd, buf, cap, flags);
+        ssize_t n = recv(s->fd, buf, cap, MSG_DONTWAIT);
+        int err = errno;
         if (n >= 0)
             return n;
-        err = errno;
         if (err == EINTR)
             continue;
-        if (err == ENOTSOCK && !use_read) {
-            use_read = 1;
-            continue;
+        if (err == EAGAIN || err == EWOULDBLOCK)
+            return NB_STREAM_AGAIN;
+        if (err == ENOTSOCK) { /* a pipe or file after all: the io module's stream */
+            nb_io_stream(s, s->fd, s->x);
+            return s->ops->read(s, buf, cap, e);
         }
-        if (err == EAGAIN || err == EWOULDBLOCK) {
-            if (use_read && timeout_ms >= 0)
-                continue; /* the wait at the top */
-            if (!waiting) /* the clock starts at the first wait, not at every call */
-                nb_deadline_init(&d, timeout_ms);
-            waiting = 1;
-            r = wait_fd(fd, POLLIN, &d, e);
-            if (r < 0)
-                return -1;
-            if (r == 0)
-                break;
-            continue;
-        }
-        if (use_read)
-            return nb_err_sys(e, NB_E_SYS, err, "read failed");
         return nb_err_sys(e, peer_gone(err) ? NB_E_CONNECT : NB_E_SYS, err, "receive failed");
     }
-    return nb_err_set(e, NB_E_TIMEOUT, "nothing received for %s",
-                      format_ms(timeout_ms, ms, sizeof ms));
 }
 
-int nb_sock_shutdown_write(int fd, const struct nb_explain *x, struct nb_err *e)
+static ssize_t sock_write(struct nb_stream *s, const void *buf, size_t len, struct nb_err *e)
+{
+    for (;;) {
+        /* MSG_NOSIGNAL: a peer that is gone is EPIPE here, never SIGPIPE */
+        ssize_t n = send(s->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+        int err = errno;
+        if (n > 0)
+            return n;
+        if (n == 0)
+            return nb_err_set(e, NB_E_SYS, "send made no progress");
+        if (err == EINTR)
+            continue;
+        if (err == EAGAIN || err == EWOULDBLOCK)
+            return NB_STREAM_AGAIN;
+        if (err == ENOTSOCK) {
+            nb_io_stream(s, s->fd, s->x);
+            return s->ops->write(s, buf, len, e);
+        }
+        return nb_err_sys(e, peer_gone(err) ? NB_E_CONNECT : NB_E_SYS, err, "send failed");
+    }
+}
+
+static int sock_shutdown_write(struct nb_stream *s, struct nb_err *e)
 {
     int err;
 
-    if (shutdown(fd, SHUT_WR) < 0) {
+    if (shutdown(s->fd, SHUT_WR) < 0) {
         err = errno;
-        nb_explainf(x, "shutdown(%d, SHUT_WR) = %s — could not half-close", fd, strerror(err));
+        nb_explainf(s->x, "shutdown(%d, SHUT_WR) = %s — could not half-close", s->fd,
+                    strerror(err));
         return nb_err_sys(e, err == ENOTCONN ? NB_E_CONNECT : NB_E_SYS, err, "shutdown failed");
     }
-    nb_explainf(x, "shutdown(%d, SHUT_WR) — tell the peer we are done sending (half-close)", fd);
+    nb_explainf(s->x, "shutdown(%d, SHUT_WR) — tell the peer we are done sending (half-close)",
+                s->fd);
     return 0;
 }
 
+static void sock_close(struct nb_stream *s)
+{
+    nb_sock_close(s->fd, s->x);
+    s->fd = -1;
+}
+
+static const struct nb_stream_ops SOCK_OPS = {sock_read, sock_write, sock_shutdown_write,
+                                              sock_close};
+
+void nb_sock_stream(struct nb_stream *s, int fd, const struct nb_explain *x)
+{
+    s->ops = &SOCK_OPS;
+    s->fd = fd;
+    s->x = x;
+    s->impl = NULL;
+}
 void nb_sock_close(int fd, const struct nb_explain *x)
 {
     if (fd < 0)

@@ -1,8 +1,9 @@
 /* spawn.c - child processes: fork/exec (or a function) with chosen stdin and
  * stdout, their output read through a pipe with a limit, and a bounded wait. */
 #define _GNU_SOURCE /* pipe2 */
-#include <netbasics/lines.h>
-#include <netbasics/sock.h>
+#include <netbasics/clock.h>
+#include <netbasics/io.h>
+#include <netbasics/stream.h>
 #include <netbasics/spawn.h>
 
 #include <errno.h>
@@ -148,7 +149,10 @@ int nb_pipe_text(const char *text, struct nb_err *e)
 
 ssize_t nb_pipe_read(int fd, void *buf, size_t n, int64_t timeout_ms, struct nb_err *e)
 {
-    return nb_sock_read_some(fd, buf, n, timeout_ms, e); /* it reads pipes too */
+    struct nb_stream s;
+
+    nb_io_stream(&s, fd, NULL); /* a view of fd: the caller still owns and closes it */
+    return nb_stream_read(&s, buf, n, timeout_ms, e);
 }
 
 const char *nb_self_path(void)
