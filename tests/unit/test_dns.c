@@ -1002,7 +1002,7 @@ static const struct bad_case bad_cases[] = {
     BAD("TXT with no string", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x10") TO_Q
         RRH("\x00", "\x10", "\x00", "\x00"), "TXT", "no string"),
     BAD("CNAME with bytes after the name", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
-        RRH("\x00", "\x05", "\x00", "\x03") TO_Q "\x00", "after its name", "byte 33"),
+        RRH("\x00", "\x05", "\x00", "\x03") TO_Q "\x00", "1 extra byte", "byte 33"),
     BAD("CNAME name past its data", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
         RRH("\x00", "\x05", "\x00", "\x02") "\x03" "abc" "\x00", "runs past", NULL),
     BAD("CNAME of 0 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
@@ -1015,7 +1015,7 @@ static const struct bad_case bad_cases[] = {
         RRH("\x00", "\x21", "\x00", "\x06") "\x00\x0a\x00\x3c\x13\xc4", "SRV", "too short"),
     BAD("SRV with bytes after its name", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x21") TO_Q
         RRH("\x00", "\x21", "\x00", "\x0a") "\x00\x0a\x00\x3c\x13\xc4" TO_Q "\x00\x00",
-        "after its name", "2 bytes"),
+        "2 extra bytes", "take 8"),
     BAD("SOA cut short", HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06") TO_Q
         RRH("\x00", "\x06", "\x00", "\x0e") "\x02" "ns" TO_Q TO_Q "\x78\xa3\xf1\x75" "\x00\x00\x1c",
         "SOA", NULL),
