@@ -47,8 +47,8 @@ size_t nb_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 static int unsafe_cp(uint32_t c)
 {
     return c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0xad || c == 0x061c ||
-           (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) ||
-           (c >= 0x2060 && c <= 0x206f) || c == 0xfeff;
+           (c >= 0x200b && c <= 0x200f) ||
+           (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) || c == 0xfeff;
 }
 
 static void esc_c(struct nb_builder *b, const unsigned char *p, size_t n)
