@@ -35,6 +35,7 @@ enum nb_dns_rcode {
     NB_DNS_REFUSED = 5,
 };
 
+#define NB_DNS_HEADER_LEN 12     /* RFC 1035 4.1.1 */
 #define NB_DNS_NAME_WIRE_MAX 255  /* RFC 1035 2.3.4: a name on the wire */
 #define NB_DNS_LABEL_MAX 63
 #define NB_DNS_NAME_TEXT 1024     /* a presentation name: 255 bytes, escaped, NUL */
@@ -71,6 +72,18 @@ int nb_dns_build_query(const char *name, uint16_t type, uint16_t id, uint16_t ed
  * ip6.arpa. Returns buf (n at least 80). */
 char *nb_dns_reverse_name(const struct nb_addr *a, char *buf, size_t n);
 
+/* The 12-byte header of a message (RFC 1035 4.1.1), flags split out. */
+struct nb_dns_header {
+    uint16_t id, flags;
+    unsigned qr, opcode, aa, tc, rd, ra, ad, cd, rcode; /* rcode: the header's 4 bits only */
+    uint16_t qdcount, ancount, nscount, arcount;
+};
+
+/* Reads the header of msg[0..len): the one place a message's header bytes are read.
+ * Returns 0, or -1 with e (may be NULL) set to NB_E_PROTO when len is under 12. */
+int nb_dns_header_parse(const uint8_t *msg, size_t len, struct nb_dns_header *h,
+                        struct nb_err *e);
+
 enum nb_dns_section { NB_DNS_ANSWER = 0, NB_DNS_AUTHORITY = 1, NB_DNS_ADDITIONAL = 2 };
 
 /* One resource record, decoded. Strings are owned by the message. */
@@ -101,11 +114,13 @@ struct nb_dns_msg {
     size_t nrr;
 };
 
-/* Parses a whole DNS message with a bounds-checked reader. Header counts are
+/* Parses a whole DNS message with the bounded reader. Header counts are
  * checked against the bytes, never used to allocate. Names are decompressed
  * with at most NB_DNS_MAX_JUMPS pointers, each inside the message; reserved
- * label types, labels over 63 and names over 255 bytes are refused; record
- * data must fit its type (an A record is exactly 4 bytes). Returns 0, or -1
+ * label types, labels over 63 and names over 255 bytes are refused. Each
+ * record's data is decoded by its type's decoder, which must use exactly
+ * RDLENGTH bytes (an A record is exactly 4; a name inside the data ends
+ * inside it, though its pointers may reach anywhere). Returns 0, or -1
  * with e set to NB_E_PROTO naming the rule and the byte offset. The caller
  * frees *out with nb_dns_msg_free in both cases. */
 int nb_dns_parse(const uint8_t *msg, size_t len, struct nb_dns_msg *out, struct nb_err *e);

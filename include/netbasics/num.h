@@ -22,6 +22,12 @@ int nb_parse_uint_n(const char *s, size_t len, uint64_t min, uint64_t max, const
 int nb_parse_uint(const char *s, uint64_t min, uint64_t max, const char *what, uint64_t *out,
                   struct nb_err *e);
 
+/* "Digits then stop", for numbers inside a text (a /proc line, a resolv.conf option): reads
+ * the run of base-2, 10 or 16 digits at the start of s[0..len), at most max_digits of them,
+ * into *out, saturating at UINT64_MAX. Returns how many it read, 0 when s does not start
+ * with one. A whole value a person gave goes through nb_parse_uint_n instead. */
+size_t nb_scan_uint(const char *s, size_t len, unsigned base, size_t max_digits, uint64_t *out);
+
 /* A timeout given in seconds on the command line ("5", "0.5", "2.25"; at most
  * 3 decimals, at most max_s seconds, 0 allowed only if allow_zero) converted to
  * milliseconds. Returns 0 and sets *ms, or -1 with e set to NB_E_INVALID. */

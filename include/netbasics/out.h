@@ -16,7 +16,6 @@
  * sequence ever passes: a peer cannot reach the terminal with an escape. */
 enum nb_esc_style {
     NB_ESC_C,      /* \n \r \t \\ and \xHH; valid printable UTF-8 passes */
-    NB_ESC_DNS,    /* RFC 1035 presentation: \DDD decimal, \\ and \" ; ASCII only */
     NB_ESC_PYREPR, /* Python's repr() of bytes, quotes chosen as Python does, without the b prefix */
 };
 
@@ -44,11 +43,9 @@ struct nb_json {
     FILE *f;
     int depth;
     unsigned need_comma; /* bit d: the container at depth d has an element */
-    int after_key;       /* nb_json_key wrote a key: the next value follows it */
 };
 void nb_json_begin(struct nb_json *j, FILE *f);          /* opens the top object */
 void nb_json_end(struct nb_json *j);                     /* closes it and writes '\n' */
-void nb_json_key(struct nb_json *j, const char *key);    /* next value's key */
 void nb_json_str(struct nb_json *j, const char *key, const char *v);
 void nb_json_strn(struct nb_json *j, const char *key, const void *v, size_t n);
 void nb_json_int(struct nb_json *j, const char *key, int64_t v);
@@ -85,7 +82,7 @@ int nb_color_mode_valid(const char *mode);
 
 /* SGR colours used across commands; empty strings when colour is off. */
 struct nb_colors {
-    const char *bold, *dim, *red, *green, *yellow, *blue, *cyan, *reset;
+    const char *bold, *red, *green, *yellow, *reset;
 };
 void nb_colors_init(struct nb_colors *c, int on);
 

@@ -61,13 +61,14 @@ int nb_reverse_parse(const char *s, size_t len, struct nb_addr *out, enum nb_rev
 
     if (len == 35 && s[8] == '.' && s[17] == '.' && s[26] == '.' && all_of(s, 8, "01") &&
         all_of(s + 9, 8, "01") && all_of(s + 18, 8, "01") && all_of(s + 27, 8, "01")) {
-        for (size_t i = 0; i < len; i++)
-            if (s[i] != '.')
-                v = v << 1 | (uint64_t)(s[i] - '0');
+        for (size_t i = 0; i < len; i += 9) {
+            uint64_t octet;
+            nb_scan_uint(s + i, 8, 2, 8, &octet);
+            v = v << 8 | octet;
+        }
         *form = NB_REV_BINARY;
     } else if (len == 32 && all_of(s, len, "01")) {
-        for (size_t i = 0; i < len; i++)
-            v = v << 1 | (uint64_t)(s[i] - '0');
+        nb_scan_uint(s, len, 2, len, &v);
         *form = NB_REV_BINARY;
     } else if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
                all_of(s + 2, len - 2, "0123456789abcdefABCDEF")) {
@@ -75,8 +76,7 @@ int nb_reverse_parse(const char *s, size_t len, struct nb_addr *out, enum nb_rev
             return nb_err_set(e, NB_E_INVALID,
                               "%zu hex digits is more than 32 bits: an IPv4 address is 8 hex digits "
                               "at most", len - 2);
-        for (size_t i = 2; i < len; i++)
-            v = v << 4 | (uint64_t)nb_hex_digit((unsigned char)s[i]);
+        nb_scan_uint(s + 2, len - 2, 16, len - 2, &v);
         *form = NB_REV_HEX;
     } else if (all_of(s, len, "0123456789")) {
         if (nb_parse_uint_n(s, len, 0, 0xffffffffu, "32-bit integer", &v, e) < 0)
@@ -181,7 +181,9 @@ void nb_quiz_make(struct nb_rng *r, int i, struct nb_quiz_q *q)
 /* Reads answer as a number: decimal, or 0x hex, or 0b binary. -1 if none. */
 static int64_t read_number(const char *s, size_t len, int binary_default)
 {
-    uint64_t v = 0;
+    char digits[40];
+    size_t n = 0;
+    uint64_t v;
     unsigned base = binary_default ? 2 : 10;
 
     if (len > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
@@ -193,19 +195,13 @@ static int64_t read_number(const char *s, size_t len, int binary_default)
         s += 2;
         len -= 2;
     }
-    if (len == 0 || len > 40)
+    if (len == 0 || len > sizeof digits)
         return -1;
-    for (size_t i = 0; i < len; i++) {
-        int d;
-        if (s[i] == '_' || s[i] == ' ')
-            continue; /* 1011 1001 is easier to type */
-        d = nb_hex_digit((unsigned char)s[i]);
-        if (d < 0 || (unsigned)d >= base)
-            return -1;
-        v = v * base + (unsigned)d;
-        if (v > 0xffffffffull)
-            return -1;
-    }
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != '_' && s[i] != ' ') /* 1011 1001 is easier to type */
+            digits[n++] = s[i];
+    if (n == 0 || nb_scan_uint(digits, n, base, n, &v) != n || v > 0xffffffffull)
+        return -1;
     return (int64_t)v;
 }
 

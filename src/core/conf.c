@@ -1,5 +1,6 @@
 /* conf.c - sans-IO parsing of resolv.conf(5) (nameserver, domain, search, options) and
  * lookups by name and by address in hosts(5) text. */
+#include <netbasics/buf.h>
 #include <netbasics/conf.h>
 #include <netbasics/num.h>
 
@@ -9,11 +10,7 @@
 #define NAME_LEN_MAX  (NB_CONF_NAME_MAX - 1) /* 253: a name in text without its dot or NUL */
 #define LABEL_LEN_MAX 63
 
-/* A piece of the text: p[0..n), not NUL-terminated. */
-struct span {
-    const char *p;
-    size_t n;
-};
+#define BLANKS " \t\r\v\f"
 
 /* Options glibc knows and netbasics has no use for: accepted without counting them as
  * ignored, so systemd-resolved's "options edns0 trust-ad" is not reported as malformed. */
@@ -24,81 +21,76 @@ static const char *const UNUSED_OPTIONS[] = {
     "insecure2",
 };
 
-static int is_blank(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
 static unsigned char lower(unsigned char c)
 {
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
-/* Takes the next line of text[0..len) from *pos into *line, without its '\n' and cut at a
- * NUL (the C string glibc would see); 0 at the end of the text. *raw gets the full length. */
-static int next_line(const char *text, size_t len, size_t *pos, struct span *line, size_t *raw)
+/* Takes the next line of text into *line (a reader over it), without its '\n' and cut at a
+ * NUL (the C string glibc would see); 0 at the end of the text. *raw gets the full length,
+ * without a '\r' before the '\n'. */
+static int next_line(struct nb_reader *text, struct nb_reader *line, size_t *raw)
 {
-    const char *nl, *nul;
-    size_t start = *pos;
+    const uint8_t *p, *nul;
+    size_t n;
 
-    if (start >= len)
+    if (nb_reader_line(text, &p, &n) < 0)
         return 0;
-    nl = memchr(text + start, '\n', len - start);
-    line->p = text + start;
-    line->n = nl ? (size_t)(nl - line->p) : len - start;
-    *pos = start + line->n + 1;
-    *raw = line->n;
-    if (*raw > 0 && line->p[*raw - 1] == '\r')
+    *raw = n;
+    if (n > 0 && p[n - 1] == '\r')
         (*raw)--;
-    nul = memchr(line->p, '\0', line->n);
-    if (nul)
-        line->n = (size_t)(nul - line->p);
+    nul = memchr(p, '\0', n);
+    nb_reader_init(line, p, nul ? (size_t)(nul - p) : n);
     return 1;
 }
 
-/* Takes the next blank-separated word of line from *pos; 0 at the end of the line or at a
+/* Takes the next blank-separated word of line into *w; 0 at the end of the line or at a
  * word starting with one of the comment bytes (which ends the line). */
-static int next_word(const struct span *line, size_t *pos, const char *comment, struct span *w)
+static int next_word(struct nb_reader *line, const char *comment, struct nb_reader *w)
 {
-    size_t i = *pos;
+    const uint8_t *p;
+    size_t n;
+    uint8_t c;
 
-    while (i < line->n && is_blank((unsigned char)line->p[i]))
-        i++;
-    if (i == line->n || strchr(comment, line->p[i])) {
-        *pos = line->n;
+    nb_reader_skip_while(line, BLANKS);
+    if (nb_reader_peek(line, &c) < 0 || (c && strchr(comment, c))) {
+        nb_reader_skip(line, nb_reader_remaining(line));
         return 0;
     }
-    w->p = line->p + i;
-    while (i < line->n && !is_blank((unsigned char)line->p[i]))
-        i++;
-    w->n = (size_t)(line->p + i - w->p);
-    *pos = i;
+    n = nb_reader_take_until(line, BLANKS, &p);
+    nb_reader_init(w, p, n);
     return 1;
 }
 
-static int word_is(const struct span *w, const char *s)
+/* The bytes of a word (a reader over them) as text. */
+static const char *chars(const struct nb_reader *w)
+{
+    return (const char *)w->p;
+}
+
+static int word_is(const struct nb_reader *w, const char *s)
 {
     size_t n = strlen(s);
 
-    return w->n == n && memcmp(w->p, s, n) == 0;
+    return w->len == n && memcmp(w->p, s, n) == 0;
 }
 
-static int word_starts(const struct span *w, const char *prefix)
+static int word_starts(const struct nb_reader *w, const char *prefix)
 {
     size_t n = strlen(prefix);
 
-    return w->n >= n && memcmp(w->p, prefix, n) == 0;
+    return w->len >= n && memcmp(w->p, prefix, n) == 0;
 }
 
 /* ---- resolv.conf -------------------------------------------------------------------------- */
 
 /* A nameserver word: ADDR, [IPv6], [IPv6]:PORT or ADDR#PORT. Returns 0 and fills *ns, or -1. */
-static int parse_nameserver(const struct span *w, struct nb_nameserver *ns)
+static int parse_nameserver(const struct nb_reader *w, struct nb_nameserver *ns)
 {
     struct nb_hostport hp;
 
     memset(ns, 0, sizeof *ns);
-    if (nb_hostport_parse(w->p, w->n, NB_HP_RESOLV_CONF, 53, &hp, NULL) != 0)
+    if (nb_hostport_parse(chars(w), w->len, NB_HP_RESOLV_CONF, 53, &hp, NULL) != 0)
         return -1;
     ns->addr = hp.addr;
     ns->port = hp.port;
@@ -108,9 +100,9 @@ static int parse_nameserver(const struct span *w, struct nb_nameserver *ns)
 /* Copies a search domain into dst without its trailing dot. Returns 0, 1 for the root "."
  * (a valid word that names no domain, as systemd-resolved's "search ."), or -1 when it is
  * not a host name: an empty or 64+ byte label, 254+ bytes, a byte outside [A-Za-z0-9_-]. */
-static int copy_domain(const struct span *w, char dst[NB_CONF_NAME_MAX])
+static int copy_domain(const struct nb_reader *w, char dst[NB_CONF_NAME_MAX])
 {
-    size_t n = w->n, i, label = 0;
+    size_t n = w->len, i, label = 0;
 
     if (n == 1 && w->p[0] == '.')
         return 1;
@@ -142,31 +134,24 @@ static int copy_domain(const struct span *w, char dst[NB_CONF_NAME_MAX])
 
 /* Reads the value of "name:N" into *field, clamped to [min, max] as glibc clamps. Returns 0
  * when w is not this option, 1 when it was used, -1 when its value is not digits. */
-static int number_option(const struct span *w, const char *name, unsigned min, unsigned max,
+static int number_option(const struct nb_reader *w, const char *name, unsigned min, unsigned max,
                          unsigned *field)
 {
-    size_t i = strlen(name);
-    unsigned v = 0;
+    size_t i = strlen(name), n;
+    uint64_t v;
 
     if (!word_starts(w, name))
         return 0;
-    if (i == w->n)
-        return -1;
+    n = w->len - i;
     /* digits only: glibc's atoi would take "" as 0 and "-1" as -1, both nonsense here */
-    for (; i < w->n; i++) {
-        unsigned char c = (unsigned char)w->p[i];
-
-        if (c < '0' || c > '9')
-            return -1;
-        if (v <= max)
-            v = v * 10 + (unsigned)(c - '0');
-    }
-    *field = v < min ? min : v > max ? max : v;
+    if (n == 0 || nb_scan_uint(chars(w) + i, n, 10, n, &v) != n)
+        return -1;
+    *field = v < min ? min : v > max ? max : (unsigned)v;
     return 1;
 }
 
 /* One word of an "options" line. Returns 0 when it was used, -1 when it is ignored. */
-static int apply_option(const struct span *w, struct nb_resolvconf *rc)
+static int apply_option(const struct nb_reader *w, struct nb_resolvconf *rc)
 {
     size_t k;
     int r;
@@ -190,13 +175,12 @@ static int apply_option(const struct span *w, struct nb_resolvconf *rc)
 }
 
 /* A "search" or "domain" line: the line's domains replace the list (the later line wins). */
-static void set_search(const struct span *line, size_t pos, int only_first,
-                       struct nb_resolvconf *rc)
+static void set_search(struct nb_reader *line, int only_first, struct nb_resolvconf *rc)
 {
-    struct span w;
+    struct nb_reader w;
     int words = 0, r;
 
-    while (next_word(line, &pos, "#;", &w)) {
+    while (next_word(line, "#;", &w)) {
         if (words++ == 0)
             rc->nsearch = 0;
         if (only_first && words > 1) {
@@ -216,19 +200,18 @@ static void set_search(const struct span *line, size_t pos, int only_first,
         rc->ignored++;
 }
 
-static void parse_rc_line(const struct span *line, size_t raw, struct nb_resolvconf *rc)
+static void parse_rc_line(struct nb_reader *line, size_t raw, struct nb_resolvconf *rc)
 {
-    struct span key, w;
-    size_t pos = 0;
+    struct nb_reader key, w;
 
-    if (!next_word(line, &pos, "#;", &key))
+    if (!next_word(line, "#;", &key))
         return;
     if (raw > RC_LINE_MAX) {
         rc->ignored++;
         return;
     }
     if (word_is(&key, "nameserver")) {
-        if (!next_word(line, &pos, "#;", &w)) {
+        if (!next_word(line, "#;", &w)) {
             rc->ignored++;
             return;
         }
@@ -238,14 +221,14 @@ static void parse_rc_line(const struct span *line, size_t raw, struct nb_resolvc
             else
                 rc->ignored++;
         }
-        while (next_word(line, &pos, "#;", &w))
+        while (next_word(line, "#;", &w))
             rc->ignored++;
     } else if (word_is(&key, "search")) {
-        set_search(line, pos, 0, rc);
+        set_search(line, 0, rc);
     } else if (word_is(&key, "domain")) {
-        set_search(line, pos, 1, rc);
+        set_search(line, 1, rc);
     } else if (word_is(&key, "options")) {
-        while (next_word(line, &pos, "#;", &w)) {
+        while (next_word(line, "#;", &w)) {
             if (apply_option(&w, rc) != 0)
                 rc->ignored++;
         }
@@ -257,8 +240,8 @@ static void parse_rc_line(const struct span *line, size_t raw, struct nb_resolvc
 
 int nb_resolvconf_parse(const char *text, size_t len, struct nb_resolvconf *out)
 {
-    struct span line;
-    size_t pos = 0, raw;
+    struct nb_reader rd, line;
+    size_t raw;
 
     memset(out, 0, sizeof *out);
     out->ndots = 1;
@@ -266,7 +249,8 @@ int nb_resolvconf_parse(const char *text, size_t len, struct nb_resolvconf *out)
     out->attempts = 2;
     if (!text)
         return 0;
-    while (next_line(text, len, &pos, &line, &raw))
+    nb_reader_init(&rd, text, len);
+    while (next_line(&rd, &line, &raw))
         parse_rc_line(&line, raw, out);
     /* slots past the counts may hold a failed nameserver or a replaced search list */
     if (out->nns < NB_CONF_MAX_NS)
@@ -281,7 +265,7 @@ int nb_resolvconf_parse(const char *text, size_t len, struct nb_resolvconf *out)
 
 /* A host name of a hosts line or a query, without one trailing dot: 1 to 253 bytes, none of
  * them a control byte, not ending in a dot. Returns 0 and sets *out, or -1. */
-static int host_name(const char *p, size_t n, struct span *out)
+static int host_name(const char *p, size_t n, struct nb_reader *out)
 {
     size_t i;
 
@@ -296,52 +280,46 @@ static int host_name(const char *p, size_t n, struct span *out)
         if (c < 0x20 || c == 0x7f)
             return -1;
     }
-    out->p = p;
-    out->n = n;
+    nb_reader_init(out, p, n);
     return 0;
 }
 
-static int same_name(const struct span *a, const struct span *b)
+static int same_name(const struct nb_reader *a, const struct nb_reader *b)
 {
     size_t i;
 
-    if (a->n != b->n)
+    if (a->len != b->len)
         return 0;
-    for (i = 0; i < a->n; i++) {
+    for (i = 0; i < a->len; i++) {
         if (lower((unsigned char)a->p[i]) != lower((unsigned char)b->p[i]))
             return 0;
     }
     return 1;
 }
 
-/* One usable hosts line: its address, its canonical name and where its aliases start. */
+/* One usable hosts line: its address, its canonical name and its aliases. */
 struct hosts_entry {
     struct nb_addr addr;
-    struct span canonical;
-    struct span line; /* cut at '#' */
-    size_t aliases;   /* position in line after the canonical name */
+    struct nb_reader canonical;
+    struct nb_reader aliases; /* the rest of the line after the canonical name, cut at '#' */
     unsigned lineno;
 };
 
 /* Takes the next line with a strict address and a valid canonical name; 0 at the end. */
-static int next_entry(const char *text, size_t len, size_t *pos, unsigned *lineno,
-                      struct hosts_entry *h)
+static int next_entry(struct nb_reader *text, unsigned *lineno, struct hosts_entry *h)
 {
-    struct span w;
-    size_t raw, at;
-    const char *hash;
+    struct nb_reader line, w;
+    const uint8_t *p;
+    size_t raw, n;
 
-    while (next_line(text, len, pos, &h->line, &raw)) {
+    while (next_line(text, &line, &raw)) {
         (*lineno)++;
-        hash = memchr(h->line.p, '#', h->line.n);
-        if (hash)
-            h->line.n = (size_t)(hash - h->line.p);
-        at = 0;
-        if (!next_word(&h->line, &at, "", &w) || nb_addr_parse(w.p, w.n, &h->addr, NULL) != 0)
+        n = nb_reader_take_until(&line, "#", &p);
+        nb_reader_init(&h->aliases, p, n);
+        if (!next_word(&h->aliases, "", &w) || nb_addr_parse(chars(&w), w.len, &h->addr, NULL) != 0)
             continue;
-        if (!next_word(&h->line, &at, "", &w) || host_name(w.p, w.n, &h->canonical) != 0)
+        if (!next_word(&h->aliases, "", &w) || host_name(chars(&w), w.len, &h->canonical) != 0)
             continue;
-        h->aliases = at;
         h->lineno = *lineno;
         return 1;
     }
@@ -349,15 +327,14 @@ static int next_entry(const char *text, size_t len, size_t *pos, unsigned *linen
 }
 
 /* Whether the entry's canonical name or one of its valid aliases is name. */
-static int entry_has(const struct hosts_entry *h, const struct span *name)
+static int entry_has(const struct hosts_entry *h, const struct nb_reader *name)
 {
-    struct span w, alias;
-    size_t at = h->aliases;
+    struct nb_reader rest = h->aliases, w, alias;
 
     if (same_name(&h->canonical, name))
         return 1;
-    while (next_word(&h->line, &at, "", &w)) {
-        if (host_name(w.p, w.n, &alias) == 0 && same_name(&alias, name))
+    while (next_word(&rest, "", &w)) {
+        if (host_name(chars(&w), w.len, &alias) == 0 && same_name(&alias, name))
             return 1;
     }
     return 0;
@@ -373,8 +350,8 @@ size_t nb_hosts_lookup(const char *text, size_t len, const char *name, int famil
                        struct nb_hosts_match *out, size_t max)
 {
     struct hosts_entry h;
-    struct span want;
-    size_t pos = 0, n = 0, k;
+    struct nb_reader rd, want;
+    size_t n = 0, k;
     unsigned lineno = 0;
     int dup;
 
@@ -382,7 +359,8 @@ size_t nb_hosts_lookup(const char *text, size_t len, const char *name, int famil
         return 0;
     if (host_name(name, strnlen(name, NB_CONF_NAME_MAX + 1), &want) != 0)
         return 0;
-    while (n < max && next_entry(text, len, &pos, &lineno, &h)) {
+    nb_reader_init(&rd, text, len);
+    while (n < max && next_entry(&rd, &lineno, &h)) {
         if ((family != 0 && h.addr.family != family) || !entry_has(&h, &want))
             continue;
         dup = 0;
@@ -392,7 +370,7 @@ size_t nb_hosts_lookup(const char *text, size_t len, const char *name, int famil
             continue;
         memset(&out[n], 0, sizeof out[n]);
         out[n].addr = h.addr;
-        memcpy(out[n].canonical, h.canonical.p, h.canonical.n);
+        memcpy(out[n].canonical, h.canonical.p, h.canonical.len);
         out[n].line = h.lineno;
         n++;
     }
@@ -403,27 +381,27 @@ size_t nb_hosts_reverse(const char *text, size_t len, const struct nb_addr *addr
                         char (*names)[NB_CONF_NAME_MAX], size_t max)
 {
     struct hosts_entry h;
-    struct span have;
-    size_t pos = 0, n = 0, k;
+    struct nb_reader rd, have;
+    size_t n = 0, k;
     unsigned lineno = 0;
     int dup;
 
     if (!text || !addr || !names || max == 0 || (addr->family != 4 && addr->family != 6))
         return 0;
-    while (n < max && next_entry(text, len, &pos, &lineno, &h)) {
+    nb_reader_init(&rd, text, len);
+    while (n < max && next_entry(&rd, &lineno, &h)) {
         /* the bytes alone, as gethostbyaddr compares them: a zone does not tell hosts apart */
         if (!same_bytes(&h.addr, addr))
             continue;
         dup = 0;
         for (k = 0; k < n && !dup; k++) {
-            have.p = names[k];
-            have.n = strlen(names[k]);
+            nb_reader_init(&have, names[k], strlen(names[k]));
             dup = same_name(&have, &h.canonical);
         }
         if (dup)
             continue;
-        memcpy(names[n], h.canonical.p, h.canonical.n);
-        names[n][h.canonical.n] = '\0';
+        memcpy(names[n], h.canonical.p, h.canonical.len);
+        names[n][h.canonical.len] = '\0';
         n++;
     }
     return n;

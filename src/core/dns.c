@@ -1,6 +1,8 @@
 /* dns.c - the DNS message codec (RFC 1035, 3596, 2782, 6891, 8659), sans-IO:
  * a bounds-checked reader that checks the remaining length before every read. */
+#include <netbasics/buf.h>
 #include <netbasics/dns.h>
+#include <netbasics/num.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,20 +31,21 @@ const char *nb_dns_type_name(uint16_t type, char *buf, size_t n)
 
 int nb_dns_type_parse(const char *s, uint16_t *type, struct nb_err *e)
 {
+    uint64_t v;
+
     for (size_t i = 0; i < sizeof TYPES / sizeof TYPES[0]; i++)
         if (!strcasecmp(s, TYPES[i].name) && TYPES[i].type != NB_DNS_OPT) {
             *type = TYPES[i].type;
             return 0;
         }
-    if (!strncasecmp(s, "TYPE", 4) && s[4] >= '1' && s[4] <= '9' &&
-        strspn(s + 4, "0123456789") == strlen(s + 4) && strlen(s + 4) <= 5 &&
-        atol(s + 4) <= 65535) {
-        *type = (uint16_t)atol(s + 4);
+    if (!strncasecmp(s, "TYPE", 4) && nb_parse_uint(s + 4, 1, 65535, "type", &v, NULL) == 0) {
+        *type = (uint16_t)v;
         return 0;
     }
     return nb_err_set(e, NB_E_INVALID,
                       "'%.32s' is not a record type: use A, AAAA, CNAME, NS, PTR, MX, TXT, SOA, "
-                      "SRV, CAA, ANY or TYPEnnn", s);
+                      "SRV, CAA, ANY or TYPEnnn",
+                      s);
 }
 
 const char *nb_dns_rcode_name(unsigned rcode, char *buf, size_t n)
@@ -57,15 +60,14 @@ const char *nb_dns_rcode_name(unsigned rcode, char *buf, size_t n)
     return buf;
 }
 
-int nb_dns_name_to_wire(const char *name, uint8_t *out, size_t cap, size_t *len,
-                        struct nb_err *e)
+int nb_dns_name_to_wire(const char *name, uint8_t *out, size_t cap, size_t *len, struct nb_err *e)
 {
     size_t o = 0, lab = 0, nlabel = 1;
     const char *p = name;
 
     if (cap < NB_DNS_NAME_WIRE_MAX + 1)
         return nb_err_set(e, NB_E_INVALID, "no room for a name");
-    if (!strcmp(name, ".") ) {
+    if (!strcmp(name, ".")) {
         out[0] = 0;
         *len = 1;
         return 0;
@@ -77,8 +79,10 @@ int nb_dns_name_to_wire(const char *name, uint8_t *out, size_t cap, size_t *len,
         unsigned c = (unsigned char)*p++;
         if (c == '.') {
             if (o - lab - 1 == 0)
-                return nb_err_set(e, NB_E_INVALID, "label %zu is empty: two dots in a row, or a "
-                                                   "dot at the start", nlabel);
+                return nb_err_set(e, NB_E_INVALID,
+                                  "label %zu is empty: two dots in a row, or a "
+                                  "dot at the start",
+                                  nlabel);
             out[lab] = (uint8_t)(o - lab - 1);
             if (!*p)
                 break; /* the final dot of a fully qualified name */
@@ -106,8 +110,10 @@ int nb_dns_name_to_wire(const char *name, uint8_t *out, size_t cap, size_t *len,
                               nlabel);
         }
         if (o - lab - 1 >= NB_DNS_LABEL_MAX)
-            return nb_err_set(e, NB_E_INVALID, "label %zu is longer than 63 bytes, the most a "
-                                               "label holds", nlabel);
+            return nb_err_set(e, NB_E_INVALID,
+                              "label %zu is longer than 63 bytes, the most a "
+                              "label holds",
+                              nlabel);
         if (o >= NB_DNS_NAME_WIRE_MAX - 1)
             return nb_err_set(e, NB_E_INVALID, "the name is longer than 255 bytes");
         out[o++] = (uint8_t)c;
@@ -144,10 +150,10 @@ int nb_dns_build_query(const char *name, uint16_t type, uint16_t id, uint16_t ed
     *len = 16 + nlen;
     if (edns_payload) {
         uint8_t *o = buf + *len;
-        o[0] = 0;                    /* root owner */
+        o[0] = 0; /* root owner */
         put16(o + 1, NB_DNS_OPT);
-        put16(o + 3, edns_payload);  /* the class carries the UDP size */
-        memset(o + 5, 0, 6);         /* extended rcode, version 0, flags; no options */
+        put16(o + 3, edns_payload); /* the class carries the UDP size */
+        memset(o + 5, 0, 6);        /* extended rcode, version 0, flags; no options */
         *len += 11;
     }
     return 0;
@@ -172,334 +178,317 @@ char *nb_dns_reverse_name(const struct nb_addr *a, char *buf, size_t n)
     return buf;
 }
 
-/* --- the reader ------------------------------------------------------- */
+/* --- the reader: names ------------------------------------------------ */
 
-struct rd {
-    const uint8_t *p;
-    size_t len, off;
-};
-
-static int need(const struct rd *r, size_t n, const char *what, struct nb_err *e)
+/* Reads the name at r's offset into text (cap at least NB_DNS_NAME_TEXT), following
+ * compression pointers anywhere in r's bytes; r moves past the name as it stands. */
+static int read_name(struct nb_reader *r, char *text, size_t cap, struct nb_err *e)
 {
-    if (r->len - r->off < n)
-        return nb_err_set(e, NB_E_PROTO, "the message ends at byte %zu, inside %s", r->len, what);
-    return 0;
-}
-
-static int get16(struct rd *r, uint16_t *v, const char *what, struct nb_err *e)
-{
-    if (need(r, 2, what, e) < 0)
-        return -1;
-    *v = (uint16_t)(r->p[r->off] << 8 | r->p[r->off + 1]);
-    r->off += 2;
-    return 0;
-}
-
-static int get32(struct rd *r, uint32_t *v, const char *what, struct nb_err *e)
-{
-    if (need(r, 4, what, e) < 0)
-        return -1;
-    *v = (uint32_t)r->p[r->off] << 24 | (uint32_t)r->p[r->off + 1] << 16 |
-         (uint32_t)r->p[r->off + 2] << 8 | r->p[r->off + 3];
-    r->off += 4;
-    return 0;
-}
-
-/* A growing string with a hard limit. */
-struct str {
-    char *s;
-    size_t len, cap;
-    int oom;
-};
-
-static void str_putn(struct str *b, const char *p, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        char *q;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        q = realloc(b->s, cap);
-        if (!q) {
-            b->oom = 1;
-            return;
-        }
-        b->s = q;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, p, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void str_puts(struct str *b, const char *s)
-{
-    str_putn(b, s, strlen(s));
-}
-
-/* Appends bytes in presentation form: \DDD for anything not printable, and a
- * backslash before the characters special in names or strings. */
-static void str_escaped(struct str *b, const uint8_t *p, size_t n, const char *special)
-{
-    char tmp[8];
-
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = p[i];
-        if (c < 0x21 || c > 0x7e) {
-            if (c == ' ' && !strchr(special, ' ')) {
-                str_putn(b, " ", 1);
-                continue;
-            }
-            snprintf(tmp, sizeof tmp, "\\%03u", c);
-            str_puts(b, tmp);
-        } else if (c == '\\' || strchr(special, c)) {
-            tmp[0] = '\\';
-            tmp[1] = (char)c;
-            str_putn(b, tmp, 2);
-        } else {
-            str_putn(b, (const char *)&c, 1);
-        }
-    }
-}
-
-/* Reads the name at *off (following compression pointers) into text; *off
- * moves past the name as it stands at *off. */
-static int read_name(const uint8_t *msg, size_t len, size_t *off, char *text, size_t cap,
-                     struct nb_err *e)
-{
-    size_t pos = *off, wire = 1, start = *off;
+    struct nb_reader at = *r;
+    struct nb_builder b;
+    size_t start = nb_reader_offset(r), wire = 1, end = 0;
     unsigned jumps = 0;
     int jumped = 0;
-    struct str b = {0};
 
+    nb_builder_init_fixed(&b, text, cap);
     for (;;) {
-        uint8_t c;
-        if (pos >= len) {
-            free(b.s);
+        size_t pos = nb_reader_offset(&at);
+        const uint8_t *label;
+        uint8_t c, low;
+
+        if (nb_reader_u8(&at, &c) < 0)
             return nb_err_set(e, NB_E_PROTO, "a name at byte %zu runs past the end (byte %zu)",
-                              start, len);
-        }
-        c = msg[pos];
+                              start, at.len);
         if ((c & 0xc0) == 0xc0) {
             size_t target;
-            if (pos + 1 >= len) {
-                free(b.s);
+            if (nb_reader_u8(&at, &low) < 0)
                 return nb_err_set(e, NB_E_PROTO, "a compression pointer at byte %zu is cut off",
                                   pos);
-            }
-            target = (size_t)(c & 0x3f) << 8 | msg[pos + 1];
+            target = (size_t)(c & 0x3f) << 8 | low;
             if (!jumped)
-                *off = pos + 2;
+                end = nb_reader_offset(&at);
             jumped = 1;
-            if (++jumps > NB_DNS_MAX_JUMPS) {
-                free(b.s);
+            if (++jumps > NB_DNS_MAX_JUMPS)
                 return nb_err_set(e, NB_E_PROTO,
                                   "more than %d compression pointers in the name at byte %zu: "
-                                  "the pointers go round in a loop", NB_DNS_MAX_JUMPS, start);
-            }
-            if (target >= len) {
-                free(b.s);
+                                  "the pointers go round in a loop",
+                                  NB_DNS_MAX_JUMPS, start);
+            if (target >= at.len || nb_reader_seek(&at, target) < 0)
                 return nb_err_set(e, NB_E_PROTO,
                                   "the compression pointer at byte %zu points to byte %zu, past "
-                                  "the end of the %zu-byte message", pos, target, len);
-            }
-            pos = target;
+                                  "the end of the %zu-byte message",
+                                  pos, target, at.len);
             continue;
         }
-        if (c & 0xc0) {
-            free(b.s);
+        if (c & 0xc0)
             return nb_err_set(e, NB_E_PROTO,
                               "the label length byte 0x%02x at byte %zu is not a length: a label "
                               "holds at most 63 bytes, and label types 01 and 10 are reserved",
                               c, pos);
-        }
         if (c == 0) {
             if (!jumped)
-                *off = pos + 1;
+                end = nb_reader_offset(&at);
             break;
         }
-        if (pos + 1 + c > len) {
-            free(b.s);
+        if (nb_reader_take(&at, c, &label) < 0)
             return nb_err_set(e, NB_E_PROTO, "a %u-byte label at byte %zu runs past the end", c,
                               pos);
-        }
         wire += 1u + c;
-        if (wire > NB_DNS_NAME_WIRE_MAX) {
-            free(b.s);
+        if (wire > NB_DNS_NAME_WIRE_MAX)
             return nb_err_set(e, NB_E_PROTO,
                               "the name at byte %zu is longer than 255 bytes, the most a name "
-                              "holds", start);
-        }
-        str_escaped(&b, msg + pos + 1, c, ". ()\";");
-        str_putn(&b, ".", 1);
-        pos += 1u + c;
+                              "holds",
+                              start);
+        nb_builder_escaped(&b, label, c, ". ()\";");
+        nb_builder_putc(&b, '.');
     }
-    if (b.oom) {
-        free(b.s);
-        return nb_err_set(e, NB_E_SYS, "out of memory");
-    }
-    snprintf(text, cap, "%s", b.len ? b.s : ".");
-    free(b.s);
+    if (b.len == 0)
+        nb_builder_putc(&b, '.');
+    if (nb_builder_error(&b))
+        return nb_err_set(e, NB_E_INVALID, "no room for the name at byte %zu", start);
+    nb_builder_str(&b);
+    nb_reader_seek(r, end);
     return 0;
 }
 
-static char *dup_or_null(const char *s, int *oom)
-{
-    char *d = strdup(s);
+/* --- record data, one decoder per type -------------------------------- */
 
-    if (!d)
-        *oom = 1;
-    return d;
+#define RDATA_TEXT_MAX (1u << 20) /* 65535 bytes as \DDD in quotes fit with room to spare */
+
+/* One record's data being decoded: r reads the data alone (RDLENGTH bytes, at the same
+ * offsets as in the message), msg the whole message, where its names may point. */
+struct rdata {
+    struct nb_reader r;
+    const struct nb_reader *msg;
+    struct nb_dns_rr *rr;
+    size_t idx;
+    const char *tname;
+    struct nb_builder *text; /* the data in presentation form, as dig prints it */
+    char *target;            /* NB_DNS_NAME_TEXT bytes, for the name the record points to */
+};
+
+static int too_short(const struct rdata *d, const char *what, struct nb_err *e)
+{
+    return nb_err_set(e, NB_E_PROTO,
+                      "record %zu (%s) at byte %zu is too short: %s runs past its data (%u "
+                      "bytes)",
+                      d->idx, d->tname, d->rr->offset, what, d->rr->rdlen);
 }
 
-/* Decodes the data of r (at rdata_off, rdlen bytes) into its text form. */
-static int decode_rdata(const uint8_t *msg, size_t len, struct nb_dns_rr *r, size_t idx,
-                        struct nb_err *e)
+static int rd_u8(struct rdata *d, const char *what, uint8_t *v, struct nb_err *e)
 {
-    size_t off = r->rdata_off, end = r->rdata_off + r->rdlen;
-    char name[NB_DNS_NAME_TEXT], tmp[160], tname[16];
-    struct str b = {0};
-    int oom = 0;
-    const uint8_t *d = msg + off;
+    return nb_reader_u8(&d->r, v) < 0 ? too_short(d, what, e) : 0;
+}
 
-    nb_dns_type_name(r->type, tname, sizeof tname);
-    switch (r->type) {
-    case NB_DNS_A:
-    case NB_DNS_AAAA: {
-        size_t want = r->type == NB_DNS_A ? 4 : 16;
-        if (r->rdlen != want)
-            return nb_err_set(e, NB_E_PROTO,
-                              "record %zu (%s) at byte %zu has %u bytes of data, but an %s "
-                              "record holds exactly %zu", idx, tname, r->offset, r->rdlen, tname,
-                              want);
-        memset(&r->addr, 0, sizeof r->addr);
-        r->addr.family = r->type == NB_DNS_A ? 4 : 6;
-        memcpy(r->addr.b, d, want);
-        nb_addr_format(&r->addr, tmp, sizeof tmp);
-        str_puts(&b, tmp);
-        break;
-    }
-    case NB_DNS_CNAME:
-    case NB_DNS_NS:
-    case NB_DNS_PTR:
-    case NB_DNS_MX:
-    case NB_DNS_SRV: {
-        size_t fixed = r->type == NB_DNS_MX ? 2 : r->type == NB_DNS_SRV ? 6 : 0;
-        if (r->rdlen < fixed + 1)
-            return nb_err_set(e, NB_E_PROTO, "record %zu (%s) at byte %zu is too short (%u bytes)",
-                              idx, tname, r->offset, r->rdlen);
-        if (r->type == NB_DNS_MX) {
-            snprintf(tmp, sizeof tmp, "%u ", (unsigned)(d[0] << 8 | d[1]));
-            str_puts(&b, tmp);
-        } else if (r->type == NB_DNS_SRV) {
-            snprintf(tmp, sizeof tmp, "%u %u %u ", (unsigned)(d[0] << 8 | d[1]),
-                     (unsigned)(d[2] << 8 | d[3]), (unsigned)(d[4] << 8 | d[5]));
-            str_puts(&b, tmp);
-        }
-        off += fixed;
-        /* pointers may reach anywhere in the message; the name's own bytes
-         * must end exactly where the record's data does */
-        if (read_name(msg, len, &off, name, sizeof name, e) < 0) {
-            free(b.s);
-            return -1;
-        }
-        if (off > end) {
-            free(b.s);
-            return nb_err_set(e, NB_E_PROTO, "the name in record %zu (%s) at byte %zu runs past "
-                                             "its data", idx, tname, r->offset);
-        }
-        if (off != end) {
-            free(b.s);
-            return nb_err_set(e, NB_E_PROTO,
-                              "record %zu (%s) at byte %zu has %zu bytes after its name", idx,
-                              tname, r->offset, end - off);
-        }
-        str_puts(&b, name);
-        r->target = dup_or_null(name, &oom);
-        break;
-    }
-    case NB_DNS_SOA: {
-        char rname[NB_DNS_NAME_TEXT];
-        struct rd rr = {msg, end, 0};
-        uint32_t v[5];
-        if (read_name(msg, len, &off, name, sizeof name, e) < 0 ||
-            (off <= end && read_name(msg, len, &off, rname, sizeof rname, e) < 0))
-            return -1;
-        if (off > end)
-            return nb_err_set(e, NB_E_PROTO, "the names in record %zu (SOA) at byte %zu run past "
-                                             "its data", idx, r->offset);
-        rr.off = off;
-        for (int i = 0; i < 5; i++)
-            if (get32(&rr, &v[i], "an SOA record", e) < 0)
-                return -1;
-        if (rr.off != end)
-            return nb_err_set(e, NB_E_PROTO, "record %zu (SOA) at byte %zu has extra bytes", idx,
-                              r->offset);
-        str_puts(&b, name);
-        str_puts(&b, " ");
-        str_puts(&b, rname);
-        snprintf(tmp, sizeof tmp, " %u %u %u %u %u", v[0], v[1], v[2], v[3], v[4]);
-        str_puts(&b, tmp);
-        break;
-    }
-    case NB_DNS_TXT: {
-        size_t p = 0;
-        if (r->rdlen == 0)
-            return nb_err_set(e, NB_E_PROTO, "record %zu (TXT) at byte %zu has no string", idx,
-                              r->offset);
-        while (p < r->rdlen) {
-            size_t sl = d[p];
-            if (p + 1 + sl > r->rdlen) {
-                free(b.s);
-                return nb_err_set(e, NB_E_PROTO,
-                                  "a string in record %zu (TXT) at byte %zu runs past its data",
-                                  idx, r->offset);
-            }
-            if (p)
-                str_puts(&b, " ");
-            str_puts(&b, "\"");
-            str_escaped(&b, d + p + 1, sl, "\"");
-            str_puts(&b, "\"");
-            p += 1 + sl;
-        }
-        break;
-    }
-    case NB_DNS_CAA: {
-        size_t tl;
-        if (r->rdlen < 2 || (tl = d[1]) == 0 || 2 + tl > r->rdlen)
-            return nb_err_set(e, NB_E_PROTO, "record %zu (CAA) at byte %zu is malformed", idx,
-                              r->offset);
-        snprintf(tmp, sizeof tmp, "%u ", d[0]);
-        str_puts(&b, tmp);
-        str_escaped(&b, d + 2, tl, " \"");
-        str_puts(&b, " \"");
-        str_escaped(&b, d + 2 + tl, r->rdlen - 2 - tl, "\"");
-        str_puts(&b, "\"");
-        break;
-    }
-    default: {
-        /* RFC 3597: the generic form for a type we do not decode */
-        snprintf(tmp, sizeof tmp, "\\# %u", r->rdlen);
-        str_puts(&b, tmp);
-        if (r->rdlen)
-            str_puts(&b, " ");
-        for (size_t i = 0; i < r->rdlen; i++) {
-            snprintf(tmp, sizeof tmp, "%02x", d[i]);
-            str_puts(&b, tmp);
-        }
-        break;
-    }
-    }
-    if (b.oom || oom) {
-        free(b.s);
-        return nb_err_set(e, NB_E_SYS, "out of memory");
-    }
-    r->data = b.s ? b.s : strdup("");
-    if (!r->data)
-        return nb_err_set(e, NB_E_SYS, "out of memory");
+static int rd_u16(struct rdata *d, const char *what, uint16_t *v, struct nb_err *e)
+{
+    return nb_reader_u16(&d->r, v) < 0 ? too_short(d, what, e) : 0;
+}
+
+static int rd_u32(struct rdata *d, const char *what, uint32_t *v, struct nb_err *e)
+{
+    return nb_reader_u32(&d->r, v) < 0 ? too_short(d, what, e) : 0;
+}
+
+static int rd_take(struct rdata *d, const char *what, size_t n, const uint8_t **p, struct nb_err *e)
+{
+    return nb_reader_take(&d->r, n, p) < 0 ? too_short(d, what, e) : 0;
+}
+
+/* A name inside the data: its own bytes end inside the data, its pointers go anywhere in
+ * the message. */
+static int rd_name(struct rdata *d, const char *what, char *text, struct nb_err *e)
+{
+    struct nb_reader at = *d->msg;
+
+    if (nb_reader_remaining(&d->r) == 0)
+        return too_short(d, what, e);
+    nb_reader_seek(&at, nb_reader_offset(&d->r));
+    if (read_name(&at, text, NB_DNS_NAME_TEXT, e) < 0)
+        return -1;
+    if (nb_reader_seek(&d->r, nb_reader_offset(&at)) < 0)
+        return too_short(d, what, e);
     return 0;
+}
+
+/* A and AAAA: exactly 4 or 16 bytes of address. */
+static int decode_addr(struct rdata *d, struct nb_err *e)
+{
+    size_t want = d->rr->type == NB_DNS_A ? 4 : 16;
+    char text[NB_ADDR_TEXT_MAX];
+    const uint8_t *p;
+
+    if (d->rr->rdlen != want)
+        return nb_err_set(e, NB_E_PROTO,
+                          "record %zu (%s) at byte %zu has %u bytes of data, but an %s record "
+                          "holds exactly %zu",
+                          d->idx, d->tname, d->rr->offset, d->rr->rdlen, d->tname, want);
+    if (rd_take(d, "the address", want, &p, e) < 0)
+        return -1;
+    memset(&d->rr->addr, 0, sizeof d->rr->addr);
+    d->rr->addr.family = want == 4 ? 4 : 6;
+    memcpy(d->rr->addr.b, p, want);
+    nb_builder_puts(d->text, nb_addr_format(&d->rr->addr, text, sizeof text));
+    return 0;
+}
+
+/* CNAME, NS and PTR: one name. */
+static int decode_name(struct rdata *d, struct nb_err *e)
+{
+    if (rd_name(d, "its name", d->target, e) < 0)
+        return -1;
+    nb_builder_puts(d->text, d->target);
+    return 0;
+}
+
+/* MX: a preference, then the exchange's name. */
+static int decode_mx(struct rdata *d, struct nb_err *e)
+{
+    uint16_t pref;
+
+    if (rd_u16(d, "the preference", &pref, e) < 0 ||
+        rd_name(d, "the exchange name", d->target, e) < 0)
+        return -1;
+    nb_builder_printf(d->text, "%u %s", pref, d->target);
+    return 0;
+}
+
+/* SRV (RFC 2782): priority, weight, port, then the target's name. */
+static int decode_srv(struct rdata *d, struct nb_err *e)
+{
+    uint16_t prio, weight, port;
+
+    if (rd_u16(d, "the priority", &prio, e) < 0 || rd_u16(d, "the weight", &weight, e) < 0 ||
+        rd_u16(d, "the port", &port, e) < 0 || rd_name(d, "the target name", d->target, e) < 0)
+        return -1;
+    nb_builder_printf(d->text, "%u %u %u %s", prio, weight, port, d->target);
+    return 0;
+}
+
+/* SOA: the primary server, the mailbox, then five 32-bit numbers. */
+static int decode_soa(struct rdata *d, struct nb_err *e)
+{
+    static const char *const what[5] = {"the serial", "the refresh", "the retry", "the expire",
+                                        "the minimum"};
+    char mname[NB_DNS_NAME_TEXT], rname[NB_DNS_NAME_TEXT];
+    uint32_t v[5];
+
+    if (rd_name(d, "the server name", mname, e) < 0 || rd_name(d, "the mailbox name", rname, e) < 0)
+        return -1;
+    for (int i = 0; i < 5; i++)
+        if (rd_u32(d, what[i], &v[i], e) < 0)
+            return -1;
+    nb_builder_printf(d->text, "%s %s %u %u %u %u %u", mname, rname, v[0], v[1], v[2], v[3], v[4]);
+    return 0;
+}
+
+/* TXT: one or more strings, each a length byte and its bytes. */
+static int decode_txt(struct rdata *d, struct nb_err *e)
+{
+    if (nb_reader_remaining(&d->r) == 0)
+        return nb_err_set(e, NB_E_PROTO, "record %zu (TXT) at byte %zu has no string", d->idx,
+                          d->rr->offset);
+    while (nb_reader_remaining(&d->r) > 0) {
+        const uint8_t *s;
+        uint8_t n;
+        if (rd_u8(d, "a string", &n, e) < 0 || rd_take(d, "a string", n, &s, e) < 0)
+            return -1;
+        if (d->text->want)
+            nb_builder_putc(d->text, ' ');
+        nb_builder_putc(d->text, '"');
+        nb_builder_escaped(d->text, s, n, "\"");
+        nb_builder_putc(d->text, '"');
+    }
+    return 0;
+}
+
+/* CAA (RFC 8659): flags, a tag of 1 or more bytes, and the value, the rest of the data. */
+static int decode_caa(struct rdata *d, struct nb_err *e)
+{
+    const uint8_t *tag, *value;
+    uint8_t flags, tlen;
+    size_t vlen;
+
+    if (rd_u8(d, "the flags", &flags, e) < 0 || rd_u8(d, "the tag length", &tlen, e) < 0)
+        return -1;
+    if (tlen == 0)
+        return nb_err_set(e, NB_E_PROTO, "record %zu (CAA) at byte %zu has an empty tag", d->idx,
+                          d->rr->offset);
+    if (rd_take(d, "the tag", tlen, &tag, e) < 0)
+        return -1;
+    vlen = nb_reader_remaining(&d->r);
+    rd_take(d, "the value", vlen, &value, e);
+    nb_builder_printf(d->text, "%u ", flags);
+    nb_builder_escaped(d->text, tag, tlen, " \"");
+    nb_builder_puts(d->text, " \"");
+    nb_builder_escaped(d->text, value, vlen, "\"");
+    nb_builder_putc(d->text, '"');
+    return 0;
+}
+
+/* Any other type: RFC 3597's generic form, \# and the length, then the bytes in hex. */
+static int decode_unknown(struct rdata *d, struct nb_err *e)
+{
+    size_t n = nb_reader_remaining(&d->r);
+    const uint8_t *p;
+
+    rd_take(d, "the data", n, &p, e);
+    nb_builder_printf(d->text, "\\# %zu", n);
+    if (n)
+        nb_builder_putc(d->text, ' ');
+    for (size_t i = 0; i < n; i++)
+        nb_builder_hex(d->text, p[i], 2);
+    return 0;
+}
+
+static const struct {
+    uint16_t type;
+    int (*decode)(struct rdata *d, struct nb_err *e);
+} DECODERS[] = {
+    {NB_DNS_A, decode_addr},  {NB_DNS_AAAA, decode_addr}, {NB_DNS_CNAME, decode_name},
+    {NB_DNS_NS, decode_name}, {NB_DNS_PTR, decode_name},  {NB_DNS_MX, decode_mx},
+    {NB_DNS_SRV, decode_srv}, {NB_DNS_SOA, decode_soa},   {NB_DNS_TXT, decode_txt},
+    {NB_DNS_CAA, decode_caa},
+};
+
+/* Decodes rr's data (rdlen bytes at rdata_off) with its type's decoder into rr->data, and
+ * rr->target or rr->addr. The RDLENGTH rule lives here: a decoder uses exactly those bytes. */
+static int decode_record(const struct nb_reader *msg, struct nb_dns_rr *rr, size_t idx,
+                         struct nb_err *e)
+{
+    int (*decode)(struct rdata *, struct nb_err *) = decode_unknown;
+    char tname[16], target[NB_DNS_NAME_TEXT] = "";
+    struct nb_builder text;
+    struct rdata d;
+    int rc;
+
+    for (size_t i = 0; i < sizeof DECODERS / sizeof DECODERS[0]; i++)
+        if (DECODERS[i].type == rr->type)
+            decode = DECODERS[i].decode;
+    nb_builder_init(&text, RDATA_TEXT_MAX);
+    d.msg = msg;
+    d.rr = rr;
+    d.idx = idx;
+    d.tname = nb_dns_type_name(rr->type, tname, sizeof tname);
+    d.text = &text;
+    d.target = target;
+    nb_reader_init(&d.r, msg->p, rr->rdata_off + rr->rdlen);
+    nb_reader_seek(&d.r, rr->rdata_off);
+    rc = decode(&d, e);
+    if (rc == 0 && nb_reader_remaining(&d.r) > 0)
+        rc = nb_err_set(e, NB_E_PROTO,
+                        "record %zu (%s) at byte %zu has %zu extra byte%s: its length says %u "
+                        "bytes, but its fields take %zu",
+                        idx, tname, rr->offset, nb_reader_remaining(&d.r),
+                        nb_reader_remaining(&d.r) == 1 ? "" : "s", rr->rdlen,
+                        nb_reader_offset(&d.r) - rr->rdata_off);
+    if (rc == 0) {
+        rr->data = nb_builder_take(&text);
+        if (!rr->data || (target[0] && !(rr->target = strdup(target))))
+            rc = nb_err_set(e, NB_E_SYS, "out of memory");
+    }
+    nb_builder_free(&text);
+    return rc;
 }
 
 void nb_dns_msg_free(struct nb_dns_msg *m)
@@ -514,40 +503,111 @@ void nb_dns_msg_free(struct nb_dns_msg *m)
     m->nrr = 0;
 }
 
+/* --- the message ------------------------------------------------------ */
+
+int nb_dns_header_parse(const uint8_t *msg, size_t len, struct nb_dns_header *h, struct nb_err *e)
+{
+    struct nb_reader r;
+    uint16_t flags;
+
+    memset(h, 0, sizeof *h);
+    nb_reader_init(&r, msg, len);
+    if (nb_reader_u16(&r, &h->id) < 0 || nb_reader_u16(&r, &flags) < 0 ||
+        nb_reader_u16(&r, &h->qdcount) < 0 || nb_reader_u16(&r, &h->ancount) < 0 ||
+        nb_reader_u16(&r, &h->nscount) < 0 || nb_reader_u16(&r, &h->arcount) < 0)
+        return nb_err_set(e, NB_E_PROTO, "the message is %zu bytes, but a DNS header alone is 12",
+                          len);
+    h->flags = flags;
+    h->qr = flags >> 15;
+    h->opcode = flags >> 11 & 15;
+    h->aa = flags >> 10 & 1;
+    h->tc = flags >> 9 & 1;
+    h->rd = flags >> 8 & 1;
+    h->ra = flags >> 7 & 1;
+    h->ad = flags >> 5 & 1;
+    h->cd = flags >> 4 & 1;
+    h->rcode = flags & 15;
+    return 0;
+}
+
+/* Reads one resource record's fixed part at r into rr and moves r past its data. */
+static int read_record(struct nb_reader *r, struct nb_dns_rr *rr, char *name, struct nb_err *e)
+{
+    size_t start = nb_reader_offset(r);
+
+    if (read_name(r, name, NB_DNS_NAME_TEXT, e) < 0)
+        return -1;
+    if (nb_reader_u16(r, &rr->type) < 0 || nb_reader_u16(r, &rr->rclass) < 0 ||
+        nb_reader_u32(r, &rr->ttl) < 0 || nb_reader_u16(r, &rr->rdlen) < 0)
+        return nb_err_set(e, NB_E_PROTO, "the message ends at byte %zu, inside a record", r->len);
+    rr->offset = start;
+    rr->rdata_off = nb_reader_offset(r);
+    if (nb_reader_skip(r, rr->rdlen) < 0)
+        return nb_err_set(e, NB_E_PROTO,
+                          "the record at byte %zu says its data is %u bytes, but only %zu are "
+                          "left in the message",
+                          start, rr->rdlen, nb_reader_remaining(r));
+    return 0;
+}
+
+/* Keeps rr in m (which owns its strings from then on) and decodes its data. */
+static int add_record(struct nb_dns_msg *m, size_t *cap, const struct nb_reader *msg,
+                      const struct nb_dns_rr *rr, const char *name, struct nb_err *e)
+{
+    if (m->nrr == NB_DNS_MAX_RECORDS)
+        return nb_err_set(e, NB_E_PROTO, "more than %d records in one message", NB_DNS_MAX_RECORDS);
+    if (m->nrr == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        struct nb_dns_rr *p = realloc(m->rr, ncap * sizeof *p);
+        if (!p)
+            return nb_err_set(e, NB_E_SYS, "out of memory");
+        m->rr = p;
+        *cap = ncap;
+    }
+    m->rr[m->nrr] = *rr;
+    m->rr[m->nrr].name = strdup(name);
+    if (!m->rr[m->nrr++].name)
+        return nb_err_set(e, NB_E_SYS, "out of memory");
+    return decode_record(msg, &m->rr[m->nrr - 1], m->nrr, e);
+}
+
 int nb_dns_parse(const uint8_t *msg, size_t len, struct nb_dns_msg *m, struct nb_err *e)
 {
-    struct rd r = {msg, len, 0};
-    uint16_t flags, counts[3];
+    static const char *const SECTIONS[] = {"answer", "authority", "additional"};
+    struct nb_dns_header h;
+    struct nb_reader r;
+    uint16_t counts[3];
     size_t cap = 0;
     char name[NB_DNS_NAME_TEXT];
 
     memset(m, 0, sizeof *m);
-    if (len < 12)
-        return nb_err_set(e, NB_E_PROTO, "the reply is %zu bytes, but a DNS header alone is 12",
-                          len);
-    get16(&r, &m->id, "the header", e);
-    get16(&r, &flags, "the header", e);
-    get16(&r, &m->qdcount, "the header", e);
-    get16(&r, &m->ancount, "the header", e);
-    get16(&r, &m->nscount, "the header", e);
-    get16(&r, &m->arcount, "the header", e);
-    m->qr = flags >> 15;
-    m->opcode = flags >> 11 & 15;
-    m->aa = flags >> 10 & 1;
-    m->tc = flags >> 9 & 1;
-    m->rd = flags >> 8 & 1;
-    m->ra = flags >> 7 & 1;
-    m->ad = flags >> 5 & 1;
-    m->cd = flags >> 4 & 1;
-    m->rcode = flags & 15;
+    if (nb_dns_header_parse(msg, len, &h, e) < 0)
+        return -1;
+    m->id = h.id;
+    m->qr = h.qr;
+    m->opcode = h.opcode;
+    m->aa = h.aa;
+    m->tc = h.tc;
+    m->rd = h.rd;
+    m->ra = h.ra;
+    m->ad = h.ad;
+    m->cd = h.cd;
+    m->rcode = h.rcode;
+    m->qdcount = h.qdcount;
+    m->ancount = h.ancount;
+    m->nscount = h.nscount;
+    m->arcount = h.arcount;
+    nb_reader_init(&r, msg, len);
+    nb_reader_seek(&r, NB_DNS_HEADER_LEN);
     if (m->qdcount > 1)
         return nb_err_set(e, NB_E_PROTO, "the header counts %u questions; a reply has at most 1",
                           m->qdcount);
     if (m->qdcount == 1) {
-        if (read_name(msg, len, &r.off, m->qname, sizeof m->qname, e) < 0 ||
-            get16(&r, &m->qtype, "the question", e) < 0 ||
-            get16(&r, &m->qclass, "the question", e) < 0)
+        if (read_name(&r, m->qname, sizeof m->qname, e) < 0)
             return -1;
+        if (nb_reader_u16(&r, &m->qtype) < 0 || nb_reader_u16(&r, &m->qclass) < 0)
+            return nb_err_set(e, NB_E_PROTO, "the message ends at byte %zu, inside the question",
+                              len);
         m->has_question = 1;
     }
     counts[0] = m->ancount;
@@ -556,58 +616,28 @@ int nb_dns_parse(const uint8_t *msg, size_t len, struct nb_dns_msg *m, struct nb
     for (int sec = 0; sec < 3; sec++) {
         for (unsigned i = 0; i < counts[sec]; i++) {
             struct nb_dns_rr rr;
-            uint32_t ttl;
-            uint16_t rdlen;
-            size_t start = r.off;
 
-            if (r.off >= len)
+            if (nb_reader_remaining(&r) == 0)
                 return nb_err_set(e, NB_E_PROTO,
                                   "the header counts %u %s records, but the message ends after "
-                                  "%u of them (byte %zu)", counts[sec],
-                                  sec == 0 ? "answer" : sec == 1 ? "authority" : "additional", i,
-                                  len);
+                                  "%u of them (byte %zu)",
+                                  counts[sec], SECTIONS[sec], i, len);
             memset(&rr, 0, sizeof rr);
-            rr.offset = start;
             rr.section = (enum nb_dns_section)sec;
-            if (read_name(msg, len, &r.off, name, sizeof name, e) < 0 ||
-                get16(&r, &rr.type, "a record", e) < 0 ||
-                get16(&r, &rr.rclass, "a record", e) < 0 || get32(&r, &ttl, "a record", e) < 0 ||
-                get16(&r, &rdlen, "a record", e) < 0)
+            if (read_record(&r, &rr, name, e) < 0)
                 return -1;
-            rr.ttl = ttl;
-            rr.rdlen = rdlen;
-            rr.rdata_off = r.off;
-            if (len - r.off < rdlen)
-                return nb_err_set(e, NB_E_PROTO,
-                                  "the record at byte %zu says its data is %u bytes, but only %zu "
-                                  "are left in the message", start, rdlen, len - r.off);
-            r.off += rdlen;
             if (rr.type == NB_DNS_OPT) {
                 if (sec != NB_DNS_ADDITIONAL || m->edns)
                     return nb_err_set(e, NB_E_PROTO,
                                       "an OPT record at byte %zu: there may be one, and only among "
-                                      "the additional records (RFC 6891)", start);
+                                      "the additional records (RFC 6891)",
+                                      rr.offset);
                 m->edns = 1;
                 m->edns_payload = rr.rclass;
-                m->rcode |= (ttl >> 24) << 4; /* the extended rcode bits */
+                m->rcode |= (rr.ttl >> 24) << 4; /* the extended rcode bits */
                 continue;
             }
-            if (m->nrr == NB_DNS_MAX_RECORDS)
-                return nb_err_set(e, NB_E_PROTO, "more than %d records in one message",
-                                  NB_DNS_MAX_RECORDS);
-            if (m->nrr == cap) {
-                size_t ncap = cap ? cap * 2 : 8;
-                struct nb_dns_rr *p = realloc(m->rr, ncap * sizeof *p);
-                if (!p)
-                    return nb_err_set(e, NB_E_SYS, "out of memory");
-                m->rr = p;
-                cap = ncap;
-            }
-            rr.name = strdup(name);
-            if (!rr.name)
-                return nb_err_set(e, NB_E_SYS, "out of memory");
-            m->rr[m->nrr++] = rr; /* owned by m from here, even if decoding fails */
-            if (decode_rdata(msg, len, &m->rr[m->nrr - 1], m->nrr, e) < 0)
+            if (add_record(m, &cap, &r, &rr, name, e) < 0)
                 return -1;
         }
     }
@@ -619,24 +649,34 @@ int nb_dns_name_eq(const char *a, const char *b)
     return !strcasecmp(a, b);
 }
 
+/* Reads the question of msg into name, and points *tc at its type and class (4 bytes). */
+static int read_question(const uint8_t *msg, size_t len, char *name, const uint8_t **tc)
+{
+    struct nb_reader r;
+
+    nb_reader_init(&r, msg, len);
+    return nb_reader_seek(&r, NB_DNS_HEADER_LEN) < 0 ||
+                   read_name(&r, name, NB_DNS_NAME_TEXT, NULL) < 0 || nb_reader_take(&r, 4, tc) < 0
+               ? -1
+               : 0;
+}
+
 int nb_dns_matches(const uint8_t *q, size_t qlen, const uint8_t *rp, size_t rlen)
 {
-    size_t qoff = 12, roff = 12;
+    struct nb_dns_header qh, rh;
     char qn[NB_DNS_NAME_TEXT], rn[NB_DNS_NAME_TEXT];
+    const uint8_t *qtc, *rtc;
 
-    if (qlen < 12 || rlen < 12 || q[0] != rp[0] || q[1] != rp[1] || !(rp[2] & 0x80))
+    if (nb_dns_header_parse(q, qlen, &qh, NULL) < 0 ||
+        nb_dns_header_parse(rp, rlen, &rh, NULL) < 0 || qh.id != rh.id || !rh.qr)
         return 0;
     /* a server that does not know EDNS may answer FORMERR without the question */
-    if (rp[4] == 0 && rp[5] == 0 && (rp[3] & 15) == NB_DNS_FORMERR)
+    if (rh.qdcount == 0 && rh.rcode == NB_DNS_FORMERR)
         return 1;
-    if (!(rp[4] == 0 && rp[5] == 1))
+    if (rh.qdcount != 1 || read_question(q, qlen, qn, &qtc) < 0 ||
+        read_question(rp, rlen, rn, &rtc) < 0)
         return 0;
-    if (read_name(q, qlen, &qoff, qn, sizeof qn, NULL) < 0 ||
-        read_name(rp, rlen, &roff, rn, sizeof rn, NULL) < 0)
-        return 0;
-    if (qoff + 4 > qlen || roff + 4 > rlen || memcmp(q + qoff, rp + roff, 4))
-        return 0;
-    return nb_dns_name_eq(qn, rn);
+    return memcmp(qtc, rtc, 4) == 0 && nb_dns_name_eq(qn, rn);
 }
 
 int nb_dns_follow(const struct nb_dns_msg *m, const char *qname,
@@ -664,8 +704,7 @@ int nb_dns_follow(const struct nb_dns_msg *m, const char *qname,
             return nb_err_set(e, NB_E_PROTO, "the canonical names go round in a loop at %s",
                               hop->target);
         if (*nchain == NB_DNS_MAX_CHAIN)
-            return nb_err_set(e, NB_E_PROTO, "more than %d canonical-name hops",
-                              NB_DNS_MAX_CHAIN);
+            return nb_err_set(e, NB_E_PROTO, "more than %d canonical-name hops", NB_DNS_MAX_CHAIN);
         chain[(*nchain)++] = hop;
         cur = hop->target;
     }
@@ -675,18 +714,22 @@ int nb_dns_follow(const struct nb_dns_msg *m, const char *qname,
 
 size_t nb_dns_nxdomain(const uint8_t *q, size_t qlen, uint8_t *out, size_t cap)
 {
-    size_t off = 12;
+    struct nb_dns_header h;
     char name[NB_DNS_NAME_TEXT];
+    const uint8_t *tc;
+    size_t end;
 
-    if (qlen < 12 || (q[2] & 0x80) || q[4] != 0 || q[5] != 1)
+    if (nb_dns_header_parse(q, qlen, &h, NULL) < 0 || h.qr || h.qdcount != 1 ||
+        read_question(q, qlen, name, &tc) < 0)
         return 0;
-    if (read_name(q, qlen, &off, name, sizeof name, NULL) < 0 || off + 4 > qlen || off + 4 > cap)
+    end = (size_t)(tc + 4 - q);
+    if (end > cap)
         return 0;
-    memcpy(out, q, off + 4);
-    out[2] = (uint8_t)(0x80 | (q[2] & 0x01)); /* QR, and RD as asked */
-    out[3] = 0x80 | NB_DNS_NXDOMAIN;          /* RA, rcode 3 */
-    memset(out + 6, 0, 6);                    /* no answer, authority or additional */
-    return off + 4;
+    memcpy(out, q, end);
+    out[2] = (uint8_t)(0x80 | h.rd); /* QR, and RD as asked */
+    out[3] = 0x80 | NB_DNS_NXDOMAIN; /* RA, rcode 3 */
+    memset(out + 6, 0, 6);           /* no answer, authority or additional */
+    return end;
 }
 
 /* --- --explain: the message as annotated hex --------------------------- */
@@ -705,61 +748,62 @@ static void hex_lines(const struct nb_explain *x, const uint8_t *msg, size_t fro
 
 void nb_dns_explain(const struct nb_explain *x, const char *what, const uint8_t *msg, size_t len)
 {
+    struct nb_dns_header h;
     struct nb_dns_msg m;
     struct nb_err e;
-    char tname[16], rname[16];
-    size_t qend = 12;
+    char tname[16], rname[16], qname[NB_DNS_NAME_TEXT];
+    const uint8_t *tc;
 
     if (!nb_explaining(x))
         return;
     nb_explainf(x, "the %s, %zu bytes:", what, len);
-    if (len < 12) {
+    if (nb_dns_header_parse(msg, len, &h, NULL) < 0) {
         hex_lines(x, msg, 0, len);
         nb_explainf(x, "  too short for the 12-byte header");
         return;
     }
-    hex_lines(x, msg, 0, 12);
-    nb_explainf(x, "  bytes 0-1   id 0x%02x%02x: the reply must carry the same number", msg[0],
-                msg[1]);
-    nb_explainf(x, "  bytes 2-3   flags 0x%02x%02x: %s, opcode %u%s%s%s%s, rcode %u (%s)", msg[2],
-                msg[3], msg[2] & 0x80 ? "QR=1 a reply" : "QR=0 a query", msg[2] >> 3 & 15,
-                msg[2] & 0x04 ? ", AA authoritative" : "", msg[2] & 0x02 ? ", TC truncated" : "",
-                msg[2] & 0x01 ? ", RD recursion desired" : "",
-                msg[3] & 0x80 ? ", RA recursion available" : "", msg[3] & 15,
-                nb_dns_rcode_name(msg[3] & 15, rname, sizeof rname));
+    hex_lines(x, msg, 0, NB_DNS_HEADER_LEN);
+    nb_explainf(x, "  bytes 0-1   id 0x%04x: the reply must carry the same number", h.id);
+    nb_explainf(x, "  bytes 2-3   flags 0x%04x: %s, opcode %u%s%s%s%s, rcode %u (%s)", h.flags,
+                h.qr ? "QR=1 a reply" : "QR=0 a query", h.opcode, h.aa ? ", AA authoritative" : "",
+                h.tc ? ", TC truncated" : "", h.rd ? ", RD recursion desired" : "",
+                h.ra ? ", RA recursion available" : "", h.rcode,
+                nb_dns_rcode_name(h.rcode, rname, sizeof rname));
     nb_explainf(x, "  bytes 4-11  counts: %u question, %u answer, %u authority, %u additional",
-                msg[4] << 8 | msg[5], msg[6] << 8 | msg[7], msg[8] << 8 | msg[9],
-                msg[10] << 8 | msg[11]);
+                h.qdcount, h.ancount, h.nscount, h.arcount);
     if (nb_dns_parse(msg, len, &m, &e) < 0) {
-        hex_lines(x, msg, 12, len);
+        hex_lines(x, msg, NB_DNS_HEADER_LEN, len);
         nb_explainf(x, "  cannot be read: %s", e.msg);
         nb_dns_msg_free(&m);
         return;
     }
-    if (m.has_question) {
-        qend = 12;
-        while (qend < len && msg[qend] && (msg[qend] & 0xc0) == 0)
-            qend += 1u + msg[qend];
-        qend += (qend < len && (msg[qend] & 0xc0) == 0xc0) ? 2 : 1;
-        qend += 4;
-        hex_lines(x, msg, 12, qend);
-        nb_explainf(x, "  bytes 12-%zu question: %s %s IN (each label is its length then its "
-                       "letters, ending in a 0)", qend - 1, m.qname,
-                    nb_dns_type_name(m.qtype, tname, sizeof tname));
+    if (m.has_question && read_question(msg, len, qname, &tc) == 0) {
+        size_t qend = (size_t)(tc + 4 - msg);
+        hex_lines(x, msg, NB_DNS_HEADER_LEN, qend);
+        nb_explainf(x,
+                    "  bytes 12-%zu question: %s %s IN (each label is its length then its "
+                    "letters, ending in a 0)",
+                    qend - 1, m.qname, nb_dns_type_name(m.qtype, tname, sizeof tname));
     }
     for (size_t i = 0; i < m.nrr; i++) {
         const struct nb_dns_rr *r = &m.rr[i];
         size_t end = r->rdata_off + r->rdlen;
+        struct nb_reader at;
+        uint16_t ptr;
+
         hex_lines(x, msg, r->offset, end);
         nb_explainf(x, "  bytes %zu-%zu %s: %s %u %s %s", r->offset, end - 1,
                     r->section == NB_DNS_ANSWER      ? "answer"
                     : r->section == NB_DNS_AUTHORITY ? "authority"
                                                      : "additional",
                     r->name, r->ttl, nb_dns_type_name(r->type, tname, sizeof tname), r->data);
-        if ((msg[r->offset] & 0xc0) == 0xc0)
-            nb_explainf(x, "    its name is a compression pointer to byte %u: '%s' is not "
-                           "written twice",
-                        (msg[r->offset] & 0x3f) << 8 | msg[r->offset + 1], r->name);
+        nb_reader_init(&at, msg, len);
+        if (nb_reader_seek(&at, r->offset) == 0 && nb_reader_u16(&at, &ptr) == 0 &&
+            (ptr & 0xc000) == 0xc000)
+            nb_explainf(x,
+                        "    its name is a compression pointer to byte %u: '%s' is not "
+                        "written twice",
+                        ptr & 0x3fff, r->name);
     }
     if (m.edns)
         nb_explainf(x, "  an EDNS0 OPT record: the sender takes UDP replies up to %u bytes",

@@ -134,19 +134,23 @@ int nb_dns_exchange(const struct nb_sockaddr *servers, size_t nservers, const ui
         for (size_t i = 0; i < nservers; i++) {
             enum outcome out;
             int via_tcp = o->tcp;
+            struct nb_dns_header h;
+
             nb_sockaddr_format(&servers[i], at, sizeof at);
             info->server = i;
             out = o->tcp ? try_tcp(&servers[i], q, qlen, o, reply, cap, rlen, e)
                          : try_udp(&servers[i], q, qlen, o, reply, cap, rlen, e);
-            if (out == GOT && !o->tcp && (reply[2] & 0x02)) {
+            if (out == GOT && !o->tcp && nb_dns_header_parse(reply, *rlen, &h, NULL) == 0 &&
+                h.tc) {
                 nb_explainf(o->x, "the reply has TC set: it was truncated to fit UDP, so ask "
                                   "again over TCP");
                 via_tcp = 1;
                 out = try_tcp(&servers[i], q, qlen, o, reply, cap, rlen, e);
             }
             if (out == GOT) {
-                unsigned rcode = reply[3] & 15;
-                info->truncated = via_tcp && (reply[2] & 0x02);
+                int parsed = nb_dns_header_parse(reply, *rlen, &h, NULL) == 0;
+                unsigned rcode = parsed ? h.rcode : 0;
+                info->truncated = via_tcp && parsed && h.tc;
                 if (rcode == NB_DNS_SERVFAIL || rcode == NB_DNS_REFUSED) {
                     char rname[16];
                     snprintf(why, sizeof why, "%s answered %s", at,

@@ -37,6 +37,24 @@ int nb_hex_digit(int c)
     return -1;
 }
 
+size_t nb_scan_uint(const char *s, size_t len, unsigned base, size_t max_digits, uint64_t *out)
+{
+    uint64_t v = 0;
+    size_t i;
+
+    if (len > max_digits)
+        len = max_digits;
+    for (i = 0; i < len; i++) {
+        int d = nb_hex_digit((unsigned char)s[i]);
+
+        if (d < 0 || (unsigned)d >= base)
+            break;
+        v = v > (UINT64_MAX - (unsigned)d) / base ? UINT64_MAX : v * base + (unsigned)d;
+    }
+    *out = v;
+    return i;
+}
+
 int nb_parse_uint_n(const char *s, size_t len, uint64_t min, uint64_t max, const char *what,
                     uint64_t *out, struct nb_err *e)
 {

@@ -1,39 +1,12 @@
 /* out.c - terminal-safe escaping, JSON lines, aligned tables, colour and the
  * --explain channel: everything that shapes text for a person or a pipeline. */
+#include <netbasics/buf.h>
 #include <netbasics/out.h>
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* An append cursor that counts what it could not store, like snprintf. */
-struct sbuf {
-    char *p;
-    size_t cap, len;
-};
-
-static void sb_putc(struct sbuf *b, char c)
-{
-    if (b->len + 1 < b->cap)
-        b->p[b->len] = c;
-    b->len++;
-}
-
-static void sb_puts(struct sbuf *b, const char *s)
-{
-    while (*s)
-        sb_putc(b, *s++);
-}
-
-static void sb_hex(struct sbuf *b, const char *pre, unsigned v, int digits)
-{
-    static const char hex[] = "0123456789abcdef";
-
-    sb_puts(b, pre);
-    while (digits-- > 0)
-        sb_putc(b, hex[(v >> (4 * digits)) & 15]);
-}
 
 size_t nb_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 {
@@ -78,7 +51,7 @@ static int unsafe_cp(uint32_t c)
            (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) || c == 0xfeff;
 }
 
-static void esc_c(struct sbuf *b, const unsigned char *p, size_t n)
+static void esc_c(struct nb_builder *b, const unsigned char *p, size_t n)
 {
     size_t i = 0;
 
@@ -87,88 +60,70 @@ static void esc_c(struct sbuf *b, const unsigned char *p, size_t n)
         size_t len = nb_utf8_decode(p + i, n - i, &c);
 
         if (len == 1 && p[i] == '\\') {
-            sb_puts(b, "\\\\");
+            nb_builder_puts(b, "\\\\");
         } else if (len == 1 && p[i] == '\n') {
-            sb_puts(b, "\\n");
+            nb_builder_puts(b, "\\n");
         } else if (len == 1 && p[i] == '\r') {
-            sb_puts(b, "\\r");
+            nb_builder_puts(b, "\\r");
         } else if (len == 1 && p[i] == '\t') {
-            sb_puts(b, "\\t");
+            nb_builder_puts(b, "\\t");
         } else if (len == 0 || unsafe_cp(c)) {
             size_t k, bad = len ? len : 1;
-            for (k = 0; k < bad; k++)
-                sb_hex(b, "\\x", p[i + k], 2);
+            for (k = 0; k < bad; k++) {
+                nb_builder_puts(b, "\\x");
+                nb_builder_hex(b, p[i + k], 2);
+            }
             i += bad;
             continue;
         } else {
             for (size_t k = 0; k < len; k++)
-                sb_putc(b, (char)p[i + k]);
+                nb_builder_putc(b, (char)p[i + k]);
         }
         i += len;
     }
 }
 
-static void esc_dns(struct sbuf *b, const unsigned char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = p[i];
-        if (c == '\\' || c == '"') {
-            sb_putc(b, '\\');
-            sb_putc(b, (char)c);
-        } else if (c < 0x20 || c >= 0x7f) {
-            sb_putc(b, '\\');
-            sb_putc(b, (char)('0' + c / 100));
-            sb_putc(b, (char)('0' + c / 10 % 10));
-            sb_putc(b, (char)('0' + c % 10));
-        } else {
-            sb_putc(b, (char)c);
-        }
-    }
-}
-
-static void esc_pyrepr(struct sbuf *b, const unsigned char *p, size_t n)
+static void esc_pyrepr(struct nb_builder *b, const unsigned char *p, size_t n)
 {
     char quote = memchr(p, '\'', n) && !memchr(p, '"', n) ? '"' : '\'';
 
-    sb_putc(b, quote);
+    nb_builder_putc(b, quote);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = p[i];
         if (c == '\\' || c == (unsigned char)quote) {
-            sb_putc(b, '\\');
-            sb_putc(b, (char)c);
+            nb_builder_putc(b, '\\');
+            nb_builder_putc(b, (char)c);
         } else if (c == '\n') {
-            sb_puts(b, "\\n");
+            nb_builder_puts(b, "\\n");
         } else if (c == '\r') {
-            sb_puts(b, "\\r");
+            nb_builder_puts(b, "\\r");
         } else if (c == '\t') {
-            sb_puts(b, "\\t");
+            nb_builder_puts(b, "\\t");
         } else if (c < 0x20 || c >= 0x7f) {
-            sb_hex(b, "\\x", c, 2);
+            nb_builder_puts(b, "\\x");
+            nb_builder_hex(b, c, 2);
         } else {
-            sb_putc(b, (char)c);
+            nb_builder_putc(b, (char)c);
         }
     }
-    sb_putc(b, quote);
+    nb_builder_putc(b, quote);
 }
 
 size_t nb_escape(const void *p, size_t n, enum nb_esc_style style, char *buf, size_t bufsz)
 {
-    struct sbuf b = {buf, bufsz, 0};
+    struct nb_builder b;
 
+    nb_builder_init_fixed(&b, buf, bufsz);
     switch (style) {
     case NB_ESC_C:
         esc_c(&b, p, n);
-        break;
-    case NB_ESC_DNS:
-        esc_dns(&b, p, n);
         break;
     case NB_ESC_PYREPR:
         esc_pyrepr(&b, p, n);
         break;
     }
-    if (bufsz)
-        buf[b.len < bufsz ? b.len : bufsz - 1] = '\0';
-    return b.len;
+    nb_builder_str(&b);
+    return b.want;
 }
 
 int nb_escape_write(FILE *f, const void *p, size_t n, enum nb_esc_style style)
@@ -231,10 +186,6 @@ static void json_sep(struct nb_json *j, const char *key)
 {
     unsigned bit = 1u << j->depth;
 
-    if (j->after_key) {
-        j->after_key = 0; /* the value of nb_json_key's key: no comma, no key */
-        return;
-    }
     if (j->need_comma & bit)
         putc(',', j->f);
     j->need_comma |= bit;
@@ -249,7 +200,6 @@ void nb_json_begin(struct nb_json *j, FILE *f)
     j->f = f;
     j->depth = 0;
     j->need_comma = 0;
-    j->after_key = 0;
     putc('{', f);
 }
 
@@ -258,12 +208,6 @@ void nb_json_end(struct nb_json *j)
     while (j->depth > 0)
         nb_json_close(j, '}');
     fputs("}\n", j->f);
-}
-
-void nb_json_key(struct nb_json *j, const char *key)
-{
-    json_sep(j, key);
-    j->after_key = 1;
 }
 
 void nb_json_str(struct nb_json *j, const char *key, const char *v)
@@ -459,12 +403,9 @@ int nb_color_mode_valid(const char *mode)
 void nb_colors_init(struct nb_colors *c, int on)
 {
     c->bold = on ? "\033[1m" : "";
-    c->dim = on ? "\033[2m" : "";
     c->red = on ? "\033[31m" : "";
     c->green = on ? "\033[32m" : "";
     c->yellow = on ? "\033[33m" : "";
-    c->blue = on ? "\033[34m" : "";
-    c->cyan = on ? "\033[36m" : "";
     c->reset = on ? "\033[0m" : "";
 }
 
@@ -506,9 +447,10 @@ void nb_progress_update(struct nb_progress *p, uint64_t bytes, int64_t now_ms)
     nb_human_bytes((double)bytes, got, sizeof got);
     nb_human_bytes(secs > 0 ? (double)bytes / secs : 0, rate, sizeof rate);
     if (p->total) {
-        double left = bytes && secs > 0 ? (double)(p->total - (bytes < p->total ? bytes : p->total)) /
-                                              ((double)bytes / secs)
-                                        : 0;
+        double left = bytes && secs > 0
+                          ? (double)(p->total - (bytes < p->total ? bytes : p->total)) /
+                                ((double)bytes / secs)
+                          : 0;
         n = snprintf(line, sizeof line, "\r  %s of %s  %3d%%  %s/s  ETA %.0f s\033[K", got,
                      nb_human_bytes((double)p->total, all, sizeof all),
                      (int)(bytes * 100 / p->total), rate, left);

@@ -1,7 +1,8 @@
 /* procnet.c - parsing lines of Linux's /proc/net/{tcp,udp}{,6}, sans-IO. */
-#include <netbasics/num.h>
+#include <netbasics/buf.h>
 #include <netbasics/procnet.h>
 
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
@@ -28,60 +29,36 @@ int nb_procnet_state_parse(const char *s, unsigned *state, struct nb_err *e)
         *state = 7;
         return 0;
     }
-    return nb_err_set(e, NB_E_INVALID, "'%.20s' is not a socket state: LISTEN, ESTABLISHED, "
-                                       "TIME_WAIT, CLOSE_WAIT, UNCONN, ...", s);
+    return nb_err_set(e, NB_E_INVALID,
+                      "'%.20s' is not a socket state: LISTEN, ESTABLISHED, "
+                      "TIME_WAIT, CLOSE_WAIT, UNCONN, ...",
+                      s);
 }
 
-struct cur {
-    const char *p, *end;
-};
+#define SPACES " \t"
 
-static void skip_spaces(struct cur *c)
+/* Reads the byte want, or fails. */
+static int expect(struct nb_reader *r, uint8_t want)
 {
-    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
-        c->p++;
-}
+    uint8_t c;
 
-/* Reads up to max hex digits (at least 1) into *v. */
-static int hex(struct cur *c, unsigned max, unsigned long long *v)
-{
-    unsigned n = 0;
-
-    *v = 0;
-    while (c->p < c->end && n < max) {
-        char ch = *c->p;
-        int d = nb_hex_digit((unsigned char)ch);
-        if (d < 0)
-            break;
-        *v = *v << 4 | (unsigned)d;
-        c->p++;
-        n++;
-    }
-    return n ? 0 : -1;
-}
-
-static int decimal(struct cur *c, unsigned long *v)
-{
-    const char *start = c->p;
-
-    *v = 0;
-    while (c->p < c->end && *c->p >= '0' && *c->p <= '9' && c->p - start < 19)
-        *v = *v * 10 + (unsigned long)(*c->p++ - '0');
-    return c->p > start ? 0 : -1;
+    if (nb_reader_peek(r, &c) < 0 || c != want)
+        return -1;
+    return nb_reader_skip(r, 1);
 }
 
 /* "0100007F:1F90": words of 8 hex digits in host order, then the port. */
-static int endpoint(struct cur *c, int family, struct nb_addr *a, uint16_t *port)
+static int endpoint(struct nb_reader *r, int family, struct nb_addr *a, uint16_t *port)
 {
     int words = family == 4 ? 1 : 4;
-    unsigned long long v;
+    uint64_t v;
 
     memset(a, 0, sizeof *a);
     a->family = family;
     for (int w = 0; w < words; w++) {
-        const char *start = c->p;
+        size_t start = nb_reader_offset(r);
         uint32_t x;
-        if (hex(c, 8, &v) < 0 || c->p - start != 8)
+        if (nb_reader_uint(r, 16, 8, &v) < 0 || nb_reader_offset(r) - start != 8)
             return -1;
         x = (uint32_t)v;
         /* the kernel printed the 32-bit word as a number: little-endian hosts
@@ -96,51 +73,57 @@ static int endpoint(struct cur *c, int family, struct nb_addr *a, uint16_t *port
         a->b[4 * w + 2] = (uint8_t)(x >> 8);
         a->b[4 * w + 3] = (uint8_t)x;
     }
-    if (c->p >= c->end || *c->p != ':')
-        return -1;
-    c->p++;
-    if (hex(c, 4, &v) < 0)
+    if (expect(r, ':') < 0 || nb_reader_uint(r, 16, 4, &v) < 0)
         return -1;
     *port = (uint16_t)v;
+    return 0;
+}
+
+/* A decimal field after blanks; a value too big for unsigned long saturates. */
+static int decimal(struct nb_reader *r, unsigned long *out)
+{
+    uint64_t v;
+
+    nb_reader_skip_while(r, SPACES);
+    if (nb_reader_uint(r, 10, 20, &v) < 0)
+        return -1;
+    *out = v > ULONG_MAX ? ULONG_MAX : (unsigned long)v;
     return 0;
 }
 
 int nb_procnet_parse(const char *line, size_t len, int family, int tcp,
                      struct nb_procnet_entry *out, struct nb_err *e)
 {
-    struct cur c = {line, line + len};
-    unsigned long long v;
+    struct nb_reader r;
+    const uint8_t *field;
+    uint64_t v;
     unsigned long skip;
 
     memset(out, 0, sizeof *out);
     out->tcp = tcp;
-    skip_spaces(&c);
-    if (decimal(&c, &skip) < 0 || c.p >= c.end || *c.p++ != ':')
+    nb_reader_init(&r, line, len);
+    if (decimal(&r, &skip) < 0 || expect(&r, ':') < 0)
         return nb_err_set(e, NB_E_PROTO, "a /proc/net line does not start with 'N:'");
-    skip_spaces(&c);
-    if (endpoint(&c, family, &out->local, &out->lport) < 0)
+    nb_reader_skip_while(&r, SPACES);
+    if (endpoint(&r, family, &out->local, &out->lport) < 0)
         return nb_err_set(e, NB_E_PROTO, "the local address of a /proc/net line is malformed");
-    skip_spaces(&c);
-    if (endpoint(&c, family, &out->remote, &out->rport) < 0)
+    nb_reader_skip_while(&r, SPACES);
+    if (endpoint(&r, family, &out->remote, &out->rport) < 0)
         return nb_err_set(e, NB_E_PROTO, "the remote address of a /proc/net line is malformed");
-    skip_spaces(&c);
-    if (hex(&c, 2, &v) < 0)
+    nb_reader_skip_while(&r, SPACES);
+    if (nb_reader_uint(&r, 16, 2, &v) < 0)
         return nb_err_set(e, NB_E_PROTO, "the state of a /proc/net line is malformed");
     out->state = (unsigned)v;
     /* tx_queue:rx_queue tr:tm->when retrnsmt, then uid, timeout, inode */
-    for (int field = 0; field < 3; field++) {
-        skip_spaces(&c);
-        while (c.p < c.end && *c.p != ' ' && *c.p != '\t')
-            c.p++;
+    for (int i = 0; i < 3; i++) {
+        nb_reader_skip_while(&r, SPACES);
+        nb_reader_take_until(&r, SPACES, &field);
     }
-    skip_spaces(&c);
-    if (decimal(&c, &out->uid) < 0)
+    if (decimal(&r, &out->uid) < 0)
         return nb_err_set(e, NB_E_PROTO, "the uid of a /proc/net line is malformed");
-    skip_spaces(&c);
-    if (decimal(&c, &skip) < 0)
+    if (decimal(&r, &skip) < 0)
         return nb_err_set(e, NB_E_PROTO, "the timeout of a /proc/net line is malformed");
-    skip_spaces(&c);
-    if (decimal(&c, &out->inode) < 0)
+    if (decimal(&r, &out->inode) < 0)
         return nb_err_set(e, NB_E_PROTO, "the inode of a /proc/net line is malformed");
     return 0;
 }

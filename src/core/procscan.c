@@ -1,10 +1,12 @@
 /* procscan.c - which process holds which socket: the fds under /proc/PID/fd. */
 #include <netbasics/io.h>
+#include <netbasics/num.h>
 #include <netbasics/out.h>
 #include <netbasics/procscan.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,13 +45,16 @@ int nb_socket_owners(const char *proc, struct nb_socket_owner **out, size_t *n, 
     while ((de = readdir(d)) != NULL) {
         char fddir[300], comm[32] = "";
         long pid;
-        char *end;
+        uint64_t v;
+        size_t nlen;
         DIR *fds;
         struct dirent *fe;
 
-        pid = strtol(de->d_name, &end, 10);
-        if (*end || pid <= 0)
+        /* a process's directory is its pid: digits only */
+        nlen = strlen(de->d_name);
+        if (nb_scan_uint(de->d_name, nlen, 10, 19, &v) != nlen || v == 0 || v > LONG_MAX)
             continue;
+        pid = (long)v;
         snprintf(fddir, sizeof fddir, "%s/%ld/fd", proc, pid);
         fds = opendir(fddir);
         if (!fds)
@@ -65,8 +70,12 @@ int nb_socket_owners(const char *proc, struct nb_socket_owner **out, size_t *n, 
             if (k <= 0)
                 continue;
             target[k] = '\0';
-            if (strncmp(target, "socket:[", 8) || sscanf(target + 8, "%lu", &inode) != 1)
+            /* "socket:[INODE]" */
+            if (strncmp(target, "socket:[", 8) ||
+                (nlen = nb_scan_uint(target + 8, (size_t)k - 8, 10, 20, &v)) == 0 ||
+                target[8 + nlen] != ']' || v > ULONG_MAX)
                 continue;
+            inode = (unsigned long)v;
             if (!comm[0])
                 read_comm(proc, pid, comm, sizeof comm);
             if (count == cap) {

@@ -105,6 +105,7 @@ int nb_resolver_query(struct nb_resolver *r, const char *name, uint16_t type,
     uint8_t *reply = r->reply;
     uint8_t query[512];
     size_t qlen, rlen;
+    struct nb_dns_header hdr;
 
     memset(out, 0, sizeof *out);
     out->type = type;
@@ -124,7 +125,8 @@ int nb_resolver_query(struct nb_resolver *r, const char *name, uint16_t type,
                             &rlen, &out->info, e) < 0)
             return -1;
         nb_dns_explain(r->copts.x, "reply", reply, rlen);
-        if ((reply[3] & 15) == NB_DNS_FORMERR && edns) {
+        if (nb_dns_header_parse(reply, rlen, &hdr, NULL) == 0 && hdr.rcode == NB_DNS_FORMERR &&
+            edns) {
             /* an old server refusing the OPT record: ask it again without */
             nb_explainf(r->copts.x, "FORMERR to a query with EDNS0: asking again without it");
             edns = 0;

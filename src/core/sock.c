@@ -4,6 +4,7 @@
 #endif
 
 #include <netbasics/io.h>
+#include <netbasics/num.h>
 #include <netbasics/sock.h>
 
 #include <errno.h>
@@ -74,14 +75,11 @@ static int wait_fd(int fd, short events, const struct nb_deadline *d, struct nb_
 /* A zone of 1-10 digits as an interface index, 0 if it is not one. */
 static unsigned zone_number(const char *z)
 {
-    unsigned long v = 0;
-    size_t i;
+    size_t n = strlen(z);
+    uint64_t v;
 
-    for (i = 0; z[i]; i++) {
-        if (z[i] < '0' || z[i] > '9' || i >= 10)
-            return 0;
-        v = v * 10 + (unsigned long)(z[i] - '0');
-    }
+    if (n == 0 || n > 10 || nb_scan_uint(z, n, 10, n, &v) != n)
+        return 0;
     return v > UINT_MAX ? 0 : (unsigned)v;
 }
 

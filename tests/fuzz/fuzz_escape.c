@@ -116,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size < 1 || size > 8192)
         return 0;
-    style = (enum nb_esc_style)(data[0] % 3);
+    style = (enum nb_esc_style)(data[0] % 2);
     in = data + 1;
     n = size - 1;
 

@@ -1002,7 +1002,7 @@ static const struct bad_case bad_cases[] = {
     BAD("TXT with no string", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x10") TO_Q
         RRH("\x00", "\x10", "\x00", "\x00"), "TXT", "no string"),
     BAD("CNAME with bytes after the name", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
-        RRH("\x00", "\x05", "\x00", "\x03") TO_Q "\x00", "after its name", "byte 33"),
+        RRH("\x00", "\x05", "\x00", "\x03") TO_Q "\x00", "1 extra byte", "byte 33"),
     BAD("CNAME name past its data", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
         RRH("\x00", "\x05", "\x00", "\x02") "\x03" "abc" "\x00", "runs past", NULL),
     BAD("CNAME of 0 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
@@ -1015,7 +1015,7 @@ static const struct bad_case bad_cases[] = {
         RRH("\x00", "\x21", "\x00", "\x06") "\x00\x0a\x00\x3c\x13\xc4", "SRV", "too short"),
     BAD("SRV with bytes after its name", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x21") TO_Q
         RRH("\x00", "\x21", "\x00", "\x0a") "\x00\x0a\x00\x3c\x13\xc4" TO_Q "\x00\x00",
-        "after its name", "2 bytes"),
+        "2 extra bytes", "take 8"),
     BAD("SOA cut short", HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06") TO_Q
         RRH("\x00", "\x06", "\x00", "\x0e") "\x02" "ns" TO_Q TO_Q "\x78\xa3\xf1\x75" "\x00\x00\x1c",
         "SOA", NULL),
@@ -1026,6 +1026,39 @@ static const struct bad_case bad_cases[] = {
         RRH("\x01", "\x01", "\x00", "\x03") "\x00\x00" "x", "CAA", NULL),
     BAD("CAA tag past its data", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x01") TO_Q
         RRH("\x01", "\x01", "\x00", "\x04") "\x00\x05" "is", "CAA", NULL),
+    /* each type's decoder over too few and too many bytes of data, and names inside data */
+    BAD("A of 5 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
+        RRH("\x00", "\x01", "\x00", "\x05") "\x5d\xb8\xd8\x22\x00", "5 bytes", "exactly 4"),
+    BAD("AAAA of 4 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_AAAA TO_Q
+        RRH("\x00", "\x1c", "\x00", "\x04") "\x20\x01\x0d\xb8", "AAAA", "exactly 16"),
+    BAD("AAAA of 17 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_AAAA TO_Q
+        RRH("\x00", "\x1c", "\x00", "\x11") "\x20\x01\x0d\xb8" "\0\0\0\0\0\0\0\0\0\0\0\0\0",
+        "17 bytes", "exactly 16"),
+    BAD("NS whose name points at itself", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x02") TO_Q
+        RRH("\x00", "\x02", "\x00", "\x02") "\xc0\x29", "loop", NULL),
+    BAD("PTR with 2 bytes after its name", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0c") TO_Q
+        RRH("\x00", "\x0c", "\x00", "\x04") TO_Q "\x00\x00", "PTR", "2 extra bytes"),
+    BAD("PTR pointing past the message", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0c") TO_Q
+        RRH("\x00", "\x0c", "\x00", "\x02") "\xc1\x00", "byte 256", "past the end"),
+    BAD("MX with a byte after its name", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0f") TO_Q
+        RRH("\x00", "\x0f", "\x00", "\x05") "\x00\x0a" TO_Q "\x00", "MX", "1 extra byte"),
+    BAD("MX of 1 byte", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0f") TO_Q
+        RRH("\x00", "\x0f", "\x00", "\x01") "\x00", "MX", "too short"),
+    BAD("SRV of 0 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x21") TO_Q
+        RRH("\x00", "\x21", "\x00", "\x00"), "SRV", "too short"),
+    BAD("SOA whose second name is a loop", HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06") TO_Q
+        RRH("\x00", "\x06", "\x00", "\x18") TO_Q "\xc0\x2b" "\x78\xa3\xf1\x75" "\x00\x00\x1c\x20"
+        "\x00\x00\x0e\x10" "\x00\x12\x75\x00" "\x00\x00\x01\x2c", "loop", NULL),
+    BAD("SOA of 0 bytes", HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06") TO_Q
+        RRH("\x00", "\x06", "\x00", "\x00"), "SOA", "too short"),
+    BAD("SOA whose name runs past its data", HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06")
+        TO_Q RRH("\x00", "\x06", "\x00", "\x01") "\x03" "abc" "\x00", "SOA", "runs past"),
+    BAD("TXT of a lone length byte", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x10") TO_Q
+        RRH("\x00", "\x10", "\x00", "\x01") "\x01", "TXT", "past its data"),
+    BAD("CAA of 1 byte", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x01") TO_Q
+        RRH("\x01", "\x01", "\x00", "\x01") "\x00", "CAA", "too short"),
+    BAD("data past the message", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x41") TO_Q
+        RRH("\x00", "\x41", "\x00", "\x03") "\x01\x02", "3 bytes", "only 2"),
     /* a good record first: its strings are allocated when the second one fails */
     BAD("good A, then A of 3 bytes", HDR("\x01", "\x02", "\x00", "\x00") Q_WWW_A
         TO_Q RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22"
@@ -1038,6 +1071,87 @@ static const struct bad_case bad_cases[] = {
         TO_Q RRH("\x00", "\x10", "\x00", "\x02") "\x01" "a"
         "\xc0\x2f" RRH("\x00", "\x01", "\x00", "\x04") "\x01\x02\x03\x04", "loop", NULL),
 };
+
+/* A name inside record data obeys the name rules: over 255 bytes is refused, even when the
+ * record's length covers it. */
+static void test_rdata_name_too_long(void **state)
+{
+    static const uint8_t head[] = HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x05") TO_Q;
+    uint8_t buf[600];
+    size_t o = sizeof head - 1, rdlen = 5 * 64 + 1;
+    struct nb_dns_msg m;
+    struct nb_err e;
+    (void)state;
+
+    memcpy(buf, head, o);
+    memcpy(buf + o, RRH("\x00", "\x05", "\x01", "\x41"), 10); /* CNAME, 321 bytes */
+    o += 10;
+    for (int i = 0; i < 5; i++) {
+        buf[o++] = 63;
+        memset(buf + o, 'n', 63);
+        o += 63;
+    }
+    buf[o++] = 0;
+    assert_int_equal(o, sizeof head - 1 + 10 + rdlen);
+    nb_err_clear(&e);
+    assert_int_equal(nb_dns_parse(buf, o, &m, &e), -1);
+    assert_int_equal(e.code, NB_E_PROTO);
+    assert_non_null(strstr(e.msg, "255"));
+    assert_non_null(strstr(e.msg, "byte 41")); /* the name starts where the data does */
+    nb_dns_msg_free(&m);
+}
+
+/* A type without a decoder is shown in RFC 3597's generic form, whatever its length. */
+static void test_rdata_unknown_type(void **state)
+{
+    static const uint8_t three[] = HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x41") TO_Q
+        RRH("\x00", "\x41", "\x00", "\x03") "\x0a\xff\x00";
+    static const uint8_t none[] = HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x41") TO_Q
+        RRH("\x00", "\x41", "\x00", "\x00");
+    struct nb_dns_msg m;
+    (void)state;
+
+    parse_ok(three, sizeof three - 1, &m);
+    assert_int_equal(m.nrr, 1);
+    assert_string_equal(m.rr[0].data, "\\# 3 0aff00");
+    assert_null(m.rr[0].target);
+    nb_dns_msg_free(&m);
+    parse_ok(none, sizeof none - 1, &m);
+    assert_string_equal(m.rr[0].data, "\\# 0");
+    nb_dns_msg_free(&m);
+}
+
+/* The header parser: every flag at its bit, and nothing read from fewer than 12 bytes. */
+static void test_header_parse(void **state)
+{
+    static const uint8_t all[] = "\xbe\xef\xff\xff\x00\x01\x00\x02\x00\x03\x00\x04";
+    static const uint8_t none[] = "\xbe\xef\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00";
+    struct nb_dns_header h;
+    struct nb_err e;
+    uint8_t *cut;
+    (void)state;
+
+    assert_int_equal(nb_dns_header_parse(all, 12, &h, &e), 0);
+    assert_int_equal(h.id, 0xbeef);
+    assert_int_equal(h.qr + h.aa + h.tc + h.rd + h.ra + h.ad + h.cd, 7);
+    assert_int_equal(h.opcode, 15);
+    assert_int_equal(h.rcode, 15);
+    assert_int_equal(h.qdcount, 1);
+    assert_int_equal(h.ancount, 2);
+    assert_int_equal(h.nscount, 3);
+    assert_int_equal(h.arcount, 4);
+    assert_int_equal(nb_dns_header_parse(none, 12, &h, &e), 0);
+    assert_int_equal(h.qr + h.aa + h.tc + h.rd + h.ra + h.ad + h.cd + h.opcode + h.rcode, 0);
+    cut = malloc(11); /* a heap copy of 11 bytes: the 12th is never read */
+    assert_non_null(cut);
+    memcpy(cut, all, 11);
+    nb_err_clear(&e);
+    assert_int_equal(nb_dns_header_parse(cut, 11, &h, &e), -1);
+    assert_int_equal(e.code, NB_E_PROTO);
+    assert_non_null(strstr(e.msg, "11 bytes"));
+    assert_int_equal(nb_dns_header_parse(cut, 0, &h, NULL), -1);
+    free(cut);
+}
 
 static void test_parse_hostile_table(void **state)
 {
@@ -1369,6 +1483,9 @@ int main(void)
         cmocka_unit_test(test_parse_pointer_jumps),
         cmocka_unit_test(test_parse_record_limit),
         cmocka_unit_test(test_parse_hostile_table),
+        cmocka_unit_test(test_rdata_name_too_long),
+        cmocka_unit_test(test_rdata_unknown_type),
+        cmocka_unit_test(test_header_parse),
         cmocka_unit_test(test_parse_every_prefix),
         cmocka_unit_test(test_matches),
         cmocka_unit_test(test_follow_parsed_chain),
