@@ -733,13 +733,15 @@ static void expect_request(const char *url, int head, int via_proxy, const char 
                            size_t nextra, const char *want)
 {
     char buf[16384];
-    struct nb_url u;
+    struct nb_url u, proxy;
     struct nb_err e;
     size_t len = 0;
 
     assert_int_equal(nb_url_parse(url, &u, &e), 0);
+    assert_int_equal(nb_url_parse("http://proxy.example:3128/", &proxy, &e), 0);
     memset(buf, 0xa5, sizeof buf);
-    assert_int_equal(nb_http_request(&u, head, via_proxy, extra, nextra, buf, sizeof buf, &len, &e),
+    assert_int_equal(nb_http_request(&u, head, via_proxy ? &proxy : NULL, extra, nextra, buf,
+                                     sizeof buf, &len, &e),
                      0);
     assert_int_equal(len, strlen(want));
     if (memcmp(buf, want, len) != 0) {
