@@ -857,12 +857,11 @@ int main(void)
         cmocka_unit_test(test_parse_table),      cmocka_unit_test(test_parse_host_tricks),
         cmocka_unit_test(test_parse_zone_bytes), cmocka_unit_test(test_parse_lengths),
         cmocka_unit_test(test_resolve_table),    cmocka_unit_test(test_resolve_userinfo),
-        cmocka_unit_test(test_credentials),
         cmocka_unit_test(test_resolve_zone),     cmocka_unit_test(test_resolve_long),
         cmocka_unit_test(test_filename_table),   cmocka_unit_test(test_filename_long),
         cmocka_unit_test(test_hostport),         cmocka_unit_test(test_header_check),
         cmocka_unit_test(test_no_proxy),         cmocka_unit_test(test_request_bytes),
-        cmocka_unit_test(test_request_too_long),
+        cmocka_unit_test(test_request_too_long), cmocka_unit_test(test_credentials),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
