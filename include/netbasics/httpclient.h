@@ -4,6 +4,7 @@
 #ifndef NETBASICS_HTTPCLIENT_H
 #define NETBASICS_HTTPCLIENT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,13 +23,16 @@ struct nb_http_get_opts {
     const struct nb_deadline *total; /* --max-time; NULL none */
     const struct nb_url *proxy;      /* connect here and ask for the absolute URL; NULL direct */
     int family;                      /* 0, 4 or 6 */
+    const volatile sig_atomic_t *stop; /* a signal handler sets it: stop waiting; NULL none */
     const struct nb_explain *x;
 };
 
 /* Fetches u once (no redirects followed): the parser p (set up here) gets the
  * reply and calls cb. Returns 0 when the reply is complete, or -1 with e set:
  * NB_E_RESOLVE, NB_E_CONNECT, NB_E_TIMEOUT (idle or total), NB_E_PROTO (the
- * reply broke HTTP), NB_E_SYS (on_body refused, or a local failure). */
+ * reply broke HTTP), NB_E_SYS (on_body refused, or a local failure), or
+ * NB_E_NONE when *o->stop was set (a signal asked to stop) while it waited
+ * for the reply. */
 int nb_http_get(const struct nb_url *u, const struct nb_http_get_opts *o,
                 const struct nb_http_cb *cb, struct nb_http_parser *p, struct nb_err *e);
 

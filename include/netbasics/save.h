@@ -19,10 +19,17 @@ struct nb_save {
     char final[NB_SAVE_PATH_MAX];
 };
 
+/* Whether path may be saved to, before anything is fetched: never a
+ * directory ("x is a directory"), an existing name only with force
+ * ("index.html exists: ... --force overwrites it"). Returns 0, or -1 with e
+ * set to NB_E_SYS. */
+int nb_save_check(const char *path, int force, struct nb_err *e);
+
 /* Opens a temporary file next to path (O_CREAT|O_EXCL|O_NOFOLLOW, so an
- * existing file or a planted symlink is never written through). Unless
- * force, a path that already exists is refused at once. Returns 0, or -1
- * with e set to NB_E_SYS ("index.html exists: --force overwrites it"). */
+ * existing file or a planted symlink is never written through), after
+ * nb_save_check. s remembers the temporary name until commit or abort, so
+ * one nb_save_abort on the way out removes it whatever ended the transfer.
+ * Returns 0, or -1 with e set to NB_E_SYS. */
 int nb_save_begin(struct nb_save *s, const char *path, int force, struct nb_err *e);
 
 /* Appends n bytes. Returns 0, or -1 with e set (a full disk says so). */

@@ -33,9 +33,17 @@ int nb_url_parse(const char *s, struct nb_url *u, struct nb_err *e);
 
 /* Resolves a redirect's Location against base (RFC 3986 5.2): absolute URLs,
  * scheme-relative "//host/path", absolute paths "/x" and relative paths
- * "x/y" (with "." and ".." segments removed). Returns 0, or -1 with e set. */
+ * "x/y" (with "." and ".." segments removed). The result keeps base's
+ * user-info only when it is base's origin (nb_url_same_origin) and names none
+ * of its own. Returns 0, or -1 with e set. */
 int nb_url_resolve(const struct nb_url *base, const char *ref, struct nb_url *out,
                    struct nb_err *e);
+
+/* Whether a and b are the same origin (RFC 6454): the same scheme, host and
+ * port. Credentials (user-info, and the -H headers nb_http_header_is_credential
+ * names) go only to the origin they were given for, so a redirect to another
+ * host, port or scheme (https to http included) never carries them. */
+int nb_url_same_origin(const struct nb_url *a, const struct nb_url *b);
 
 /* Writes the URL without its user-info: "http://host:port/path". Returns buf. */
 char *nb_url_format(const struct nb_url *u, char *buf, size_t n);
@@ -54,14 +62,21 @@ char *nb_url_filename(const struct nb_url *u, char *buf, size_t n);
  * CR, LF or NUL. Returns 0, or -1 with e set to NB_E_INVALID. */
 int nb_http_header_check(const char *h, struct nb_err *e);
 
+/* Whether the extra header h ("Name: value") carries a credential:
+ * Authorization, Cookie or Proxy-Authorization (names case-insensitive). */
+int nb_http_header_is_credential(const char *h);
+
 /* Builds the request for u: "GET target HTTP/1.1" (HEAD when head; the
- * absolute URL as target when via_proxy), Host, User-Agent netbasics/VERSION,
- * Accept, Connection: close, Basic authorization from the URL's user-info,
- * then the extra headers (already checked with nb_http_header_check; an
- * extra Host, User-Agent or Accept replaces the built-in one), then the
- * empty line. Returns 0 and sets *len, or -1 with e set (too long). */
-int nb_http_request(const struct nb_url *u, int head, int via_proxy, const char *const *extra,
-                    size_t nextra, char *buf, size_t cap, size_t *len, struct nb_err *e);
+ * absolute URL as target when proxy is not NULL), Host, User-Agent
+ * netbasics/VERSION, Accept, Connection: close, Basic Authorization from u's
+ * user-info and Basic Proxy-Authorization from proxy's (each percent-decoded
+ * as curl does), then the extra headers (already checked with
+ * nb_http_header_check; an extra Host, User-Agent, Accept, Authorization or
+ * Proxy-Authorization replaces the built-in one), then the empty line.
+ * Returns 0 and sets *len, or -1 with e set (too long). */
+int nb_http_request(const struct nb_url *u, int head, const struct nb_url *proxy,
+                    const char *const *extra, size_t nextra, char *buf, size_t cap, size_t *len,
+                    struct nb_err *e);
 
 /* Whether host matches a no_proxy list ("*", or comma-separated names, where
  * "example.com" and ".example.com" match the name and its subdomains). */

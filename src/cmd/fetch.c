@@ -16,9 +16,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,21 +76,76 @@ struct fetch_opts {
     struct nb_explain explain;
 };
 
-/* The state of the exchange in progress, shared with the parser callbacks. */
+/* The state of the exchange in progress, shared with the parser callbacks,
+ * and its outcome, reported once at the end (report). */
 struct fetch_run {
     const struct fetch_opts *o;
     struct nb_http_parser *p;
-    int to_stdout;       /* the body goes to stdout (-o -, -i) */
-    int saving;          /* the body goes to save */
-    int discard;         /* a redirect's or an error's body: thrown away */
+    int to_stdout; /* the body goes to stdout (-o -, -i) */
+    int saving;    /* the body goes to save */
+    int discard;   /* a redirect's or an error's body: thrown away */
     struct nb_save save;
-    struct nb_err err;   /* why on_body failed */
+    struct nb_err err; /* why on_body, or the start of the save, failed */
     struct nb_progress progress;
     uint64_t bytes;
     int status;
+    int have_location; /* the response had a Location header, maybe an empty one */
     char reason[128];
-    const char *path;    /* where the final body is saved */
+    const char *path;                                    /* where the final body is saved */
+    int saved;                                           /* the body took its name */
+    int exit;                                            /* the exit status */
+    struct nb_err fail;                                  /* why, when exit is not 0 */
+    char first[NB_URL_MAX + 300], cur[NB_URL_MAX + 300]; /* asked for; fetched last ("" none) */
 };
+
+/* The signal that asked fetch to stop (SIGINT, SIGTERM or SIGHUP), 0 none:
+ * set by the handler, seen by the wait for the reply, which then ends the
+ * transfer the way every failure ends it (the temporary file removed). */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* Catches SIGINT, SIGTERM and SIGHUP without SA_RESTART, so a wait wakes and
+ * sees the flag; a signal the caller ignores (nohup, a background job) stays
+ * ignored. */
+static void catch_stop_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction act, old;
+
+    memset(&act, 0, sizeof act);
+    act.sa_handler = on_stop_signal;
+    sigemptyset(&act.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        if (sigaction(sigs[i], &act, &old) == 0 && old.sa_handler == SIG_IGN)
+            sigaction(sigs[i], &old, NULL);
+}
+
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+}
+
+/* Records the failure and its exit status; returns the status. */
+NB_PRINTF(3, 4) static int fail(struct fetch_run *r, int status, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(r->fail.msg, sizeof r->fail.msg, fmt, ap);
+    va_end(ap);
+    r->exit = status;
+    return status;
+}
+
+/* Records a failure of the core: its message and its kind's exit status. */
+static int fail_err(struct fetch_run *r, const struct nb_err *e)
+{
+    return fail(r, nb_exit_code(e->code), "%s", e->msg);
+}
 
 /* FNV-1a over the whole URL: to notice a URL seen before, at any length. */
 static uint64_t url_hash(const char *s)
@@ -109,6 +167,7 @@ static void on_status(void *ctx, int status, const char *reason, size_t len)
     struct fetch_run *r = ctx;
 
     r->status = status;
+    r->have_location = 0;
     nb_escape(reason, len > 100 ? 100 : len, NB_ESC_C, r->reason, sizeof r->reason);
     if (r->o->head || r->o->include)
         printf("HTTP/1.1 %d %s\r\n", status, r->reason);
@@ -118,6 +177,8 @@ static void on_header(void *ctx, const char *n, size_t nl, const char *v, size_t
 {
     struct fetch_run *r = ctx;
 
+    if (nl == 8 && !strncasecmp(n, "location", 8))
+        r->have_location = 1;
     if (r->o->head || r->o->include) {
         printf("%.*s: ", (int)nl, n);
         nb_escape_write(stdout, v, vl, NB_ESC_C);
@@ -128,19 +189,21 @@ static void on_header(void *ctx, const char *n, size_t nl, const char *v, size_t
 static void on_headers_done(void *ctx)
 {
     struct fetch_run *r = ctx;
-    int following = is_redirect(r->status) && r->o->max_redirs > 0 && r->p->location[0];
+    /* a redirect is followed or refused, never saved; a 304 keeps the copy there */
+    int redirect = is_redirect(r->status) && r->o->max_redirs > 0;
 
     if (r->o->head || r->o->include) {
         fputs("\r\n", stdout);
         fflush(stdout);
     }
-    r->discard = following || ((r->status >= 400 || r->status < 100) && !r->o->keep_errors &&
-                               !r->o->include);
+    r->discard =
+        redirect || r->status == 304 ||
+        ((r->status >= 400 || r->status < 100) && !r->o->keep_errors && !r->o->include);
     if (r->discard || r->o->head)
         return;
     if (!r->to_stdout) {
         if (nb_save_begin(&r->save, r->path, r->o->force, &r->err) < 0)
-            return; /* on_body reports it */
+            return; /* on_body, or the end of the exchange, reports it */
         r->saving = 1;
     }
     nb_progress_start(&r->progress, 2, !r->o->quiet && !r->o->json,
@@ -171,7 +234,8 @@ static int on_body(void *ctx, const uint8_t *p, size_t n)
 }
 
 /* Reads http_proxy / no_proxy as curl does: lower case only (HTTP_PROXY is
- * ignored: CGI programs get it from a request header, "httpoxy"). */
+ * ignored: CGI programs get it from a request header, "httpoxy"). The
+ * proxy's user-info, if any, becomes its Proxy-Authorization. */
 static int proxy_for(const struct nb_url *u, struct nb_url *proxy, struct nb_err *e)
 {
     const char *env = getenv("http_proxy"), *np = getenv("no_proxy");
@@ -183,38 +247,205 @@ static int proxy_for(const struct nb_url *u, struct nb_url *proxy, struct nb_err
         return 0;
     snprintf(buf, sizeof buf, "%s%s", strstr(env, "://") ? "" : "http://", env);
     if (nb_url_parse(buf, proxy, e) < 0 || strcmp(proxy->scheme, "http")) {
-        nb_err_set(e, NB_E_INVALID, "http_proxy is not an http://HOST:PORT URL");
+        nb_err_set(e, NB_E_INVALID, "http_proxy is not an http://[USER:PASSWORD@]HOST:PORT URL");
         return -1;
     }
     return 1;
 }
 
-static void summary(const struct fetch_run *r, const char *first, const char *final,
-                    double secs)
+/* The -H headers that go to a hop: all of them at the origin the user named
+ * (own_origin), none of the credentials anywhere else. Returns the count. */
+static size_t headers_for(const struct fetch_opts *o, int own_origin, const char **out)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < o->nheaders; i++)
+        if (own_origin || !nb_http_header_is_credential(o->headers[i]))
+            out[n++] = o->headers[i];
+    return n;
+}
+
+static int https_refused(struct fetch_run *r, int redirected)
+{
+    return fail(r, NB_EXIT_NOTLS,
+                "%s: https needs TLS, which this libc-only build does not have; use curl or "
+                "wget for https URLs",
+                redirected ? "redirected to https" : "https URL");
+}
+
+/* Follows the redirect the response in p asks for: sets *next, or returns
+ * the failure's status. */
+static int redirect_to(struct fetch_run *r, const struct nb_url *url, unsigned hop,
+                       struct nb_url *next)
+{
+    const char *loc = r->p->location;
+    struct nb_err e;
+
+    if (!r->have_location)
+        return fail(r, NB_EXIT_PROTO, "HTTP %d %s without a Location header: nowhere to go",
+                    r->status, r->reason);
+    if (!loc[0])
+        return fail(r, NB_EXIT_PROTO, "HTTP %d %s with an empty Location header: nowhere to go",
+                    r->status, r->reason);
+    if (hop + 1 > r->o->max_redirs)
+        return fail(r, NB_EXIT_PROTO, "more than %u redirects (--max-redirs)", r->o->max_redirs);
+    if (nb_url_resolve(url, loc, next, &e) < 0) {
+        char shown[160];
+        nb_escape(loc, strlen(loc) > 100 ? 100 : strlen(loc), NB_ESC_C, shown, sizeof shown);
+        return fail(r, NB_EXIT_PROTO, "refused to follow the redirect to '%s': %s", shown, e.msg);
+    }
+    if (!r->o->quiet && !r->o->json) {
+        char to[NB_URL_MAX + 300];
+        fprintf(stderr, "redirect %u: HTTP %d %s -> %s\n", hop + 1, r->status, r->reason,
+                nb_url_format(next, to, sizeof to));
+    }
+    return NB_EXIT_OK;
+}
+
+/* The download itself, in the order a failure should be found: the URL and
+ * its scheme, then the destination, then the network. Returns the exit
+ * status; a failure is in r->fail. It never removes the temporary file
+ * itself: run does, once, whatever ended it. */
+static int transfer(struct fetch_run *r, const char *url_text)
+{
+    const struct fetch_opts *o = r->o;
+    struct nb_url first, url, next, proxy;
+    struct nb_http_parser p;
+    struct nb_err e;
+    struct nb_deadline total;
+    const char *headers[MAX_HEADERS];
+    char name[256];
+    uint64_t seen[MAX_REDIRS + 1]; /* a hash of every URL visited: the whole URL counts */
+    size_t nseen = 0;
+
+    if (nb_url_parse(url_text, &first, &e) < 0)
+        return fail(r, NB_EXIT_USAGE, "%s", e.msg);
+    nb_url_format(&first, r->first, sizeof r->first);
+    if (!strcmp(first.scheme, "https"))
+        return https_refused(r, 0);
+    r->to_stdout = o->include || (o->output && !strcmp(o->output, "-"));
+    if (!r->to_stdout && !o->head)
+        r->path = o->output ? o->output : nb_url_filename(&first, name, sizeof name);
+    /* refused before downloading; the save checks again at the end */
+    if (r->path && nb_save_check(r->path, o->force, &e) < 0)
+        return fail_err(r, &e);
+    r->p = &p;
+    url = first;
+    nb_deadline_init(&total, o->max_ms);
+    for (unsigned hop = 0;; hop++) {
+        /* credentials go only to the origin they were given for */
+        int own = nb_url_same_origin(&url, &first);
+        struct nb_http_get_opts go = {
+            .head = o->head,
+            .headers = headers,
+            .nheaders = headers_for(o, own, headers),
+            .connect_ms = o->connect_ms,
+            .idle_ms = o->idle_ms,
+            .total = o->max_ms >= 0 ? &total : NULL,
+            .family = o->family,
+            .stop = &stop_signal,
+            .x = &o->explain,
+        };
+        struct nb_http_cb cb = {r, on_status, on_header, on_headers_done, on_body, NULL};
+        int use_proxy, rc;
+
+        if (own && !url.userinfo[0])
+            memcpy(url.userinfo, first.userinfo, sizeof url.userinfo);
+        nb_url_format(&url, r->cur, sizeof r->cur);
+        if (!strcmp(url.scheme, "https"))
+            return https_refused(r, 1);
+        for (size_t k = 0; k < nseen; k++)
+            if (seen[k] == url_hash(r->cur))
+                return fail(r, NB_EXIT_PROTO, "redirect loop: %.200s was visited already", r->cur);
+        if (nseen < sizeof seen / sizeof seen[0])
+            seen[nseen++] = url_hash(r->cur);
+        use_proxy = proxy_for(&url, &proxy, &e);
+        if (use_proxy < 0)
+            return fail(r, NB_EXIT_USAGE, "%s", e.msg);
+        go.proxy = use_proxy ? &proxy : NULL;
+        nb_err_clear(&r->err);
+        r->status = 0;
+        rc = nb_http_get(&url, &go, &cb, &p, &e);
+        nb_progress_end(&r->progress);
+        if (stop_signal)
+            break;
+        if (r->err.code) /* our side failed: the file (even for an empty body), or stdout */
+            return fail_err(r, &r->err);
+        if (rc < 0)
+            return fail_err(r, &e);
+        if (!is_redirect(r->status) || o->max_redirs == 0)
+            break;
+        if ((rc = redirect_to(r, &url, hop, &next)) != NB_EXIT_OK)
+            return rc;
+        url = next;
+    }
+    if (stop_signal)
+        return fail(r, 128 + stop_signal, "stopped by %s after %llu body bytes%s",
+                    signal_name(stop_signal), (unsigned long long)r->bytes,
+                    r->saving ? ": the partial file was removed" : "");
+    if (r->status == 304)
+        return NB_EXIT_OK; /* not modified: the copy there is kept */
+    if (r->saving) {
+        if (nb_save_commit(&r->save, &e) < 0)
+            return fail_err(r, &e);
+        r->saved = 1;
+    }
+    if (r->status >= 400 || r->status < 100) /* outside 100-599: as a 5xx (RFC 9110 15) */
+        return fail(r, NB_EXIT_NEGATIVE, "HTTP %03d %s from %.200s%s", r->status, r->reason, r->cur,
+                    r->saved ? " (the body was kept: --keep-errors)" : ": nothing saved");
+    return NB_EXIT_OK;
+}
+
+/* The outcome once, whatever it was: with --json one object on stdout (the
+ * exit status and the error beside the transfer's facts), else the summary
+ * or the error line on stderr. */
+static void report(const struct fetch_run *r, const char *url_text, double secs)
 {
     char abs[PATH_MAX], size[32];
-    int have_abs = r->path && realpath(r->path, abs) != NULL;
+    struct stat st;
+    /* the file there: the one saved, or the copy a 304 kept */
+    int have_file = r->path && (r->saved || (r->status == 304 && lstat(r->path, &st) == 0));
+    int have_abs = have_file && realpath(r->path, abs) != NULL;
 
     if (r->o->json) {
         struct nb_json j;
         nb_json_begin(&j, stdout);
-        nb_json_str(&j, "url", first);
-        nb_json_str(&j, "final_url", final);
-        nb_json_int(&j, "status", r->status);
+        nb_json_str(&j, "url", r->first[0] ? r->first : url_text);
+        if (r->cur[0])
+            nb_json_str(&j, "final_url", r->cur);
+        else
+            nb_json_null(&j, "final_url");
+        if (r->status)
+            nb_json_int(&j, "status", r->status);
+        else
+            nb_json_null(&j, "status");
         nb_json_uint(&j, "bytes", r->bytes);
         nb_json_double(&j, "seconds", secs, 3);
-        if (r->path)
+        if (have_file)
             nb_json_str(&j, "file", have_abs ? abs : r->path);
         else
             nb_json_null(&j, "file");
+        nb_json_int(&j, "exit", r->exit);
+        if (r->exit)
+            nb_json_str(&j, "error", r->fail.msg);
+        else
+            nb_json_null(&j, "error");
         nb_json_end(&j);
+    }
+    if (r->exit) {
+        nb_errorf("fetch", "%s", r->fail.msg);
         return;
     }
-    if (r->o->quiet || !r->path)
+    if (r->o->json || r->o->quiet || !r->path)
         return;
+    if (r->status == 304) {
+        fprintf(stderr, "Not modified (HTTP 304 %s): %s%s\n", r->reason, r->path,
+                have_file ? " is kept as it is" : " is not there, and nothing was saved");
+        return;
+    }
     fprintf(stderr, "Saved %s: %s (%llu bytes) in %.2f s, HTTP %d %s\n", r->path,
-            nb_human_bytes((double)r->bytes, size, sizeof size), (unsigned long long)r->bytes,
-            secs, r->status, r->reason);
+            nb_human_bytes((double)r->bytes, size, sizeof size), (unsigned long long)r->bytes, secs,
+            r->status, r->reason);
     if (have_abs) {
         fputs("Open it in a browser: file://", stderr);
         for (const char *c = abs; *c; c++) {
@@ -230,110 +461,23 @@ static void summary(const struct fetch_run *r, const char *first, const char *fi
 
 static int run(const char *url_text, const struct fetch_opts *o)
 {
-    struct nb_url url, next, proxy;
-    struct nb_http_parser p;
-    struct fetch_run r;
-    struct nb_err e;
-    struct nb_deadline total;
-    char first[NB_URL_MAX + 300], cur[NB_URL_MAX + 300], name[256];
-    uint64_t seen[MAX_REDIRS + 1]; /* a hash of every URL visited: the whole URL counts */
-    size_t nseen = 0;
+    struct fetch_run *r = calloc(1, sizeof *r);
     int64_t start = nb_now_ms();
-    struct stat st;
-    int use_proxy;
+    int status;
 
-    if (nb_url_parse(url_text, &url, &e) < 0) {
-        nb_errorf("fetch", "%s", e.msg);
-        return NB_EXIT_USAGE;
-    }
-    nb_url_format(&url, first, sizeof first);
-    memset(&r, 0, sizeof r);
-    r.o = o;
-    r.p = &p;
-    r.save.fd = -1;
-    r.to_stdout = o->include || (o->output && !strcmp(o->output, "-"));
-    if (!r.to_stdout && !o->head)
-        r.path = o->output ? o->output : nb_url_filename(&url, name, sizeof name);
-    if (r.path && !o->force && lstat(r.path, &st) == 0) {
-        /* refuse before downloading; the save still checks again at the end */
-        nb_errorf("fetch", "%s exists: it is not overwritten (--force overwrites it)", r.path);
-        return NB_EXIT_SYS;
-    }
-    nb_deadline_init(&total, o->max_ms);
-    for (unsigned hop = 0;; hop++) {
-        struct nb_http_get_opts go = {
-            .head = o->head, .headers = o->headers, .nheaders = o->nheaders,
-            .connect_ms = o->connect_ms, .idle_ms = o->idle_ms,
-            .total = o->max_ms >= 0 ? &total : NULL, .family = o->family, .x = &o->explain,
-        };
-        struct nb_http_cb cb = {&r, on_status, on_header, on_headers_done, on_body, NULL};
-
-        nb_url_format(&url, cur, sizeof cur);
-        if (!strcmp(url.scheme, "https")) {
-            nb_errorf("fetch", "%s: https needs TLS, which this libc-only build does not have; "
-                               "use curl or wget for https URLs", hop ? "redirected to https" :
-                                                                        "https URL");
-            return NB_EXIT_NOTLS;
-        }
-        for (size_t k = 0; k < nseen; k++)
-            if (seen[k] == url_hash(cur)) {
-                nb_errorf("fetch", "redirect loop: %.200s was visited already", cur);
-                return NB_EXIT_PROTO;
-            }
-        if (nseen < sizeof seen / sizeof seen[0])
-            seen[nseen++] = url_hash(cur);
-        use_proxy = proxy_for(&url, &proxy, &e);
-        if (use_proxy < 0)
-            return nb_errorf("fetch", "%s", e.msg), NB_EXIT_USAGE;
-        go.proxy = use_proxy ? &proxy : NULL;
-        nb_err_clear(&r.err);
-        r.status = 0;
-        if (nb_http_get(&url, &go, &cb, &p, &e) < 0) {
-            nb_progress_end(&r.progress);
-            nb_save_abort(&r.save);
-            if (r.err.code) /* our side failed: the file, or stdout */
-                return nb_report("fetch", &r.err);
-            return nb_report("fetch", &e);
-        }
-        nb_progress_end(&r.progress);
-        if (!is_redirect(r.status) || o->max_redirs == 0)
-            break;
-        if (!p.location[0]) {
-            nb_errorf("fetch", "HTTP %d %s without a Location header: nowhere to go", r.status,
-                      r.reason);
-            return NB_EXIT_PROTO;
-        }
-        if (hop + 1 > o->max_redirs) {
-            nb_errorf("fetch", "more than %u redirects (--max-redirs)", o->max_redirs);
-            return NB_EXIT_PROTO;
-        }
-        if (nb_url_resolve(&url, p.location, &next, &e) < 0) {
-            char loc[160];
-            nb_escape(p.location, strlen(p.location) > 100 ? 100 : strlen(p.location), NB_ESC_C,
-                      loc, sizeof loc);
-            nb_errorf("fetch", "refused to follow the redirect to '%s': %s", loc, e.msg);
-            return NB_EXIT_PROTO;
-        }
-        if (!o->quiet && !o->json) {
-            char to[NB_URL_MAX + 300];
-            fprintf(stderr, "redirect %u: HTTP %d %s -> %s\n", hop + 1, r.status, r.reason,
-                    nb_url_format(&next, to, sizeof to));
-        }
-        url = next;
-    }
-    if (r.status >= 400 || r.status < 100) { /* outside 100-599: as a 5xx (RFC 9110 15) */
-        if (r.saving && nb_save_commit(&r.save, &e) < 0)
-            return nb_report("fetch", &e);
-        nb_errorf("fetch", "HTTP %03d %s from %.200s%s", r.status, r.reason, cur,
-                  r.saving ? " (the body was kept: --keep-errors)" : ": nothing saved");
-        return NB_EXIT_NEGATIVE;
-    }
-    if (r.saving && nb_save_commit(&r.save, &e) < 0)
-        return nb_report("fetch", &e);
-    if (o->head)
-        r.path = NULL;
-    summary(&r, first, cur, (double)(nb_now_ms() - start) / 1000.0);
-    return NB_EXIT_OK;
+    if (!r)
+        return nb_errorf("fetch", "out of memory"), NB_EXIT_SYS;
+    r->o = o;
+    r->save.fd = -1;
+    catch_stop_signals();
+    status = transfer(r, url_text);
+    /* the one way out: whatever ended the transfer (an error, a signal, a
+     * response that is not saved), the temporary file goes here */
+    nb_progress_end(&r->progress);
+    nb_save_abort(&r->save);
+    report(r, url_text, (double)(nb_now_ms() - start) / 1000.0);
+    free(r);
+    return status;
 }
 
 int cmd_fetch(int argc, char **argv)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define READ_SIZE (1u << 20) /* 1 MiB reads: measured as fast as a minimal C reader */
 
@@ -84,13 +85,46 @@ static void explain_request(const struct nb_explain *x, const char *req, size_t 
             l--;
         if (l == 0)
             break;
-        if (!strncmp(p, "Authorization:", 14))
+        if (!strncasecmp(p, "Authorization:", 14))
             nb_explainf(x, "> Authorization: (hidden: the password is never shown)");
+        else if (!strncasecmp(p, "Proxy-Authorization:", 20))
+            nb_explainf(x, "> Proxy-Authorization: (hidden: the password is never shown)");
         else
             nb_explainf(x, "> %.*s", (int)l, p);
         p = nl ? nl + 1 : end;
     }
     nb_explainf(x, "> (an empty line ends the request)");
+}
+
+/* Waits up to wait_ms (-1: no limit) for fd to have bytes, or for *stop to
+ * be set. The stop signals are blocked around the wait and let in only inside
+ * it (nb_sock_poll), so a signal can never slip in between the check of the
+ * flag and the sleep; restoring the mask afterwards delivers one that came
+ * while the fd was ready. Returns 1 ready, 0 timed out, -1 stopped (e set to
+ * NB_E_NONE) or failed (e set). */
+static int wait_readable(int fd, int64_t wait_ms, const volatile sig_atomic_t *stop,
+                         struct nb_err *e)
+{
+    struct pollfd pfd = {fd, POLLIN, 0};
+    struct nb_deadline d;
+    sigset_t set, old;
+    int r;
+
+    nb_deadline_init(&d, wait_ms);
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_BLOCK, &set, &old);
+    r = nb_sock_poll(&pfd, 1, &d, stop, e);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (r < 0)
+        return -1;
+    if (*stop) {
+        nb_err_set(e, NB_E_NONE, "stopped by a signal");
+        return -1;
+    }
+    return r > 0;
 }
 
 /* Reads the reply into p until it is complete, within the idle and total
@@ -111,6 +145,13 @@ static int read_reply(struct nb_stream *s, const struct nb_http_get_opts *o,
             int left = nb_deadline_left(o->total);
             if (left >= 0 && (wait < 0 || left < wait))
                 wait = left;
+        }
+        if (o->stop) {
+            int r = wait_readable(s->fd, wait, o->stop, e);
+            if (r < 0)
+                break;
+            if (r == 0)
+                wait = 0; /* the read below reports the timeout */
         }
         n = nb_stream_read(s, buf, READ_SIZE, wait, e);
         if (n < 0) {
@@ -157,7 +198,7 @@ int nb_http_get(const struct nb_url *u, const struct nb_http_get_opts *o,
     int fd, rc = -1;
 
     nb_http_init(p, o->head);
-    if (nb_http_request(u, o->head, o->proxy != NULL, o->headers, o->nheaders, req, sizeof req,
+    if (nb_http_request(u, o->head, o->proxy, o->headers, o->nheaders, req, sizeof req,
                         &rlen, e) < 0)
         return -1;
     snprintf(host, sizeof host, "%s", via->host);

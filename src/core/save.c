@@ -10,11 +10,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+int nb_save_check(const char *path, int force, struct nb_err *e)
+{
+    struct stat st;
+
+    if (lstat(path, &st) < 0)
+        return 0;
+    if (S_ISDIR(st.st_mode))
+        return nb_err_set(e, NB_E_SYS, "%s is a directory: name a file to save into", path);
+    if (!force)
+        return nb_err_set(e, NB_E_SYS, "%s exists: it is not overwritten (--force overwrites it)",
+                          path);
+    return 0;
+}
+
 int nb_save_begin(struct nb_save *s, const char *path, int force, struct nb_err *e)
 {
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    struct stat st;
 
     memset(s, 0, sizeof *s);
     s->fd = -1;
@@ -22,15 +35,8 @@ int nb_save_begin(struct nb_save *s, const char *path, int force, struct nb_err 
     if (strlen(path) + 32 >= sizeof s->tmp)
         return nb_err_set(e, NB_E_SYS, "the file name is too long");
     snprintf(s->final, sizeof s->final, "%s", path);
-    if (lstat(path, &st) == 0) {
-        if (!force)
-            return nb_err_set(e, NB_E_SYS,
-                              "%s exists: it is not overwritten (--force overwrites "
-                              "it)",
-                              path);
-        if (S_ISDIR(st.st_mode))
-            return nb_err_set(e, NB_E_SYS, "%s is a directory", path);
-    }
+    if (nb_save_check(path, force, e) < 0)
+        return -1;
     for (int tries = 0; tries < 16; tries++) {
         snprintf(s->tmp, sizeof s->tmp, "%.*s.%s.part-%04x", (int)dirlen, path, path + dirlen,
                  nb_random_u16());

@@ -28,13 +28,14 @@ int nb_sock_poll(struct pollfd *fds, size_t n, const struct nb_deadline *d,
     sigset_t during;
     int r;
 
-    /* With a stop flag, SIGINT and SIGTERM are let in only inside ppoll, so a
-     * signal can never land between the flag check and the wait (the caller
-     * blocks them beforehand with nb_sock_block_stop_signals). */
+    /* With a stop flag, SIGINT, SIGTERM and SIGHUP are let in only inside
+     * ppoll, so a signal can never land between the flag check and the wait
+     * (the caller blocks them beforehand, e.g. with nb_sock_block_stop_signals). */
     if (stop) {
         sigprocmask(SIG_SETMASK, NULL, &during);
         sigdelset(&during, SIGINT);
         sigdelset(&during, SIGTERM);
+        sigdelset(&during, SIGHUP);
     }
     for (;;) {
         int left = d ? nb_deadline_left(d) : -1;

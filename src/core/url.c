@@ -182,30 +182,41 @@ char *nb_url_format(const struct nb_url *u, char *buf, size_t n)
     return buf;
 }
 
-int nb_url_resolve(const struct nb_url *base, const char *ref, struct nb_url *out,
-                   struct nb_err *e)
+int nb_url_same_origin(const struct nb_url *a, const struct nb_url *b)
+{
+    return !strcmp(a->scheme, b->scheme) && !strcmp(a->host, b->host) && a->port == b->port;
+}
+
+/* Parses the resolved absolute URL text into out; the user's credentials in
+ * base go along only to base's own origin, as curl does. */
+static int resolved(const struct nb_url *base, const char *text, struct nb_url *out,
+                    struct nb_err *e)
+{
+    if (nb_url_parse(text, out, e) < 0)
+        return -1;
+    if (!out->userinfo[0] && nb_url_same_origin(out, base))
+        snprintf(out->userinfo, sizeof out->userinfo, "%s", base->userinfo);
+    return 0;
+}
+
+int nb_url_resolve(const struct nb_url *base, const char *ref, struct nb_url *out, struct nb_err *e)
 {
     char buf[NB_URL_MAX * 2], hp[NB_URL_HOST_MAX + 16];
     size_t i = 0;
 
     if (strlen(ref) >= NB_URL_MAX)
-        return nb_err_set(e, NB_E_INVALID, "the redirect's Location is %zu bytes, more than the "
-                                           "%d allowed", strlen(ref), NB_URL_MAX - 1);
+        return nb_err_set(e, NB_E_INVALID,
+                          "the redirect's Location is %zu bytes, more than the "
+                          "%d allowed",
+                          strlen(ref), NB_URL_MAX - 1);
     while (is_alpha((unsigned char)ref[i]) || is_digit((unsigned char)ref[i]) || ref[i] == '+' ||
            ref[i] == '-' || ref[i] == '.')
         i++;
-    if (i > 0 && ref[i] == ':') { /* an absolute URL with its own scheme */
-        if (nb_url_parse(ref, out, e) < 0)
-            return -1;
-        /* the same server keeps the user's credentials, as curl does */
-        if (!out->userinfo[0] && !strcmp(out->scheme, base->scheme) &&
-            !strcmp(out->host, base->host) && out->port == base->port)
-            snprintf(out->userinfo, sizeof out->userinfo, "%s", base->userinfo);
-        return 0;
-    }
+    if (i > 0 && ref[i] == ':') /* an absolute URL with its own scheme */
+        return resolved(base, ref, out, e);
     if (ref[0] == '/' && ref[1] == '/') {
         snprintf(buf, sizeof buf, "%s:%s", base->scheme, ref);
-        return nb_url_parse(buf, out, e);
+        return resolved(base, buf, out, e);
     }
     /* the base's authority as it would be written in a URL: a zone as %25 */
     {
@@ -231,16 +242,12 @@ int nb_url_resolve(const struct nb_url *base, const char *ref, struct nb_url *ou
         size_t pl = q ? (size_t)(q - base->target) : strlen(base->target);
         for (slash = base->target + pl; slash > base->target && slash[-1] != '/'; slash--)
             ;
-        snprintf(buf, sizeof buf, "%s://%s%.*s%s", base->scheme, hp,
-                 (int)(slash - base->target), base->target, ref);
+        snprintf(buf, sizeof buf, "%s://%s%.*s%s", base->scheme, hp, (int)(slash - base->target),
+                 base->target, ref);
     }
     if (strlen(buf) >= NB_URL_MAX)
         return nb_err_set(e, NB_E_INVALID, "the redirect's URL is too long");
-    if (nb_url_parse(buf, out, e) < 0)
-        return -1;
-    snprintf(out->userinfo, sizeof out->userinfo, "%s",
-             !strcmp(out->host, base->host) && out->port == base->port ? base->userinfo : "");
-    return 0;
+    return resolved(base, buf, out, e);
 }
 
 char *nb_url_filename(const struct nb_url *u, char *buf, size_t n)
@@ -327,37 +334,59 @@ static size_t pct_decode(const char *s, unsigned char *out, size_t cap)
     return o;
 }
 
-int nb_http_request(const struct nb_url *u, int head, int via_proxy, const char *const *extra,
-                    size_t nextra, char *buf, size_t cap, size_t *len, struct nb_err *e)
+int nb_http_header_is_credential(const char *h)
 {
-    char hp[NB_URL_HOST_MAX + 16], url[NB_URL_MAX + 300], auth[400];
+    static const char *const names[] = {"Authorization:", "Cookie:", "Proxy-Authorization:"};
+
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (!strncasecmp(h, names[k], strlen(names[k])))
+            return 1;
+    return 0;
+}
+
+/* Appends "Name: Basic base64(user:password)\r\n" for a URL's user-info to
+ * out (cap: 400 bytes for each such header it holds): the user-info is percent-decoded first, as
+ * curl does, so "a%40b:p%3Aw" sends the user a@b and the password p:w. */
+static void basic_auth(const char *name, const char *userinfo, char *out, size_t cap)
+{
+    unsigned char raw[256];
+    size_t n = pct_decode(userinfo, raw, sizeof raw), o = strlen(out);
+
+    o += (size_t)snprintf(out + o, cap - o, "%s: Basic ", name);
+    base64(raw, n, out + o);
+    o += strlen(out + o);
+    snprintf(out + o, cap - o, "\r\n");
+}
+
+int nb_http_request(const struct nb_url *u, int head, const struct nb_url *proxy,
+                    const char *const *extra, size_t nextra, char *buf, size_t cap, size_t *len,
+                    struct nb_err *e)
+{
+    /* an extra header of one of these names replaces the built-in one */
+    static const char *const names[] = {
+        "Host:", "User-Agent:", "Accept:", "Authorization:", "Proxy-Authorization:"};
+    enum { HOST = 1, AGENT = 2, ACCEPT = 4, AUTH = 8, PROXY_AUTH = 16 };
+    char hp[NB_URL_HOST_MAX + 16], url[NB_URL_MAX + 300], auth[800];
     unsigned replaced = 0;
     size_t o;
 
     nb_url_hostport(u, hp, sizeof hp);
+    for (size_t i = 0; i < nextra; i++)
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+            if (!strncasecmp(extra[i], names[k], strlen(names[k])))
+                replaced |= 1u << k;
     auth[0] = '\0';
-    /* an extra Host, User-Agent or Accept header replaces the built-in one */
-    {
-        static const char *const names[3] = {"Host:", "User-Agent:", "Accept:"};
-        for (size_t i = 0; i < nextra; i++)
-            for (int k = 0; k < 3; k++)
-                if (!strncasecmp(extra[i], names[k], strlen(names[k])))
-                    replaced |= 1u << k;
-    }
-    if (u->userinfo[0]) {
-        unsigned char raw[256];
-        size_t n = pct_decode(u->userinfo, raw, sizeof raw);
-        memcpy(auth, "Authorization: Basic ", 21);
-        base64(raw, n, auth + 21);
-        strcat(auth, "\r\n");
-    }
+    if (u->userinfo[0] && !(replaced & AUTH))
+        basic_auth("Authorization", u->userinfo, auth, sizeof auth);
+    if (proxy && proxy->userinfo[0] && !(replaced & PROXY_AUTH))
+        basic_auth("Proxy-Authorization", proxy->userinfo, auth, sizeof auth);
     o = (size_t)snprintf(buf, cap, "%s %s HTTP/1.1\r\n", head ? "HEAD" : "GET",
-                         via_proxy ? nb_url_format(u, url, sizeof url) : u->target);
-    if (!(replaced & 1) && o < cap)
+                         proxy ? nb_url_format(u, url, sizeof url) : u->target);
+    if (!(replaced & HOST) && o < cap)
         o += (size_t)snprintf(buf + o, cap - o, "Host: %s\r\n", hp);
-    if (!(replaced & 2) && o < cap)
+    if (!(replaced & AGENT) && o < cap)
         o += (size_t)snprintf(buf + o, cap - o, "User-Agent: netbasics/%s\r\n", NB_VERSION);
-    if (!(replaced & 4) && o < cap)
+    if (!(replaced & ACCEPT) && o < cap)
         o += (size_t)snprintf(buf + o, cap - o, "Accept: */*\r\n");
     if (o < cap)
         o += (size_t)snprintf(buf + o, cap - o, "Connection: close\r\n%s", auth);

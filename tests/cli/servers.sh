@@ -49,13 +49,15 @@ sys.exit(0 if s.recv(9).startswith(b"HTTP/1.") else 1)' "$1" 2>/dev/null
 }
 nginx_answers_or_gone() { nginx_answers "$1" || pid_gone "$2"; }
 
-# start_nginx DIR ROOT [DIRECTIVES]: starts nginx (no daemon, one process) on
-# a free port of 127.0.0.1 (and [::1] when HAVE_V6 is 1) serving ROOT, with
-# DIRECTIVES added to its server block; '@PORT@' in them becomes the port.
+# start_nginx DIR ROOT [DIRECTIVES [HTTP_DIRECTIVES]]: starts nginx (no
+# daemon, one process) on a free port of 127.0.0.1 (and [::1] when HAVE_V6 is
+# 1) serving ROOT, with DIRECTIVES added to its server block and
+# HTTP_DIRECTIVES (e.g. a log_format) to its http block; '@PORT@' in them
+# becomes the port.
 # Its files and logs are in DIR. Sets NP (the port) and NGINX_PID; returns 1
 # when no try of five came up.
 start_nginx() {
-    local dir=$1 root=$2 more=${3:-} p v6
+    local dir=$1 root=$2 more=${3:-} http_more=${4:-} p v6
     NP=
     NGINX_PID=
     for _ in 1 2 3 4 5; do
@@ -72,6 +74,7 @@ error_log $dir/error.log;
 events {}
 http {
     access_log off;
+    ${http_more//@PORT@/$p}
     server {
         listen 127.0.0.1:$p;
         $v6

@@ -127,7 +127,7 @@ static void check_request(const struct nb_url *u, int head, int proxy)
     struct nb_err e;
     size_t len = 0, lines = 0, i, start = 0;
 
-    if (nb_http_request(u, head, proxy, extra, 1, buf, sizeof buf, &len, &e) < 0) {
+    if (nb_http_request(u, head, proxy ? u : NULL, extra, 1, buf, sizeof buf, &len, &e) < 0) {
         CHECK(e.code == NB_E_INVALID, "request error code");
         return;
     }

@@ -733,13 +733,15 @@ static void expect_request(const char *url, int head, int via_proxy, const char 
                            size_t nextra, const char *want)
 {
     char buf[16384];
-    struct nb_url u;
+    struct nb_url u, proxy;
     struct nb_err e;
     size_t len = 0;
 
     assert_int_equal(nb_url_parse(url, &u, &e), 0);
+    assert_int_equal(nb_url_parse("http://proxy.example:3128/", &proxy, &e), 0);
     memset(buf, 0xa5, sizeof buf);
-    assert_int_equal(nb_http_request(&u, head, via_proxy, extra, nextra, buf, sizeof buf, &len, &e),
+    assert_int_equal(nb_http_request(&u, head, via_proxy ? &proxy : NULL, extra, nextra, buf,
+                                     sizeof buf, &len, &e),
                      0);
     assert_int_equal(len, strlen(want));
     if (memcmp(buf, want, len) != 0) {
@@ -807,6 +809,48 @@ static void test_request_too_long(void **state)
     assert_int_equal(nb_http_request(&u, 0, 0, extra, 1, fits, len, &len, &e), -1);
 }
 
+/* Credentials: the origin is scheme, host and port; the proxy's user-info
+ * becomes Proxy-Authorization, percent-decoded; an -H one replaces it. */
+static void test_credentials(void **state)
+{
+    static const char *const own[] = {"Proxy-Authorization: Basic X"};
+    struct nb_url a, b, proxy;
+    struct nb_err e;
+    char buf[4096];
+    size_t len;
+
+    (void)state;
+    assert_int_equal(nb_url_parse("http://h.example/x", &a, &e), 0);
+    assert_int_equal(nb_url_parse("http://H.example:80/y", &b, &e), 0);
+    assert_true(nb_url_same_origin(&a, &b));
+    assert_int_equal(nb_url_parse("http://h.example:8080/x", &b, &e), 0);
+    assert_false(nb_url_same_origin(&a, &b));
+    assert_int_equal(nb_url_parse("https://h.example:80/x", &b, &e), 0);
+    assert_false(nb_url_same_origin(&a, &b));
+    assert_int_equal(nb_url_parse("http://g.example/x", &b, &e), 0);
+    assert_false(nb_url_same_origin(&a, &b));
+    assert_true(nb_http_header_is_credential("authorization: Bearer S"));
+    assert_true(nb_http_header_is_credential("Cookie: a=b"));
+    assert_true(nb_http_header_is_credential("PROXY-AUTHORIZATION: Basic X"));
+    assert_false(nb_http_header_is_credential("Authorizations: x"));
+    assert_false(nb_http_header_is_credential("X-Cookie: a"));
+
+    assert_int_equal(nb_url_parse("http://us%40er:p%3Ass@127.0.0.1:3128/", &proxy, &e), 0);
+    assert_int_equal(nb_http_request(&a, 0, &proxy, NULL, 0, buf, sizeof buf, &len, &e), 0);
+    buf[len] = '\0';
+    /* base64("us@er:p:ss") */
+    assert_non_null(strstr(buf, "\r\nProxy-Authorization: Basic dXNAZXI6cDpzcw==\r\n"));
+    assert_null(strstr(buf, "\r\nAuthorization:"));
+    assert_int_equal(nb_http_request(&a, 0, &proxy, own, 1, buf, sizeof buf, &len, &e), 0);
+    buf[len] = '\0';
+    assert_null(strstr(buf, "dXNAZXI6cDpzcw=="));
+    assert_non_null(strstr(buf, "\r\nProxy-Authorization: Basic X\r\n"));
+    /* directly: never a Proxy-Authorization */
+    assert_int_equal(nb_http_request(&a, 0, NULL, NULL, 0, buf, sizeof buf, &len, &e), 0);
+    buf[len] = '\0';
+    assert_null(strstr(buf, "Proxy-Authorization"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -817,7 +861,7 @@ int main(void)
         cmocka_unit_test(test_filename_table),   cmocka_unit_test(test_filename_long),
         cmocka_unit_test(test_hostport),         cmocka_unit_test(test_header_check),
         cmocka_unit_test(test_no_proxy),         cmocka_unit_test(test_request_bytes),
-        cmocka_unit_test(test_request_too_long),
+        cmocka_unit_test(test_request_too_long), cmocka_unit_test(test_credentials),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
