@@ -31,6 +31,10 @@ struct nb_stream_ops {
     int (*shutdown_write)(struct nb_stream *s, struct nb_err *e);
     /* Frees everything and closes fd; sets fd to -1. */
     void (*close)(struct nb_stream *s);
+    /* Whether bytes already wait inside the transport, so a read would not
+     * block though a poll on fd would (a TLS record decrypted in part); NULL
+     * for transports that keep nothing back. */
+    int (*pending)(const struct nb_stream *s);
 };
 
 struct nb_stream {
@@ -38,7 +42,18 @@ struct nb_stream {
     int fd;                     /* what to poll; -1 once closed */
     const struct nb_explain *x; /* narration for --explain (NULL: none) */
     void *impl;                 /* the transport's own state (a TLS session); NULL for a socket */
+    short want; /* after NB_STREAM_AGAIN, what to poll fd for if not the usual (POLLIN for a
+                 * read, POLLOUT for a write): TLS may need to write to read, and the
+                 * other way round; 0 otherwise */
 };
+
+/* The poll events to wait for before calling the operation that answered
+ * NB_STREAM_AGAIN again: usual (POLLIN or POLLOUT) unless the transport
+ * asked for others. */
+short nb_stream_events(const struct nb_stream *s, short usual);
+
+/* Whether a read would find bytes already held inside the transport. */
+int nb_stream_pending(const struct nb_stream *s);
 
 /* One non-blocking read or write through the stream's operations (see
  * struct nb_stream_ops): for poll loops that wait on s->fd themselves. */

@@ -10,7 +10,8 @@
 
 #include <netbasics/err.h>
 #include <netbasics/out.h>
-#include <netbasics/sock.h>
+#include <netbasics/clock.h>
+#include <netbasics/stream.h>
 
 /* What the caller asks of a session. */
 struct nb_tls_opts {
@@ -31,55 +32,29 @@ struct nb_tls_info {
     int verified;     /* the peer's identity was checked and held */
 };
 
-struct nb_tls;
-
 /* Loads libssl.so.3 and libcrypto.so.3 (or the files named by NB_LIBSSL and
  * NB_LIBCRYPTO, which the tests use to simulate a machine without them) once
  * per process and checks they are OpenSSL 3.0 or later. Returns 0, or -1
  * with e set to NB_E_NOTLS and a message saying what to install. */
 int nb_tls_load(struct nb_err *e);
 
-/* The loaded library's version ("3.0.19"), or NULL when nb_tls_load has not
- * succeeded (it is tried here once, quietly). For --version. */
+/* The loaded library's version ("3.0.19"), or NULL when it cannot be loaded
+ * (loading is tried here once, quietly). For --version. */
 const char *nb_tls_version(void);
 
-/* Runs a TLS handshake as a client over the connected socket fd (which the
- * session then uses; the caller still owns and closes fd), within the
- * deadline d (NULL: none). Verification is on unless o->insecure: the system
- * trust store (SSL_CERT_FILE and SSL_CERT_DIR work) plus o->cafile/capath,
- * the host name or IP literal checked against the certificate, TLS 1.2 at
- * least. Returns the session, or NULL with e set: NB_E_NOTLS (no library),
- * NB_E_TLS (the handshake failed or the identity could not be verified; the
- * message says why in plain words), NB_E_TIMEOUT, NB_E_CONNECT (the peer
- * reset or closed), NB_E_SYS. Nothing of the caller's is sent before it
- * returns a session. */
-struct nb_tls *nb_tls_connect(int fd, const struct nb_tls_opts *o, const struct nb_deadline *d,
-                              struct nb_err *e);
-
-/* The version, cipher and verification of session t. */
-void nb_tls_get_info(const struct nb_tls *t, struct nb_tls_info *info);
-
-/* Reads up to cap decrypted bytes, waiting until the deadline d (NULL: none).
- * Returns the count, 0 when the peer ended the session (close_notify, or a
- * plain close, which is reported as end of stream too), or -1 with e set
- * (NB_E_TIMEOUT, NB_E_CONNECT, NB_E_TLS, NB_E_SYS). */
-ssize_t nb_tls_read(struct nb_tls *t, void *buf, size_t cap, const struct nb_deadline *d,
-                    struct nb_err *e);
-
-/* Writes all len bytes, waiting for the peer until the deadline d (NULL:
- * none). Returns 0, or -1 with e set as for nb_tls_read. */
-int nb_tls_write_all(struct nb_tls *t, const void *buf, size_t len, const struct nb_deadline *d,
-                     struct nb_err *e);
-
-/* Whether decrypted bytes are already buffered (a poll on the fd would not
- * show them). */
-int nb_tls_pending(const struct nb_tls *t);
-
-/* Sends close_notify (TLS's end of stream: the peer reads end of data).
- * Returns 0, or -1 with e set. */
-int nb_tls_close_notify(struct nb_tls *t, const struct nb_deadline *d, struct nb_err *e);
-
-/* Frees the session (not the fd). NULL is fine. */
-void nb_tls_free(struct nb_tls *t);
+/* Runs a TLS handshake as a client over the connected socket fd within the
+ * deadline d (NULL: none) and makes *s a stream over the session: reads and
+ * writes are decrypted and encrypted, shutdown_write sends close_notify (TLS's
+ * end of stream) and close frees the session and closes fd. Verification is
+ * on unless o->insecure: the system trust store (SSL_CERT_FILE and
+ * SSL_CERT_DIR work) plus o->cafile/capath, the host name or IP literal
+ * checked against the certificate, TLS 1.2 at least. Fills *info (may be
+ * NULL). Returns 0; or -1 with e set - NB_E_NOTLS (no library), NB_E_TLS
+ * (the handshake failed or the identity could not be verified: the message
+ * says why in plain words), NB_E_TIMEOUT, NB_E_CONNECT, NB_E_SYS - and fd
+ * still the caller's to close. Nothing of the caller's is sent before it
+ * returns 0. */
+int nb_tls_stream(struct nb_stream *s, int fd, const struct nb_tls_opts *o,
+                  const struct nb_deadline *d, struct nb_tls_info *info, struct nb_err *e);
 
 #endif

@@ -200,12 +200,9 @@ static void fd_close(struct nb_stream *s)
     s->fd = -1;
 }
 
-static const struct nb_stream_ops FD_OPS = {fd_read, fd_write, fd_shutdown_write, fd_close};
+static const struct nb_stream_ops FD_OPS = {fd_read, fd_write, fd_shutdown_write, fd_close, NULL};
 
 void nb_io_stream(struct nb_stream *s, int fd, const struct nb_explain *x)
 {
-    s->ops = &FD_OPS;
-    s->fd = fd;
-    s->x = x;
-    s->impl = NULL;
+    *s = (struct nb_stream){.ops = &FD_OPS, .fd = fd, .x = x};
 }

@@ -829,14 +829,11 @@ static void sock_close(struct nb_stream *s)
 }
 
 static const struct nb_stream_ops SOCK_OPS = {sock_read, sock_write, sock_shutdown_write,
-                                              sock_close};
+                                              sock_close, NULL};
 
 void nb_sock_stream(struct nb_stream *s, int fd, const struct nb_explain *x)
 {
-    s->ops = &SOCK_OPS;
-    s->fd = fd;
-    s->x = x;
-    s->impl = NULL;
+    *s = (struct nb_stream){.ops = &SOCK_OPS, .fd = fd, .x = x};
 }
 void nb_sock_close(int fd, const struct nb_explain *x)
 {

@@ -16,11 +16,22 @@ ssize_t nb_stream_write_now(struct nb_stream *s, const void *buf, size_t len, st
     return s->ops->write(s, buf, len, e);
 }
 
-/* Waits until s->fd has events or d passes: 1 ready, 0 deadline, -1 e set. */
+short nb_stream_events(const struct nb_stream *s, short usual)
+{
+    return s->want ? s->want : usual;
+}
+
+int nb_stream_pending(const struct nb_stream *s)
+{
+    return s->ops->pending && s->ops->pending(s);
+}
+
+/* Waits until s->fd has events (or those the transport asked for) or d
+ * passes: 1 ready, 0 deadline, -1 e set. */
 static int wait_ready(struct nb_stream *s, short events, const struct nb_deadline *d,
                       struct nb_err *e)
 {
-    struct pollfd p = {s->fd, events, 0};
+    struct pollfd p = {s->fd, nb_stream_events(s, events), 0};
 
     return nb_sock_poll(&p, 1, d, NULL, e);
 }

@@ -4,6 +4,8 @@
  * the build needs no OpenSSL headers. To add a function: declare its pointer
  * in struct ossl with the manual page's signature, add a row to SYMS, and
  * call it through O.name. OpenSSL keeps its ABI stable within 3.x. */
+#include <netbasics/addr.h>
+#include <netbasics/sock.h>
 #include <netbasics/tls.h>
 
 #include <dlfcn.h>
@@ -42,6 +44,9 @@ struct general_name {
 #define OSSL_TLSEXT_NAMETYPE_host_name            0
 #define OSSL_SSL_CTRL_SET_MIN_PROTO_VERSION       123
 #define OSSL_TLS1_2_VERSION                       0x0303
+#define OSSL_SSL_CTRL_MODE                        33
+#define OSSL_SSL_MODE_ENABLE_PARTIAL_WRITE        0x1
+#define OSSL_SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER  0x2
 #define OSSL_SSL_ERROR_SSL                        1
 #define OSSL_SSL_ERROR_WANT_READ                  2
 #define OSSL_SSL_ERROR_WANT_WRITE                 3
@@ -207,6 +212,7 @@ static struct {
 } L;
 #define O (L.fn)
 
+/* The session behind a TLS stream (its impl). */
 struct nb_tls {
     SSL_CTX *ctx;
     SSL *ssl;
@@ -443,6 +449,10 @@ static int setup_ctx(struct nb_tls *t, const struct nb_tls_opts *o, struct nb_er
         return ossl_err(e, NB_E_SYS, "TLS setup failed", "out of memory");
     if (O.SSL_CTX_ctrl(t->ctx, OSSL_SSL_CTRL_SET_MIN_PROTO_VERSION, OSSL_TLS1_2_VERSION, NULL) != 1)
         return ossl_err(e, NB_E_SYS, "TLS setup failed", "cannot require TLS 1.2");
+    /* a stream's write may take part of a buffer, and be called again with more */
+    O.SSL_CTX_ctrl(t->ctx, OSSL_SSL_CTRL_MODE,
+                   OSSL_SSL_MODE_ENABLE_PARTIAL_WRITE | OSSL_SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER,
+                   NULL);
     if (o->alpn) {
         unsigned char proto[64];
         size_t n = strlen(o->alpn);
@@ -499,6 +509,15 @@ static int setup_ssl(struct nb_tls *t, const struct nb_tls_opts *o, struct nb_er
             return ossl_err(e, NB_E_INVALID, "cannot check that host name", "invalid name");
     }
     return 0;
+}
+
+static void get_info(const struct nb_tls *t, struct nb_tls_info *info)
+{
+    const SSL_CIPHER *c = O.SSL_get_current_cipher(t->ssl);
+
+    snprintf(info->version, sizeof info->version, "%s", O.SSL_get_version(t->ssl));
+    snprintf(info->cipher, sizeof info->cipher, "%s", c ? O.SSL_CIPHER_get_name(c) : "none");
+    info->verified = t->verified;
 }
 
 /* "2026-11-29" from a certificate time, or "?" */
@@ -561,152 +580,14 @@ static void explain_done(struct nb_tls *t, const struct nb_tls_opts *o)
         nb_explainf(x, "-k: the certificate was NOT checked — anyone on the way could pose as "
                        "this server");
     }
-    nb_tls_get_info(t, &info);
+    get_info(t, &info);
     nb_explainf(x,
                 "agreed on %s with %s; from here on what is sent and received is encrypted: "
                 "a listener on the wire sees only the server name and the sizes",
                 info.version, info.cipher);
 }
 
-struct nb_tls *nb_tls_connect(int fd, const struct nb_tls_opts *o, const struct nb_deadline *d,
-                              struct nb_err *e)
-{
-    struct nb_tls *t;
-    int r;
-
-    if (nb_tls_load(e) < 0)
-        return NULL;
-    t = calloc(1, sizeof *t);
-    if (!t) {
-        nb_err_set(e, NB_E_SYS, "out of memory");
-        return NULL;
-    }
-    t->fd = fd;
-    O.ERR_clear_error();
-    if (setup_ctx(t, o, e) < 0 || setup_ssl(t, o, e) < 0 || nb_sock_set_nonblock(fd, 1, e) < 0)
-        goto fail;
-    if (nb_explaining(o->x)) {
-        const char *sni = o->servername ? o->servername : o->host;
-        char s[300];
-        nb_escape(sni, strlen(sni), NB_ESC_C, s, sizeof s);
-        if (is_ip_literal(sni))
-            nb_explainf(o->x,
-                        "TLS ClientHello on fd %d — no server name is sent for an IP "
-                        "address; TLS 1.2 or later, ALPN %s",
-                        fd, o->alpn ? o->alpn : "none");
-        else
-            nb_explainf(o->x,
-                        "TLS ClientHello on fd %d for the name %s (SNI, sent in clear) — "
-                        "TLS 1.2 or later, ALPN %s",
-                        fd, s, o->alpn ? o->alpn : "none");
-    }
-    while ((r = O.SSL_connect(t->ssl)) != 1) {
-        long v = O.SSL_get_verify_result(t->ssl);
-        int k;
-        if (!o->insecure && v != V_OK) {
-            verify_err(t, o, v, e);
-            goto fail;
-        }
-        k = again(t, r, d, "TLS handshake failed", e);
-        if (k == 0) {
-            nb_err_set(e, NB_E_CONNECT, "TLS handshake failed: the peer closed the connection");
-            goto fail;
-        }
-        if (k < 0) {
-            if (e && e->code == NB_E_CONNECT && r == 0)
-                nb_err_set(e, NB_E_TLS,
-                           "TLS handshake failed: the peer closed the connection (is it a TLS "
-                           "server?)");
-            goto fail;
-        }
-    }
-    t->verified = !o->insecure && O.SSL_get_verify_result(t->ssl) == V_OK;
-    explain_done(t, o);
-    return t;
-fail:
-    nb_tls_free(t);
-    return NULL;
-}
-
-void nb_tls_get_info(const struct nb_tls *t, struct nb_tls_info *info)
-{
-    const SSL_CIPHER *c = O.SSL_get_current_cipher(t->ssl);
-
-    snprintf(info->version, sizeof info->version, "%s", O.SSL_get_version(t->ssl));
-    snprintf(info->cipher, sizeof info->cipher, "%s", c ? O.SSL_CIPHER_get_name(c) : "none");
-    info->verified = t->verified;
-}
-
-/* --- reading and writing -------------------------------------------------------- */
-
-ssize_t nb_tls_read(struct nb_tls *t, void *buf, size_t cap, const struct nb_deadline *d,
-                    struct nb_err *e)
-{
-    size_t got = 0;
-
-    for (;;) {
-        int r, k;
-        errno = 0;
-        r = O.SSL_read_ex(t->ssl, buf, cap, &got);
-        if (r == 1)
-            return (ssize_t)got;
-        k = again(t, r, d, "TLS read failed", e);
-        if (k == 0)
-            return 0;
-        if (k < 0) {
-            /* a peer that closes without close_notify: end of stream, as curl
-             * and browsers take it; the framing of what was sent decides */
-            if (e && e->code == NB_E_CONNECT && strstr(e->msg, "closed"))
-                return 0;
-            return -1;
-        }
-    }
-}
-
-int nb_tls_write_all(struct nb_tls *t, const void *buf, size_t len, const struct nb_deadline *d,
-                     struct nb_err *e)
-{
-    const char *p = buf;
-
-    while (len > 0) {
-        size_t done = 0;
-        int r;
-        errno = 0;
-        r = O.SSL_write_ex(t->ssl, p, len, &done);
-        if (r == 1) {
-            p += done;
-            len -= done;
-            continue;
-        }
-        r = again(t, r, d, "TLS write failed", e);
-        if (r == 0)
-            return nb_err_set(e, NB_E_CONNECT, "TLS write failed: the peer ended the session");
-        if (r < 0)
-            return -1;
-    }
-    return 0;
-}
-
-int nb_tls_pending(const struct nb_tls *t)
-{
-    return O.SSL_pending(t->ssl) > 0;
-}
-
-int nb_tls_close_notify(struct nb_tls *t, const struct nb_deadline *d, struct nb_err *e)
-{
-    for (;;) {
-        int r;
-        errno = 0;
-        r = O.SSL_shutdown(t->ssl);
-        if (r >= 0) /* 0: sent, the peer's has not come yet; 1: both done */
-            return 0;
-        r = again(t, r, d, "TLS close failed", e);
-        if (r <= 0)
-            return r;
-    }
-}
-
-void nb_tls_free(struct nb_tls *t)
+static void free_session(struct nb_tls *t)
 {
     if (!t)
         return;
@@ -715,4 +596,180 @@ void nb_tls_free(struct nb_tls *t)
     if (t->ctx)
         O.SSL_CTX_free(t->ctx);
     free(t);
+}
+
+static void explain_hello(const struct nb_tls_opts *o, int fd)
+{
+    const char *sni = o->servername ? o->servername : o->host;
+    char s[300];
+
+    if (!nb_explaining(o->x))
+        return;
+    nb_escape(sni, strlen(sni), NB_ESC_C, s, sizeof s);
+    if (is_ip_literal(sni))
+        nb_explainf(o->x,
+                    "TLS ClientHello on fd %d — no server name is sent for an IP address; TLS "
+                    "1.2 or later, ALPN %s",
+                    fd, o->alpn ? o->alpn : "none");
+    else
+        nb_explainf(o->x,
+                    "TLS ClientHello on fd %d for the name %s (SNI, sent in clear) — TLS 1.2 or "
+                    "later, ALPN %s",
+                    fd, s, o->alpn ? o->alpn : "none");
+}
+
+/* Runs SSL_connect to its end within d. Returns 0, or -1 with e set. */
+static int handshake(struct nb_tls *t, const struct nb_tls_opts *o, const struct nb_deadline *d,
+                     struct nb_err *e)
+{
+    int r;
+
+    while ((r = O.SSL_connect(t->ssl)) != 1) {
+        long v = O.SSL_get_verify_result(t->ssl);
+        int k;
+        if (!o->insecure && v != V_OK)
+            return verify_err(t, o, v, e);
+        k = again(t, r, d, "TLS handshake failed", e);
+        if (k > 0)
+            continue;
+        if (k == 0 || (e && e->code == NB_E_CONNECT && r == 0))
+            return nb_err_set(e, NB_E_TLS,
+                              "TLS handshake failed: the peer closed the connection (is it a TLS "
+                              "server?)");
+        if (e && e->code == NB_E_TIMEOUT)
+            return nb_err_set(e, NB_E_TIMEOUT, "TLS handshake: no answer in time");
+        return -1;
+    }
+    return 0;
+}
+
+/* --- the stream's operations ------------------------------------------------------ */
+
+/* After an SSL call that did not complete: NB_STREAM_AGAIN with s->want set
+ * to what the session waits for, 0 at the end of the session, or -1 with e
+ * set. */
+static ssize_t op_status(struct nb_stream *s, int ret, const char *what, struct nb_err *e)
+{
+    struct nb_tls *t = s->impl;
+    int err = O.SSL_get_error(t->ssl, ret), saved = errno;
+
+    switch (err) {
+    case OSSL_SSL_ERROR_WANT_READ:
+        s->want = POLLIN;
+        return NB_STREAM_AGAIN;
+    case OSSL_SSL_ERROR_WANT_WRITE:
+        s->want = POLLOUT;
+        return NB_STREAM_AGAIN;
+    case OSSL_SSL_ERROR_ZERO_RETURN:
+        return 0;
+    case OSSL_SSL_ERROR_SYSCALL:
+        O.ERR_clear_error();
+        if (saved == ECONNRESET)
+            return nb_err_set(e, NB_E_CONNECT, "%s: the peer reset the connection", what);
+        if (saved == EPIPE)
+            return nb_err_set(e, NB_E_CONNECT, "%s: the peer closed the connection", what);
+        if (saved == 0)
+            return 0; /* closed without close_notify: the protocol's framing decides */
+        return nb_err_sys(e, NB_E_SYS, saved, "%s", what);
+    default:
+        return ossl_err(e, NB_E_TLS, what, "the TLS library failed");
+    }
+}
+
+static ssize_t tls_read(struct nb_stream *s, void *buf, size_t cap, struct nb_err *e)
+{
+    struct nb_tls *t = s->impl;
+    size_t got = 0;
+    int r;
+
+    s->want = 0;
+    errno = 0;
+    r = O.SSL_read_ex(t->ssl, buf, cap, &got);
+    if (r == 1)
+        return (ssize_t)got;
+    return op_status(s, r, "TLS read failed", e);
+}
+
+static ssize_t tls_write(struct nb_stream *s, const void *buf, size_t len, struct nb_err *e)
+{
+    struct nb_tls *t = s->impl;
+    size_t done = 0;
+    ssize_t r;
+
+    s->want = 0;
+    errno = 0;
+    r = O.SSL_write_ex(t->ssl, buf, len, &done);
+    if (r == 1)
+        return (ssize_t)done;
+    r = op_status(s, (int)r, "TLS write failed", e);
+    if (r == 0)
+        return nb_err_set(e, NB_E_CONNECT, "TLS write failed: the peer ended the session");
+    return r;
+}
+
+/* close_notify, TLS's end of stream; then the TCP half-close, so a peer that
+ * reads the socket sees the end too. Best effort on a socket that cannot take
+ * the alert now: the close that follows ends the connection anyway. */
+static int tls_shutdown_write(struct nb_stream *s, struct nb_err *e)
+{
+    struct nb_tls *t = s->impl;
+    int r;
+
+    errno = 0;
+    r = O.SSL_shutdown(t->ssl);
+    if (r < 0 && op_status(s, r, "TLS close failed", e) == -1)
+        return -1;
+    nb_explainf(s->x, "close_notify on fd %d — TLS's way to say 'I am done sending'", s->fd);
+    {
+        struct nb_stream raw; /* the socket under the session: its half-close */
+        nb_sock_stream(&raw, s->fd, s->x);
+        return nb_stream_shutdown_write(&raw, e);
+    }
+}
+
+static void tls_close(struct nb_stream *s)
+{
+    free_session(s->impl);
+    s->impl = NULL;
+    nb_sock_close(s->fd, s->x);
+    s->fd = -1;
+}
+
+static int tls_pending(const struct nb_stream *s)
+{
+    const struct nb_tls *t = s->impl;
+
+    return O.SSL_pending(t->ssl) > 0;
+}
+
+static const struct nb_stream_ops TLS_OPS = {tls_read, tls_write, tls_shutdown_write, tls_close,
+                                             tls_pending};
+
+int nb_tls_stream(struct nb_stream *s, int fd, const struct nb_tls_opts *o,
+                  const struct nb_deadline *d, struct nb_tls_info *info, struct nb_err *e)
+{
+    struct nb_tls *t;
+
+    if (nb_tls_load(e) < 0)
+        return -1;
+    t = calloc(1, sizeof *t);
+    if (!t)
+        return nb_err_set(e, NB_E_SYS, "out of memory");
+    t->fd = fd;
+    O.ERR_clear_error();
+    if (setup_ctx(t, o, e) < 0 || setup_ssl(t, o, e) < 0 || nb_sock_set_nonblock(fd, 1, e) < 0) {
+        free_session(t);
+        return -1;
+    }
+    explain_hello(o, fd);
+    if (handshake(t, o, d, e) < 0) {
+        free_session(t);
+        return -1;
+    }
+    t->verified = !o->insecure && O.SSL_get_verify_result(t->ssl) == V_OK;
+    explain_done(t, o);
+    if (info)
+        get_info(t, info);
+    *s = (struct nb_stream){.ops = &TLS_OPS, .fd = fd, .x = o->x, .impl = t};
+    return 0;
 }
