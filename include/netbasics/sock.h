@@ -100,6 +100,12 @@ int nb_sock_resolve(const char *host, uint16_t port, int family, int socktype,
                     struct nb_sockaddr *out, size_t max, size_t *count, const struct nb_explain *x,
                     struct nb_err *e);
 
+/* nb_sock_resolve, giving up on a name lookup after timeout_ms (-1: no
+ * limit) with NB_E_TIMEOUT. */
+int nb_sock_resolve_within(const char *host, uint16_t port, int family, int socktype,
+                           int64_t timeout_ms, struct nb_sockaddr *out, size_t max, size_t *count,
+                           const struct nb_explain *x, struct nb_err *e);
+
 /* Opens a TCP connection to the first address of list[0..count) that
  * answers, trying each in turn; timeout_ms (-1: none) bounds each attempt
  * (non-blocking connect, poll, SO_ERROR). Returns the connected, blocking,
@@ -110,6 +116,12 @@ int nb_sock_resolve(const char *host, uint16_t port, int family, int socktype,
  * out of fds, NB_E_INVALID when count is 0. */
 int nb_sock_connect(const struct nb_sockaddr *list, size_t count, int64_t timeout_ms,
                     const struct nb_explain *x, struct nb_err *e);
+
+/* nb_sock_connect, where every attempt also ends by the deadline total
+ * (NULL: none), and no attempt starts after it. */
+int nb_sock_connect_within(const struct nb_sockaddr *list, size_t count, int64_t timeout_ms,
+                           const struct nb_deadline *total, const struct nb_explain *x,
+                           struct nb_err *e);
 
 /* Opens a close-on-exec UDP socket fixed to the peer sa (connect on UDP):
  * the kernel then delivers only datagrams from sa, and a closed port shows

@@ -78,6 +78,15 @@ int nb_http_request(const struct nb_url *u, int head, const struct nb_url *proxy
                     const char *const *extra, size_t nextra, char *buf, size_t cap, size_t *len,
                     struct nb_err *e);
 
+/* The CONNECT request that asks the proxy for a tunnel to u's host and port
+ * (for https through a proxy): Host, User-Agent, and Proxy-Authorization
+ * from the proxy URL's user-info or from an extra "Proxy-Authorization:"
+ * header (the only extra header the proxy sees). Returns 0 and sets *len,
+ * or -1 with e set to NB_E_INVALID when it does not fit cap. */
+int nb_http_connect_request(const struct nb_url *u, const struct nb_url *proxy,
+                            const char *const *extra, size_t nextra, char *buf, size_t cap,
+                            size_t *len, struct nb_err *e);
+
 /* Whether host matches a no_proxy list ("*", or comma-separated names, where
  * "example.com" and ".example.com" match the name and its subdomains). */
 int nb_no_proxy_match(const char *no_proxy, const char *host);

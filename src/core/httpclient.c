@@ -1,5 +1,6 @@
 /* httpclient.c - one HTTP/1.1 exchange: connect, request, parse the reply. */
 #include <netbasics/httpclient.h>
+#include <netbasics/tls.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,7 +147,7 @@ static int read_reply(struct nb_stream *s, const struct nb_http_get_opts *o,
             if (left >= 0 && (wait < 0 || left < wait))
                 wait = left;
         }
-        if (o->stop) {
+        if (o->stop && !nb_stream_pending(s)) {
             int r = wait_readable(s->fd, wait, o->stop, e);
             if (r < 0)
                 break;
@@ -185,32 +186,125 @@ static int read_reply(struct nb_stream *s, const struct nb_http_get_opts *o,
     return rc;
 }
 
-int nb_http_get(const struct nb_url *u, const struct nb_http_get_opts *o,
-                const struct nb_http_cb *cb, struct nb_http_parser *p, struct nb_err *e)
+/* A wait of want_ms (-1: none) cut to what is left of the total deadline. */
+static int64_t bounded(int64_t want_ms, const struct nb_deadline *total)
+{
+    int left = total ? nb_deadline_left(total) : -1;
+
+    return left >= 0 && (want_ms < 0 || left < want_ms) ? left : want_ms;
+}
+
+/* Asks the proxy on s for a tunnel to u (CONNECT), for TLS to go through.
+ * Returns 0 once the proxy said 2xx, or -1 with e set. */
+static int tunnel(struct nb_stream *s, const struct nb_url *u, const struct nb_http_get_opts *o,
+                  struct nb_err *e)
+{
+    struct nb_http_parser *p = malloc(sizeof *p);
+    struct nb_http_cb none = {0};
+    char req[2048], got[1];
+    size_t len;
+    int status, rc = -1;
+
+    if (!p)
+        return nb_err_set(e, NB_E_SYS, "out of memory");
+    if (nb_http_connect_request(u, o->proxy, o->headers, o->nheaders, req, sizeof req, &len, e) < 0)
+        goto out;
+    explain_request(o->x, req, len);
+    if (nb_stream_write_all(s, req, len, bounded(o->idle_ms, o->total), e) < 0)
+        goto out;
+    nb_http_init(p, 1); /* the answer to CONNECT has no body */
+    /* a byte at a time: what follows the head is the server's TLS, not ours to read */
+    while (!nb_http_done(p)) {
+        ssize_t n = nb_stream_read(s, got, 1, bounded(o->idle_ms, o->total), e);
+        if (n < 0)
+            goto out;
+        if (n == 0) {
+            nb_err_set(e, NB_E_PROTO, "the proxy closed the connection instead of a tunnel");
+            goto out;
+        }
+        if (nb_http_feed(p, (const uint8_t *)got, 1, &none, e) < 0)
+            goto out;
+    }
+    status = p->status;
+    if (status < 200 || status > 299) {
+        nb_err_set(e, status == 407 ? NB_E_CONNECT : NB_E_PROTO,
+                   "the proxy refused a tunnel to %s: HTTP %03d%s", u->host, status,
+                   status == 407 ? " (it wants credentials: http_proxy=http://user:pass@...)" : "");
+        goto out;
+    }
+    nb_explainf(o->x, "the proxy answered %d: from here the connection is a tunnel to %s", status,
+                u->host);
+    rc = 0;
+out:
+    free(p);
+    return rc;
+}
+
+/* Opens what the request goes over: TCP to the server or the proxy, a
+ * CONNECT tunnel through the proxy for https, and TLS for https - each step
+ * within the total deadline. Returns 0 with *s open, or -1 with e set. */
+static int open_stream(const struct nb_url *u, const struct nb_http_get_opts *o,
+                       struct nb_stream *s, struct nb_err *e)
 {
     const struct nb_url *via = o->proxy ? o->proxy : u;
     struct nb_sockaddr addrs[NB_RESOLVE_MAX];
-    struct tap t = {cb, o->x, 0};
-    struct nb_http_cb wrapped = {&t, tap_status, tap_header, tap_done, tap_body, tap_chunk};
-    char req[16384], host[NB_URL_HOST_MAX + 1];
-    struct nb_stream s;
-    size_t count, rlen;
-    int fd, rc = -1;
+    char host[NB_URL_HOST_MAX + 1];
+    size_t count;
+    int fd;
 
-    nb_http_init(p, o->head);
-    if (nb_http_request(u, o->head, o->proxy, o->headers, o->nheaders, req, sizeof req,
-                        &rlen, e) < 0)
-        return -1;
     snprintf(host, sizeof host, "%s", via->host);
-    if (nb_sock_resolve(host, via->port, o->family, SOCK_STREAM, addrs, NB_RESOLVE_MAX, &count,
-                        o->x, e) < 0)
+    if (nb_sock_resolve_within(host, via->port, o->family, SOCK_STREAM, bounded(-1, o->total),
+                               addrs, NB_RESOLVE_MAX, &count, o->x, e) < 0)
         return -1;
-    fd = nb_sock_connect(addrs, count, o->connect_ms, o->x, e);
+    fd = nb_sock_connect_within(addrs, count, o->connect_ms, o->total, o->x, e);
     if (fd < 0)
         return -1;
-    nb_sock_stream(&s, fd, o->x);
+    nb_sock_stream(s, fd, o->x);
+    if (strcmp(u->scheme, "https"))
+        return 0;
+    if (o->proxy && tunnel(s, u, o, e) < 0) {
+        nb_stream_close(s);
+        return -1;
+    }
+    {
+        struct nb_tls_opts t = o->tls ? *o->tls : (struct nb_tls_opts){0};
+        struct nb_deadline d;
+        t.host = u->host;
+        t.alpn = "http/1.1";
+        t.x = o->x;
+        nb_deadline_init(&d, bounded(o->idle_ms, o->total));
+        if (nb_tls_stream(s, fd, &t, &d, o->tls_info, e) < 0) {
+            nb_stream_close(s);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int nb_http_get(const struct nb_url *u, const struct nb_http_get_opts *o,
+                const struct nb_http_cb *cb, struct nb_http_parser *p, struct nb_err *e)
+{
+    struct tap t = {cb, o->x, 0};
+    struct nb_http_cb wrapped = {&t, tap_status, tap_header, tap_done, tap_body, tap_chunk};
+    const struct nb_url *proxy = !strcmp(u->scheme, "https") ? NULL : o->proxy;
+    const char *extra[64];
+    char req[16384];
+    struct nb_stream s;
+    size_t rlen, nextra = 0;
+    int rc = -1;
+
+    /* through a tunnel the server sees the request, the proxy only CONNECT:
+     * the proxy's credentials stay out of the tunnel */
+    for (size_t i = 0; i < o->nheaders && nextra < sizeof extra / sizeof extra[0]; i++)
+        if (proxy || !o->proxy || strncasecmp(o->headers[i], "Proxy-Authorization:", 20))
+            extra[nextra++] = o->headers[i];
+    nb_http_init(p, o->head);
+    if (nb_http_request(u, o->head, proxy, extra, nextra, req, sizeof req, &rlen, e) < 0)
+        return -1;
+    if (open_stream(u, o, &s, e) < 0)
+        return -1;
     explain_request(o->x, req, rlen);
-    if (nb_stream_write_all(&s, req, rlen, o->idle_ms, e) == 0)
+    if (nb_stream_write_all(&s, req, rlen, bounded(o->idle_ms, o->total), e) == 0)
         rc = read_reply(&s, o, &wrapped, p, e);
     nb_stream_close(&s);
     return rc;

@@ -1,6 +1,6 @@
 /* sock.c - the one socket layer: every socket call, its errors, its --explain narration. */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* accept4 */
+#define _GNU_SOURCE /* accept4, getaddrinfo_a */
 #endif
 
 #include <netbasics/io.h>
@@ -14,6 +14,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -300,15 +301,60 @@ static int resolve_error(const char *host, int family, int rc, int saved_errno,
     }
 }
 
+/* getaddrinfo, ended at timeout_ms (-1: none) with glibc's asynchronous
+ * form: the lookup goes on in libc's helper thread and gai_suspend waits for
+ * it with a limit. Returns getaddrinfo's code, or EAI_AGAIN with *late set
+ * when the time ran out (a request that cannot be cancelled then is left to
+ * finish on its own: its few bytes are not freed). */
+static int lookup(const char *host, const struct addrinfo *hints, int64_t timeout_ms,
+                  struct addrinfo **res, int *late)
+{
+    struct gaicb *req, *start[1];
+    const struct gaicb *wait[1];
+    struct timespec ts;
+    int rc;
+
+    *late = 0;
+    if (timeout_ms < 0)
+        return getaddrinfo(host, NULL, hints, res);
+    req = calloc(1, sizeof *req);
+    if (!req)
+        return EAI_MEMORY;
+    req->ar_name = host;
+    req->ar_request = hints;
+    start[0] = req;
+    wait[0] = req;
+    rc = getaddrinfo_a(GAI_NOWAIT, start, 1, NULL);
+    if (rc != 0) {
+        free(req);
+        return rc;
+    }
+    ts.tv_sec = timeout_ms / 1000;
+    ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+    while ((rc = gai_suspend(wait, 1, &ts)) == EAI_INTR)
+        ; /* a signal: the remaining time is not tracked; the caller's deadline is */
+    rc = gai_error(req);
+    if (rc == EAI_INPROGRESS) {
+        *late = 1;
+        if (gai_cancel(req) != EAI_CANCELED)
+            return EAI_AGAIN; /* still running: req must outlive us */
+        free(req);
+        return EAI_AGAIN;
+    }
+    *res = req->ar_result;
+    free(req);
+    return rc;
+}
+
 static int resolve_name(const char *host, uint16_t port, int family, int socktype,
-                        struct nb_sockaddr *out, size_t max, size_t *count,
+                        int64_t timeout_ms, struct nb_sockaddr *out, size_t max, size_t *count,
                         const struct nb_explain *x, struct nb_err *e)
 {
     struct addrinfo hints, *res = NULL, *ai;
     struct nb_sockaddr sa;
     size_t n = 0, i;
-    char list[512];
-    int rc;
+    char list[512], took[NB_DURATION_TEXT_MAX];
+    int rc, late;
 
     memset(&hints, 0, sizeof hints);
     hints.ai_family = family == 4 ? AF_INET : family == 6 ? AF_INET6 : AF_UNSPEC;
@@ -317,7 +363,10 @@ static int resolve_name(const char *host, uint16_t port, int family, int socktyp
      * either: the port is set below, so /etc/services is never read. */
     hints.ai_flags = 0;
     errno = 0;
-    rc = getaddrinfo(host, NULL, &hints, &res);
+    rc = lookup(host, &hints, timeout_ms, &res, &late);
+    if (late)
+        return nb_err_set(e, NB_E_TIMEOUT, "looking up '%s' took longer than %s", host,
+                          nb_duration_format(timeout_ms, took, sizeof took));
     if (rc != 0)
         return resolve_error(host, family, rc, errno, x, e);
     for (ai = res; ai && n < max; ai = ai->ai_next) {
@@ -350,6 +399,13 @@ static int resolve_name(const char *host, uint16_t port, int family, int socktyp
 int nb_sock_resolve(const char *host, uint16_t port, int family, int socktype,
                     struct nb_sockaddr *out, size_t max, size_t *count, const struct nb_explain *x,
                     struct nb_err *e)
+{
+    return nb_sock_resolve_within(host, port, family, socktype, -1, out, max, count, x, e);
+}
+
+int nb_sock_resolve_within(const char *host, uint16_t port, int family, int socktype,
+                           int64_t timeout_ms, struct nb_sockaddr *out, size_t max, size_t *count,
+                           const struct nb_explain *x, struct nb_err *e)
 {
     struct nb_err scratch;
     struct nb_addr a;
@@ -389,7 +445,7 @@ int nb_sock_resolve(const char *host, uint16_t port, int family, int socktype,
             e->code = NB_E_INVALID;
         return -1;
     }
-    return resolve_name(host, port, family, socktype, out, max, count, x, e);
+    return resolve_name(host, port, family, socktype, timeout_ms, out, max, count, x, e);
 }
 
 /* The words for a failed connect: what happened, and what it means. */
@@ -488,14 +544,25 @@ static int connect_one(const struct nb_sockaddr *sa, int64_t timeout_ms, const s
 int nb_sock_connect(const struct nb_sockaddr *list, size_t count, int64_t timeout_ms,
                     const struct nb_explain *x, struct nb_err *e)
 {
+    return nb_sock_connect_within(list, count, timeout_ms, NULL, x, e);
+}
+
+int nb_sock_connect_within(const struct nb_sockaddr *list, size_t count, int64_t timeout_ms,
+                           const struct nb_deadline *total, const struct nb_explain *x,
+                           struct nb_err *e)
+{
     char at[NB_SOCKADDR_TEXT_MAX], ms[NB_DURATION_TEXT_MAX], tried[48];
     int fd, err = 0, timed_out = 0;
     size_t i;
 
     if (!list || count == 0)
         return nb_err_set(e, NB_E_INVALID, "no address to connect to");
-    for (i = 0; i < count; i++) {
-        fd = connect_one(&list[i], timeout_ms, x, &err, &timed_out, e);
+    for (i = 0; i < count && !(total && nb_deadline_passed(total)); i++) {
+        int64_t wait = timeout_ms;
+        int left = total ? nb_deadline_left(total) : -1;
+        if (left >= 0 && (wait < 0 || left < wait))
+            wait = left; /* the whole of it must end by then too */
+        fd = connect_one(&list[i], wait, x, &err, &timed_out, e);
         if (fd >= 0) {
             nb_err_clear(e);
             return fd;
@@ -503,6 +570,8 @@ int nb_sock_connect(const struct nb_sockaddr *list, size_t count, int64_t timeou
         if (fd == -2)
             return -1;
     }
+    if (err == 0) /* the deadline passed before an attempt */
+        timed_out = 1;
     nb_sockaddr_format(&list[count - 1], at, sizeof at);
     tried[0] = '\0';
     if (count > 1)

@@ -399,6 +399,31 @@ int nb_http_request(const struct nb_url *u, int head, const struct nb_url *proxy
     return 0;
 }
 
+int nb_http_connect_request(const struct nb_url *u, const struct nb_url *proxy,
+                            const char *const *extra, size_t nextra, char *buf, size_t cap,
+                            size_t *len, struct nb_err *e)
+{
+    char hp[NB_URL_HOST_MAX + 16], auth[800] = "";
+    const char *given = NULL;
+    size_t o;
+
+    for (size_t i = 0; i < nextra; i++)
+        if (!strncasecmp(extra[i], "Proxy-Authorization:", 20))
+            given = extra[i];
+    if (!given && proxy->userinfo[0])
+        basic_auth("Proxy-Authorization", proxy->userinfo, auth, sizeof auth);
+    nb_url_hostport(u, hp, sizeof hp);
+    o = (size_t)snprintf(buf, cap, "CONNECT %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: netbasics/%s\r\n%s",
+                         hp, hp, NB_VERSION, auth);
+    if (given && o < cap)
+        o += (size_t)snprintf(buf + o, cap - o, "%s\r\n", given);
+    if (o + 3 > cap)
+        return nb_err_set(e, NB_E_INVALID, "the CONNECT request is longer than %zu bytes", cap);
+    memcpy(buf + o, "\r\n", 3);
+    *len = o + 2;
+    return 0;
+}
+
 int nb_no_proxy_match(const char *no_proxy, const char *host)
 {
     size_t hl = strlen(host);
