@@ -11,7 +11,7 @@
 
 struct command {
     const char *name;
-    int (*run)(int argc, char **argv); /* NULL: not built in this version */
+    int (*run)(int argc, char **argv);
     const char *summary;
 };
 
@@ -30,7 +30,7 @@ static const struct command COMMANDS[] = {
 
 static void usage(FILE *f)
 {
-    size_t i, unbuilt;
+    size_t i;
 
     fprintf(f, "usage: netbasics COMMAND [OPTIONS] [ARGS]\n"
                "       netbasics help [COMMAND]    netbasics --version\n\n"
@@ -38,12 +38,7 @@ static void usage(FILE *f)
                "of the lesson's jobs for real, and -x/--explain tells what it does, step by step.\n\n"
                "commands:\n");
     for (i = 0; i < NCOMMANDS; i++)
-        if (COMMANDS[i].run)
-            fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
-    for (i = 0, unbuilt = 0; i < NCOMMANDS; i++)
-        if (!COMMANDS[i].run)
-            fprintf(f, "%s  %-10s %s\n", unbuilt++ ? "" : "\nnot built yet in this version:\n",
-                    COMMANDS[i].name, COMMANDS[i].summary);
+        fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
     fprintf(f, "\nRun 'netbasics COMMAND --help' for a command's options; 'man netbasics' for all.\n"
                "Exit status: 0 success, 1 negative answer, 2 usage, 3 resolution failed,\n"
                "4 connection failed, 5 protocol error, 6 local error, 7 timed out,\n"
@@ -76,11 +71,6 @@ static int unknown(const char *name)
 
 static int run(const struct command *c, int argc, char **argv)
 {
-    if (!c->run) {
-        nb_errorf(NULL, "'%s' is not built in this version %s yet (see 'netbasics --help')",
-                  c->name, NB_VERSION);
-        return NB_EXIT_USAGE;
-    }
     return nb_finish_stdout(c->name, c->run(argc, argv));
 }
 
