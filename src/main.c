@@ -18,7 +18,8 @@ struct command {
 /* In the order the lesson meets them. */
 static const struct command COMMANDS[] = {
     {"tour", cmd_tour, "the whole lesson, offline, step by step, with the Python beside it"},
-    {"resolve", cmd_resolve, "look up a name: its server, canonical names and addresses (nslookup, dig)"},
+    {"resolve", cmd_resolve,
+     "look up a name: its server, canonical names and addresses (nslookup, dig)"},
     {"octets", cmd_octets, "an address's octets in decimal, binary and hex; CIDR blocks; a quiz"},
     {"listen", cmd_listen, "the lesson's server: answer 'You said ...' until 'bye' (nc -l)"},
     {"send", cmd_send, "the lesson's netcat client: send, half-close, read to the end (nc)"},
@@ -32,17 +33,19 @@ static void usage(FILE *f)
 {
     size_t i;
 
-    fprintf(f, "usage: netbasics COMMAND [OPTIONS] [ARGS]\n"
-               "       netbasics help [COMMAND]    netbasics --version\n\n"
-               "The companion of the lesson \"Python Networking Basics\": each command does one\n"
-               "of the lesson's jobs for real, and -x/--explain tells what it does, step by step.\n\n"
-               "commands:\n");
+    fprintf(f,
+            "usage: netbasics COMMAND [OPTIONS] [ARGS]\n"
+            "       netbasics help [COMMAND]    netbasics --version\n\n"
+            "The companion of the lesson \"Python Networking Basics\": each command does one\n"
+            "of the lesson's jobs for real, and -x/--explain tells what it does, step by step.\n\n"
+            "commands:\n");
     for (i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
-    fprintf(f, "\nRun 'netbasics COMMAND --help' for a command's options; 'man netbasics' for all.\n"
-               "Exit status: 0 success, 1 negative answer, 2 usage, 3 resolution failed,\n"
-               "4 connection failed, 5 protocol error, 6 local error, 7 timed out,\n"
-               "8 not in this build (https).\n");
+    fprintf(f,
+            "\nRun 'netbasics COMMAND --help' for a command's options; 'man netbasics' for all.\n"
+            "Exit status: 0 success, 1 negative answer, 2 usage, 3 resolution failed,\n"
+            "4 connection failed, 5 protocol error, 6 local error, 7 timed out,\n"
+            "8 not in this build (https).\n");
 }
 
 static const struct command *find(const char *name)
@@ -95,7 +98,7 @@ int main(int argc, char **argv)
         return nb_finish_stdout(NULL, NB_EXIT_OK);
     }
     if (!strcmp(argv[1], "help")) {
-        static char help[] = "--help";
+        char help[] = "--help"; /* argv holds char *, not string literals */
         char *hargv[] = {argv[2], help, NULL};
         if (argc < 3) {
             usage(stdout);
