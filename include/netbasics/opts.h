@@ -88,7 +88,8 @@ struct nb_option {
  * also takes -h/--help): stores each value where its row says, then checks the
  * rules. Returns 0 and sets *argi to the first operand, NB_OPTS_HELP when
  * -h/--help came first, or -1 with e set to NB_E_INVALID and a message such as
- * "option '-w': ..." or "unknown option '--outptu'; did you mean '--output'?". */
+ * "option '-w': ..." or "unknown option '--outptu'; did you mean '--output'?"
+ * (e may be NULL, as for the other sans-IO parsers). */
 int nb_opts_parse(const struct nb_option *table, int argc, char **argv, int *argi,
                   struct nb_err *e);
 
