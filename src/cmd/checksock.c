@@ -12,7 +12,6 @@
 #include <netbasics/sock.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,27 +22,15 @@ static const char USAGE[] =
     "Checks that each SOCKET is IPv4:PORT or [IPv6]:PORT, strictly: four decimal\n"
     "octets 0 to 255 without leading zeros (inet_pton's rules), a port of ASCII\n"
     "digits 1 to 65535. Every refusal names the rule it broke. With no SOCKET or\n"
-    "'-', checks one per line from standard input.\n"
-    "\n"
-    "  -f, --filter     print only the valid lines, unchanged (like grep)\n"
-    "  -q, --quiet      print nothing; the exit status tells\n"
-    "  -j, --json       one JSON object per socket\n"
-    "  -l, --lenient    the lesson's isipandport rules: inet_aton and Python's int(),\n"
-    "                   showing what each address really becomes\n"
-    "  -a, --ask        the lesson's exercise: ask for an IP and port, answer\n"
-    "                   'Thanks!' or 'Wrong!', until the input ends\n"
-    "  -c, --connect    also try a TCP connection to each valid socket, like nc -z:\n"
-    "                   open, closed (refused) or no answer (timed out)\n"
-    "  -w, --timeout S  how long --connect waits for an answer (default 3)\n"
-    "  -x, --explain    say how each socket is split and checked, on stderr\n"
-    "      --color WHEN auto (default), always or never\n"
-    "  -h, --help       this help\n"
-    "\n"
+    "'-', checks one per line from standard input.\n";
+
+static const char EPILOG[] =
     "Exit status: 0 every socket was valid (and open, with --connect), 1 some\n"
     "were not, 2 usage error.\n";
 
 struct checksock_opts {
     int filter, quiet, json, lenient, ask, connect;
+    const char *color;
     int64_t timeout_ms;
     struct nb_explain explain;
     int tty_out;
@@ -436,81 +423,43 @@ static int ask(const struct checksock_opts *o)
 
 int cmd_checksock(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"filter", no_argument, NULL, 'f'},  {"quiet", no_argument, NULL, 'q'},
-        {"json", no_argument, NULL, 'j'},    {"lenient", no_argument, NULL, 'l'},
-        {"ask", no_argument, NULL, 'a'},     {"color", required_argument, NULL, 'K'},
-        {"connect", no_argument, NULL, 'c'}, {"timeout", required_argument, NULL, 'w'},
-        {"explain", no_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},    {NULL, 0, NULL, 0},
+    struct checksock_opts o = {.timeout_ms = 3000, .color = "auto"};
+    const struct nb_option options[] = {
+        NB_OPT_BOOL('f', "filter", &o.filter, "print only the valid lines, unchanged (like grep)"),
+        NB_OPT__QUIET(&o.quiet, "print nothing; the exit status tells"),
+        NB_OPT__JSON(&o.json, "one JSON object per socket"),
+        NB_OPT_BOOL('l', "lenient", &o.lenient,
+                    "the lesson's isipandport rules: inet_aton and Python's int(), showing what "
+                    "each address really becomes"),
+        NB_OPT_BOOL('a', "ask", &o.ask,
+                    "the lesson's exercise: ask for an IP and port, answer 'Thanks!' or "
+                    "'Wrong!', until the input ends"),
+        NB_OPT_BOOL('c', "connect", &o.connect,
+                    "also try a TCP connection to each valid socket, like nc -z: open, closed "
+                    "(refused) or no answer (timed out)"),
+        NB_OPT_SECONDS('w', "timeout", &o.timeout_ms, "S", 3600,
+                       "how long --connect waits for an answer (default 3)"),
+        NB_OPT__EXPLAIN(&o.explain, "say how each socket is split and checked, on stderr"),
+        NB_OPT__COLOR(&o.color),
+        NB_OPT_CLASH("--filter --quiet --json --ask"),
+        NB_OPT_END,
     };
-    struct checksock_opts o = {.timeout_ms = 3000};
     struct nb_colors colors;
-    const char *color = "auto";
     static struct nb_wbuf w;
     struct nb_err e;
-    int ch, all = 1, modes;
+    int all = 1, argi, rc;
 
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":fqjlacw:xh", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'f':
-            o.filter = 1;
-            break;
-        case 'q':
-            o.quiet = 1;
-            break;
-        case 'j':
-            o.json = 1;
-            break;
-        case 'l':
-            o.lenient = 1;
-            break;
-        case 'a':
-            o.ask = 1;
-            break;
-        case 'c':
-            o.connect = 1;
-            break;
-        case 'w':
-            if (nb_parse_seconds(optarg, 3600, 0, &o.timeout_ms, &e) < 0) {
-                nb_errorf("checksock", "--timeout: %s", e.msg);
-                return NB_EXIT_USAGE;
-            }
-            break;
-        case 'x':
-            o.explain.fn = nb_explain_to_stderr;
-            break;
-        case 'K':
-            if (!nb_color_mode_valid(optarg)) {
-                nb_errorf("checksock", "--color takes auto, always or never");
-                return NB_EXIT_USAGE;
-            }
-            color = optarg;
-            break;
-        case 'h':
-            fputs(USAGE, stdout);
-            return NB_EXIT_OK;
-        default:
-            return cmd_bad_option("checksock", ch, argv);
-        }
-    }
-    modes = o.filter + o.quiet + o.json + o.ask;
-    if (modes > 1) {
-        nb_errorf("checksock", "cannot use more than one of --filter, --quiet, --json and --ask");
-        return NB_EXIT_USAGE;
-    }
-    if (o.ask && optind < argc) {
-        nb_errorf("checksock", "--ask reads its answers from stdin: give no SOCKET with it");
-        return NB_EXIT_USAGE;
-    }
+    if ((rc = cmd_options(options, USAGE, EPILOG, argc, argv, &argi)) != CMD_GO)
+        return rc;
+    if (o.ask && argi < argc)
+        return cmd_usage("checksock", "--ask reads its answers from stdin: give no SOCKET with it");
     o.tty_out = isatty(1);
-    nb_colors_init(&colors, !o.json && !o.filter && nb_color_wanted(1, color));
+    nb_colors_init(&colors, !o.json && !o.filter && nb_color_wanted(1, o.color));
     o.c = &colors;
     if (o.ask)
         return ask(&o);
     nb_wbuf_init(&w, 1);
-    if (optind == argc || (optind + 1 == argc && !strcmp(argv[optind], "-"))) {
+    if (argi == argc || (argi + 1 == argc && !strcmp(argv[argi], "-"))) {
         int got;
 
         if ((o.filter || o.quiet) && !o.lenient && !o.connect && !o.tty_out) {
@@ -534,7 +483,7 @@ int cmd_checksock(int argc, char **argv)
             return nb_report("checksock", &e);
         }
     } else {
-        for (int i = optind; i < argc; i++)
+        for (int i = argi; i < argc; i++)
             if (!check_one(argv[i], strlen(argv[i]), 0, &o, &w))
                 all = 0;
     }

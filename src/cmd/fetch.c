@@ -14,7 +14,6 @@
 #include <netbasics/url.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -38,26 +37,9 @@ static const char USAGE[] =
     "the name, the size and a file:// URL to open in a browser. The body goes to a\n"
     "temporary file first and takes its name only when all of it has arrived: a\n"
     "failed download leaves nothing behind, and an existing file is never\n"
-    "overwritten without --force. Redirects are followed (10 at most).\n"
-    "\n"
-    "  -o, --output FILE        save as FILE; '-' writes the body to stdout\n"
-    "  -f, --force              overwrite FILE if it exists\n"
-    "  -I, --head               ask with HEAD and print the response headers\n"
-    "  -i, --include            print the headers and the body to stdout\n"
-    "  -H, --header 'N: V'      send an extra request header (up to 32); Host,\n"
-    "                           User-Agent or Accept replace the built-in ones\n"
-    "      --max-redirs N       follow at most N redirects (default 10; 0: none)\n"
-    "      --timeout S          give up after S seconds without a byte (default 30)\n"
-    "      --connect-timeout S  give up connecting after S seconds (default 10)\n"
-    "      --max-time S         give up after S seconds in all\n"
-    "      --keep-errors        save the body of an error response (status >= 400)\n"
-    "  -4, -6                   IPv4 or IPv6 addresses only\n"
-    "  -q, --quiet              no progress, no summary\n"
-    "  -j, --json               a JSON summary on stdout\n"
-    "  -x, --explain            the request, the response headers and each framing\n"
-    "                           step (chunk sizes) on stderr\n"
-    "  -h, --help               this help\n"
-    "\n"
+    "overwritten without --force. Redirects are followed (10 at most).\n";
+
+static const char EPILOG[] =
     "http_proxy and no_proxy are honoured as curl and wget do. https:// needs TLS,\n"
     "which this libc-only build does not have: use curl or wget for it.\n"
     "\n"
@@ -480,98 +462,54 @@ static int run(const char *url_text, const struct fetch_opts *o)
     return status;
 }
 
+/* -H: one more request header, checked as it is given. */
+static int add_header(void *dest, const char *value, struct nb_err *e)
+{
+    struct fetch_opts *o = dest;
+
+    if (o->nheaders == MAX_HEADERS)
+        return nb_err_set(e, NB_E_INVALID, "at most %d headers", MAX_HEADERS);
+    if (nb_http_header_check(value, e) < 0)
+        return -1;
+    o->headers[o->nheaders++] = value;
+    return 0;
+}
+
 int cmd_fetch(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},     {"force", no_argument, NULL, 'f'},
-        {"head", no_argument, NULL, 'I'},             {"include", no_argument, NULL, 'i'},
-        {"header", required_argument, NULL, 'H'},     {"max-redirs", required_argument, NULL, 'R'},
-        {"timeout", required_argument, NULL, 'T'},    {"connect-timeout", required_argument, NULL, 'C'},
-        {"max-time", required_argument, NULL, 'M'},   {"keep-errors", no_argument, NULL, 'K'},
-        {"quiet", no_argument, NULL, 'q'},            {"json", no_argument, NULL, 'j'},
-        {"explain", no_argument, NULL, 'x'},          {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct fetch_opts o = {.max_redirs = 10, .idle_ms = 30000, .connect_ms = 10000, .max_ms = -1};
-    struct nb_err e;
-    uint64_t v;
-    int ch;
+    const struct nb_option options[] = {
+        NB_OPT_STRING('o', "output", &o.output, "FILE",
+                      "save as FILE; '-' writes the body to stdout"),
+        NB_OPT_BOOL('f', "force", &o.force, "overwrite FILE if it exists"),
+        NB_OPT_BOOL('I', "head", &o.head, "ask with HEAD and print the response headers"),
+        NB_OPT_BOOL('i', "include", &o.include, "print the headers and the body to stdout"),
+        NB_OPT_CALLBACK('H', "header", &o, "'N: V'", add_header,
+                        "send an extra request header (up to 32); Host, User-Agent or Accept "
+                        "replace the built-in ones"),
+        NB_OPT_UINT(0, "max-redirs", &o.max_redirs, "N", 0, MAX_REDIRS, "redirect count",
+                    "follow at most N redirects (default 10; 0: none)"),
+        NB_OPT_SECONDS(0, "timeout", &o.idle_ms, "S", 86400,
+                       "give up after S seconds without a byte (default 30)"),
+        NB_OPT_SECONDS(0, "connect-timeout", &o.connect_ms, "S", 3600,
+                       "give up connecting after S seconds (default 10)"),
+        NB_OPT_SECONDS(0, "max-time", &o.max_ms, "S", 86400 * 7, "give up after S seconds in all"),
+        NB_OPT_BOOL(0, "keep-errors", &o.keep_errors,
+                    "save the body of an error response (status >= 400)"),
+        NB_OPT__FAMILY(&o.family, "IPv4 or IPv6 addresses only"),
+        NB_OPT__QUIET(&o.quiet, "no progress, no summary"),
+        NB_OPT__JSON(&o.json, "a JSON summary on stdout"),
+        NB_OPT__EXPLAIN(&o.explain, "the request, the response headers and each framing step "
+                                    "(chunk sizes) on stderr"),
+        NB_OPT_CLASH("--json --head --include"),
+        NB_OPT_ARGS(1, 1, "one URL"),
+        NB_OPT_END,
+    };
+    int argi, rc;
 
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":o:fIiH:46qjxh", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'o':
-            o.output = optarg;
-            break;
-        case 'f':
-            o.force = 1;
-            break;
-        case 'I':
-            o.head = 1;
-            break;
-        case 'i':
-            o.include = 1;
-            break;
-        case 'H':
-            if (o.nheaders == MAX_HEADERS)
-                return nb_errorf("fetch", "at most %d -H headers", MAX_HEADERS), NB_EXIT_USAGE;
-            if (nb_http_header_check(optarg, &e) < 0)
-                return nb_errorf("fetch", "-H: %s", e.msg), NB_EXIT_USAGE;
-            o.headers[o.nheaders++] = optarg;
-            break;
-        case 'R':
-            if (nb_parse_uint(optarg, 0, MAX_REDIRS, "redirect count", &v, &e) < 0)
-                return nb_errorf("fetch", "--max-redirs: %s", e.msg), NB_EXIT_USAGE;
-            o.max_redirs = (unsigned)v;
-            break;
-        case 'T':
-            if (nb_parse_seconds(optarg, 86400, 0, &o.idle_ms, &e) < 0)
-                return nb_errorf("fetch", "--timeout: %s", e.msg), NB_EXIT_USAGE;
-            break;
-        case 'C':
-            if (nb_parse_seconds(optarg, 3600, 0, &o.connect_ms, &e) < 0)
-                return nb_errorf("fetch", "--connect-timeout: %s", e.msg), NB_EXIT_USAGE;
-            break;
-        case 'M':
-            if (nb_parse_seconds(optarg, 86400 * 7, 0, &o.max_ms, &e) < 0)
-                return nb_errorf("fetch", "--max-time: %s", e.msg), NB_EXIT_USAGE;
-            break;
-        case 'K':
-            o.keep_errors = 1;
-            break;
-        case '4':
-            o.family = 4;
-            break;
-        case '6':
-            o.family = 6;
-            break;
-        case 'q':
-            o.quiet = 1;
-            break;
-        case 'j':
-            o.json = 1;
-            break;
-        case 'x':
-            o.explain.fn = nb_explain_to_stderr;
-            break;
-        case 'h':
-            fputs(USAGE, stdout);
-            return NB_EXIT_OK;
-        default:
-            return cmd_bad_option("fetch", ch, argv);
-        }
-    }
-    if (argc - optind != 1) {
-        nb_errorf("fetch", "takes one URL (see 'netbasics fetch --help')");
-        return NB_EXIT_USAGE;
-    }
-    if (o.head && o.include) {
-        nb_errorf("fetch", "cannot use --head and --include together");
-        return NB_EXIT_USAGE;
-    }
-    if (o.json && (o.include || o.head || (o.output && !strcmp(o.output, "-")))) {
-        nb_errorf("fetch", "--json prints on stdout: it cannot go with -o -, -i or -I");
-        return NB_EXIT_USAGE;
-    }
-    return run(argv[optind], &o);
+    if ((rc = cmd_options(options, USAGE, EPILOG, argc, argv, &argi)) != CMD_GO)
+        return rc;
+    if (o.json && o.output && !strcmp(o.output, "-"))
+        return cmd_usage("fetch", "cannot use --json with -o -");
+    return run(argv[argi], &o);
 }

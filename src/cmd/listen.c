@@ -9,7 +9,6 @@
 #include <netbasics/serve.h>
 #include <netbasics/sock.h>
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,21 +21,9 @@ static const char USAGE[] =
     "answers every line a client sends with 'You said LINE' and prints 'I got LINE',\n"
     "until the client sends a line that is exactly 'bye'; then 'Stopping server.'.\n"
     "PORT 0 lets the kernel pick a free port; the 'Listening on' line shows it.\n"
-    "ADDR may be [IPv6] as in [::]:9087.\n"
-    "\n"
-    "  -k, --keep-open        serve any number of clients at once until Ctrl-C\n"
-    "  -r, --raw              like nc -l: bytes from the client to stdout, stdin to it\n"
-    "  -s, --sink             read and discard, then report bytes and rate (stderr)\n"
-    "  -6                     listen on [::] by default, and on IPv6 only\n"
-    "  -b, --backlog N        queue of waiting connections (default 50; 4096 with -k)\n"
-    "      --max-line N       longest line kept, longer ones answered in pieces\n"
-    "                         (default 4096)\n"
-    "      --max-clients N    clients served at once with -k (default 1000)\n"
-    "      --idle-timeout S   close a client silent for S seconds\n"
-    "  -q, --quiet            no narration on stderr\n"
-    "  -x, --explain          narrate each socket call on stderr\n"
-    "  -h, --help             this help\n"
-    "\n"
+    "ADDR may be [IPv6] as in [::]:9087.\n";
+
+static const char EPILOG[] =
     "Exit status: 0 served (or stopped by Ctrl-C/SIGTERM), 2 usage error,\n"
     "3 ADDR is a name that does not resolve, 6 the port cannot be had (in use,\n"
     "port below 1024 without privileges).\n";
@@ -112,17 +99,13 @@ static int parse_where(const char *arg, const struct listen_opts *o, struct nb_s
     size_t count;
     struct nb_err e;
 
-    if (arg && nb_hostport_parse(arg, strlen(arg), NB_HP_LISTEN, 9087, &hp, &e) < 0) {
-        nb_errorf("listen", "%s", e.msg);
-        return NB_EXIT_USAGE;
-    }
+    if (arg && nb_hostport_parse(arg, strlen(arg), NB_HP_LISTEN, 9087, &hp, &e) < 0)
+        return cmd_arg_report("listen", &e);
     if (hp.kind == NB_HOST_NONE)
         snprintf(hp.host, sizeof hp.host, "%s", o->v6 ? "::" : "0.0.0.0");
     if (nb_sock_resolve(hp.host, hp.port, o->v6 ? 6 : 0, SOCK_STREAM, sa, 1, &count, &o->explain,
-                        &e) < 0) {
-        nb_errorf("listen", "%s", e.msg);
-        return e.code == NB_E_INVALID ? NB_EXIT_USAGE : nb_exit_code(e.code);
-    }
+                        &e) < 0)
+        return cmd_arg_report("listen", &e);
     return 0;
 }
 
@@ -163,84 +146,37 @@ static int serve_raw(int lfd, const struct listen_opts *o)
 
 int cmd_listen(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"keep-open", no_argument, NULL, 'k'},
-        {"raw", no_argument, NULL, 'r'},
-        {"sink", no_argument, NULL, 's'},
-        {"backlog", required_argument, NULL, 'b'},
-        {"max-line", required_argument, NULL, 'L'},
-        {"max-clients", required_argument, NULL, 'M'},
-        {"idle-timeout", required_argument, NULL, 'I'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"explain", no_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct listen_opts o = {.backlog = -1, .max_line = 4096, .max_clients = 1000, .idle_ms = -1};
+    const struct nb_option options[] = {
+        NB_OPT_BOOL('k', "keep-open", &o.keep_open,
+                    "serve any number of clients at once until Ctrl-C"),
+        NB_OPT_BOOL('r', "raw", &o.raw, "like nc -l: bytes from the client to stdout, stdin to it"),
+        NB_OPT_BOOL('s', "sink", &o.sink, "read and discard, then report bytes and rate (stderr)"),
+        NB_OPT_BOOL('6', NULL, &o.v6, "listen on [::] by default, and on IPv6 only"),
+        NB_OPT_UINT('b', "backlog", &o.backlog, "N", 1, 65535, "backlog",
+                    "queue of waiting connections (default 50; 4096 with -k)"),
+        NB_OPT_UINT(0, "max-line", &o.max_line, "N", 1, 1 << 20, "line length",
+                    "longest line kept, longer ones answered in pieces (default 4096)"),
+        NB_OPT_UINT(0, "max-clients", &o.max_clients, "N", 1, 100000, "client count",
+                    "clients served at once with -k (default 1000)"),
+        NB_OPT_SECONDS(0, "idle-timeout", &o.idle_ms, "S", 86400,
+                       "close a client silent for S seconds"),
+        NB_OPT__QUIET(&o.quiet, "no narration on stderr"),
+        NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr"),
+        NB_OPT_CLASH("--raw --sink"),
+        NB_OPT_ARGS(0, 1, "at most one [[ADDR:]PORT]"),
+        NB_OPT_END,
+    };
     struct nb_sockaddr sa, local;
     struct nb_serve_stats st;
     struct nb_err e;
     struct sigaction act;
     char where[NB_SOCKADDR_TEXT_MAX];
-    uint64_t v;
-    int ch, lfd, rc;
+    int argi, lfd, rc;
 
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":krs6b:qxh", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'k':
-            o.keep_open = 1;
-            break;
-        case 'r':
-            o.raw = 1;
-            break;
-        case 's':
-            o.sink = 1;
-            break;
-        case '6':
-            o.v6 = 1;
-            break;
-        case 'b':
-            if (nb_parse_uint(optarg, 1, 65535, "backlog", &v, &e) < 0)
-                return nb_errorf("listen", "--backlog: %s", e.msg), NB_EXIT_USAGE;
-            o.backlog = (int)v;
-            break;
-        case 'L':
-            if (nb_parse_uint(optarg, 1, 1 << 20, "line length", &v, &e) < 0)
-                return nb_errorf("listen", "--max-line: %s", e.msg), NB_EXIT_USAGE;
-            o.max_line = (size_t)v;
-            break;
-        case 'M':
-            if (nb_parse_uint(optarg, 1, 100000, "client count", &v, &e) < 0)
-                return nb_errorf("listen", "--max-clients: %s", e.msg), NB_EXIT_USAGE;
-            o.max_clients = (unsigned)v;
-            break;
-        case 'I':
-            if (nb_parse_seconds(optarg, 86400, 0, &o.idle_ms, &e) < 0)
-                return nb_errorf("listen", "--idle-timeout: %s", e.msg), NB_EXIT_USAGE;
-            break;
-        case 'q':
-            o.quiet = 1;
-            break;
-        case 'x':
-            o.explain.fn = nb_explain_to_stderr;
-            break;
-        case 'h':
-            fputs(USAGE, stdout);
-            return NB_EXIT_OK;
-        default:
-            return cmd_bad_option("listen", ch, argv);
-        }
-    }
-    if (o.raw && o.sink) {
-        nb_errorf("listen", "cannot use --raw and --sink together");
-        return NB_EXIT_USAGE;
-    }
-    if (argc - optind > 1) {
-        nb_errorf("listen", "takes one [[ADDR:]PORT], not %d arguments", argc - optind);
-        return NB_EXIT_USAGE;
-    }
-    rc = parse_where(optind < argc ? argv[optind] : NULL, &o, &sa);
+    if ((rc = cmd_options(options, USAGE, EPILOG, argc, argv, &argi)) != CMD_GO)
+        return rc;
+    rc = parse_where(argi < argc ? argv[argi] : NULL, &o, &sa);
     if (rc)
         return rc;
     if (o.backlog < 0)

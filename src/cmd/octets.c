@@ -9,7 +9,6 @@
 #include <netbasics/out.h>
 #include <netbasics/sock.h>
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -25,25 +24,18 @@ static const char USAGE[] =
     "ADDR is an IPv4 or IPv6 address, a CIDR block (192.168.1.0/24: mask, network,\n"
     "broadcast, hosts), a 32-bit integer (3115099576), 0x hex, or binary\n"
     "(10111001.10101100.10100101.10111000), or a host name (each of its addresses).\n"
-    "With no ADDR or '-', reads one per line from standard input.\n"
-    "\n"
-    "  -j, --json         one JSON object per address\n"
-    "  -x, --explain      show the conversions step by step on stderr\n"
-    "      --quiz         the lesson's 'Quiz yourself': answers are read from stdin\n"
-    "      --seed N       make the quiz repeatable\n"
-    "      --count N      number of quiz questions (1 to 100, default 5)\n"
-    "      --color WHEN   auto (default), always or never\n"
-    "  -h, --help         this help\n"
-    "\n"
+    "With no ADDR or '-', reads one per line from standard input.\n";
+
+static const char EPILOG[] =
     "Exit status: 0 all addresses were valid, 1 some were not (the others are still\n"
     "shown), 2 usage error. With --quiz: 0 all answers right, 1 some wrong.\n";
 
 struct octets_opts {
     int json;
+    const char *color;
     int quiz;
     int count;
-    int have_seed;
-    uint64_t seed;
+    uint64_t seed; /* --seed, else from the clock */
     struct nb_explain explain;
     const struct nb_colors *c;
     int *shown; /* results printed so far, to separate them with a blank line */
@@ -390,7 +382,7 @@ static int run_quiz(const struct octets_opts *o)
     struct nb_err e;
     int right = 0, tty = isatty(0);
 
-    nb_rng_seed(&rng, o->have_seed ? o->seed : (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32);
+    nb_rng_seed(&rng, o->seed);
     if (nb_lines_open(&in, 0, &e) < 0)
         return nb_report("octets", &e);
     printf("Quiz yourself: %d question%s. Type the answer and press Enter.\n", o->count,
@@ -434,68 +426,37 @@ static int run_quiz(const struct octets_opts *o)
 
 int cmd_octets(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},    {"explain", no_argument, NULL, 'x'},
-        {"quiz", no_argument, NULL, 'Q'},    {"seed", required_argument, NULL, 'S'},
-        {"count", required_argument, NULL, 'C'}, {"color", required_argument, NULL, 'K'},
-        {"help", no_argument, NULL, 'h'},    {NULL, 0, NULL, 0},
+    struct octets_opts o = {
+        .count = 5, .color = "auto", .seed = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32};
+    const struct nb_option options[] = {
+        NB_OPT__JSON(&o.json, "one JSON object per address"),
+        NB_OPT__EXPLAIN(&o.explain, "show the conversions step by step on stderr"),
+        NB_OPT_BOOL(0, "quiz", &o.quiz,
+                    "the lesson's 'Quiz yourself': answers are read from stdin"),
+        NB_OPT_UINT(0, "seed", &o.seed, "N", 0, UINT64_MAX, "seed", "make the quiz repeatable"),
+        NB_OPT_UINT(0, "count", &o.count, "N", 1, 100, "count",
+                    "number of quiz questions (1 to 100, default 5)"),
+        NB_OPT__COLOR(&o.color),
+        NB_OPT_NEEDS("--seed", "--quiz"),
+        NB_OPT_NEEDS("--count", "--quiz"),
+        NB_OPT_END,
     };
-    struct octets_opts o = {.count = 5};
     struct nb_colors colors;
-    const char *color = "auto";
     struct nb_err e;
-    uint64_t v;
-    int ch, status = NB_EXIT_OK, stdin_mode, shown = 0;
+    int argi, status, stdin_mode, shown = 0;
 
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":jxh", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'j':
-            o.json = 1;
-            break;
-        case 'x':
-            o.explain.fn = nb_explain_to_stderr;
-            break;
-        case 'Q':
-            o.quiz = 1;
-            break;
-        case 'S':
-            if (nb_parse_uint(optarg, 0, UINT64_MAX, "seed", &o.seed, &e) < 0)
-                return nb_errorf("octets", "--seed: %s", e.msg), NB_EXIT_USAGE;
-            o.have_seed = 1;
-            break;
-        case 'C':
-            if (nb_parse_uint(optarg, 1, 100, "count", &v, &e) < 0)
-                return nb_errorf("octets", "--count: %s", e.msg), NB_EXIT_USAGE;
-            o.count = (int)v;
-            break;
-        case 'K':
-            if (!nb_color_mode_valid(optarg))
-                return nb_errorf("octets", "--color takes auto, always or never"), NB_EXIT_USAGE;
-            color = optarg;
-            break;
-        case 'h':
-            fputs(USAGE, stdout);
-            return NB_EXIT_OK;
-        default:
-            return cmd_bad_option("octets", ch, argv);
-        }
-    }
-    if ((o.have_seed || o.count != 5) && !o.quiz) {
-        nb_errorf("octets", "--seed and --count go with --quiz");
-        return NB_EXIT_USAGE;
-    }
-    nb_colors_init(&colors, !o.json && nb_color_wanted(1, color));
+    if ((status = cmd_options(options, USAGE, EPILOG, argc, argv, &argi)) != CMD_GO)
+        return status;
+    status = NB_EXIT_OK;
+    nb_colors_init(&colors, !o.json && nb_color_wanted(1, o.color));
     o.c = &colors;
     o.shown = &shown;
     if (o.quiz) {
-        if (optind < argc) {
-            nb_errorf("octets", "--quiz takes no addresses: its answers come from stdin");
-            return NB_EXIT_USAGE;
-        }
+        if (argi < argc)
+            return cmd_usage("octets", "--quiz takes no addresses: its answers come from stdin");
         return run_quiz(&o);
     }
-    stdin_mode = optind == argc || (optind + 1 == argc && !strcmp(argv[optind], "-"));
+    stdin_mode = argi == argc || (argi + 1 == argc && !strcmp(argv[argi], "-"));
     if (stdin_mode) {
         struct nb_lines in;
         const char *line;
@@ -522,7 +483,7 @@ int cmd_octets(int argc, char **argv)
             return nb_report("octets", &e);
         return status;
     }
-    for (int i = optind; i < argc; i++) {
+    for (int i = argi; i < argc; i++) {
         if (show_one(argv[i], strlen(argv[i]), &o))
             status = NB_EXIT_NEGATIVE;
     }

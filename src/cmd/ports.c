@@ -10,7 +10,6 @@
 #include <netbasics/procscan.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,24 +21,14 @@ static const char USAGE[] =
     "The lesson's 'netstat -an': every TCP and UDP socket on this machine, IPv4\n"
     "and IPv6, with its state, local and remote address and port, and the\n"
     "process that holds it where this user may see it. Read from /proc/net\n"
-    "(Linux only).\n"
-    "\n"
-    "  -l, --listening   only listening sockets (TCP LISTEN, unconnected UDP)\n"
-    "  -t, --tcp         TCP only\n"
-    "  -u, --udp         UDP only\n"
-    "  -4, -6            IPv4 or IPv6 only\n"
-    "  -p, --port N      only sockets with N as local or remote port\n"
-    "  -s, --state S     only sockets in state S (LISTEN, ESTABLISHED, TIME_WAIT...)\n"
-    "  -j, --json        one JSON object per socket\n"
-    "      --proc DIR    read DIR instead of /proc (env NB_PROC)\n"
-    "  -x, --explain     say which kernel tables are read, and what they hold\n"
-    "  -h, --help        this help\n"
-    "\n"
+    "(Linux only).\n";
+
+static const char EPILOG[] =
     "Exit status: 0 listed (even none), 2 usage error, 6 /proc cannot be read.\n";
 
 struct ports_opts {
-    int listening, tcp_only, udp_only, family, json, have_state, port;
-    unsigned state;
+    int listening, tcp_only, udp_only, family, json, port;
+    unsigned state; /* 0: any */
     const char *proc;
 };
 
@@ -83,7 +72,7 @@ static int wanted(const struct ports_opts *o, const struct nb_procnet_entry *en)
 {
     if (o->listening && en->state != (en->tcp ? 0x0Au : 7u))
         return 0;
-    if (o->have_state && en->state != o->state)
+    if (o->state && en->state != o->state)
         return 0;
     return o->port < 0 || en->lport == o->port || en->rport == o->port;
 }
@@ -231,71 +220,38 @@ static void print_json(const struct port_list *l)
     }
 }
 
+/* --state: a state's name, as the number /proc/net writes (never 0). */
+static int parse_state(void *dest, const char *value, struct nb_err *e)
+{
+    return nb_procnet_state_parse(value, dest, e);
+}
+
 int cmd_ports(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"listening", no_argument, NULL, 'l'}, {"tcp", no_argument, NULL, 't'},
-        {"udp", no_argument, NULL, 'u'},       {"port", required_argument, NULL, 'p'},
-        {"state", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
-        {"proc", required_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'},
-        {"explain", no_argument, NULL, 'x'},
-        {NULL, 0, NULL, 0},
-    };
     struct ports_opts o = {.port = -1, .proc = getenv("NB_PROC")};
     struct nb_explain x = {0};
+    const struct nb_option options[] = {
+        NB_OPT_BOOL('l', "listening", &o.listening,
+                    "only listening sockets (TCP LISTEN, unconnected UDP)"),
+        NB_OPT_BOOL('t', "tcp", &o.tcp_only, "TCP only"),
+        NB_OPT_BOOL('u', "udp", &o.udp_only, "UDP only"),
+        NB_OPT__FAMILY(&o.family, "IPv4 or IPv6 only"),
+        NB_OPT_UINT('p', "port", &o.port, "N", 0, 65535, "port",
+                    "only sockets with N as local or remote port"),
+        NB_OPT_CALLBACK('s', "state", &o.state, "S", parse_state,
+                        "only sockets in state S (LISTEN, ESTABLISHED, TIME_WAIT...)"),
+        NB_OPT__JSON(&o.json, "one JSON object per socket"),
+        NB_OPT_STRING(0, "proc", &o.proc, "DIR", "read DIR instead of /proc (env NB_PROC)"),
+        NB_OPT__EXPLAIN(&x, "say which kernel tables are read, and what they hold"),
+        NB_OPT_ARGS(0, 0, "no arguments (filters are options)"),
+        NB_OPT_END,
+    };
     struct port_list l = {0};
     struct nb_err e;
-    uint64_t v;
-    int ch;
+    int argi, rc;
 
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":ltu46p:s:jxh", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'l':
-            o.listening = 1;
-            break;
-        case 't':
-            o.tcp_only = 1;
-            break;
-        case 'u':
-            o.udp_only = 1;
-            break;
-        case '4':
-            o.family = 4;
-            break;
-        case '6':
-            o.family = 6;
-            break;
-        case 'p':
-            if (nb_parse_uint(optarg, 0, 65535, "port", &v, &e) < 0)
-                return nb_errorf("ports", "--port: %s", e.msg), NB_EXIT_USAGE;
-            o.port = (int)v;
-            break;
-        case 's':
-            if (nb_procnet_state_parse(optarg, &o.state, &e) < 0)
-                return nb_errorf("ports", "--state: %s", e.msg), NB_EXIT_USAGE;
-            o.have_state = 1;
-            break;
-        case 'j':
-            o.json = 1;
-            break;
-        case 'P':
-            o.proc = optarg;
-            break;
-        case 'x':
-            x.fn = nb_explain_to_stderr;
-            break;
-        case 'h':
-            fputs(USAGE, stdout);
-            return NB_EXIT_OK;
-        default:
-            return cmd_bad_option("ports", ch, argv);
-        }
-    }
-    if (optind < argc) {
-        nb_errorf("ports", "takes no arguments (filters are options: see --help)");
-        return NB_EXIT_USAGE;
-    }
+    if ((rc = cmd_options(options, USAGE, EPILOG, argc, argv, &argi)) != CMD_GO)
+        return rc;
     if (!o.proc)
         o.proc = "/proc";
     if (ports_compute(&o, &x, &l, &e) < 0) {

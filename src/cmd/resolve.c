@@ -12,7 +12,6 @@
 #include <netbasics/resolver.h>
 #include <netbasics/sock.h>
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,30 +24,19 @@ static const char USAGE[] =
     "addresses (A and AAAA). A name in the hosts file is answered from it (as\n"
     "Python's getaddrinfo does). An IP address as NAME is looked up in reverse\n"
     "(PTR), in the hosts file first. With no NAME or '-', reads one per line from\n"
-    "standard input.\n"
-    "\n"
-    "  -t, --type TYPE        A, AAAA, CNAME, NS, PTR, MX, TXT, SOA, SRV, CAA, ANY\n"
-    "  -s, --server IP[:PORT] ask this server (also @IP as an argument);\n"
-    "                         default: the nameserver lines of resolv.conf\n"
-    "      --timeout S        wait per try (default from resolv.conf, else 5)\n"
-    "      --retries N        rounds over the servers (default: attempts, else 2)\n"
-    "      --tcp              ask over TCP only\n"
-    "      --short            answers only, one per line, like dig +short\n"
-    "  -j, --json             one JSON object per name\n"
-    "      --dns-only         do not read the hosts file\n"
-    "      --system           show what the system resolver, getaddrinfo, returns\n"
-    "                         instead (Python's view)\n"
-    "      --resolv-conf FILE the resolv.conf to read (env NB_RESOLV_CONF)\n"
-    "      --hosts FILE       the hosts file to read (env NB_HOSTS)\n"
-    "  -x, --explain          the query and the reply as annotated hex, on stderr\n"
-    "  -h, --help             this help\n"
-    "\n"
+    "standard input.\n";
+
+static const char EPILOG[] =
     "Exit status: 0 found, 1 no such name (NXDOMAIN) or no record of that type,\n"
     "2 usage error, 3 no name server answered, 5 malformed reply, 7 timed out.\n";
 
 struct resolve_opts {
     uint16_t type;
     int type_given, short_out, json, dns_only, system;
+    const char *server, *conf, *hosts; /* --server, --resolv-conf, --hosts */
+    int64_t timeout_ms;                /* --timeout; -1: resolv.conf's */
+    unsigned retries;                  /* --retries; 0: resolv.conf's */
+    int tcp;
     struct nb_explain explain;
     struct nb_resolver *r;
     int header_shown;
@@ -509,109 +497,83 @@ static int resolve_one(const char *input, struct resolve_opts *o)
     return status;
 }
 
+/* -t: the record type asked. */
+static int set_type(void *dest, const char *value, struct nb_err *e)
+{
+    struct resolve_opts *o = dest;
+
+    if (nb_dns_type_parse(value, &o->type, e) < 0)
+        return -1;
+    o->type_given = 1;
+    return 0;
+}
+
 int cmd_resolve(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"type", required_argument, NULL, 't'},      {"server", required_argument, NULL, 's'},
-        {"timeout", required_argument, NULL, 'T'},   {"retries", required_argument, NULL, 'R'},
-        {"tcp", no_argument, NULL, 'C'},             {"short", no_argument, NULL, 'S'},
-        {"json", no_argument, NULL, 'j'},            {"dns-only", no_argument, NULL, 'D'},
-        {"system", no_argument, NULL, 'Y'},          {"resolv-conf", required_argument, NULL, 'F'},
-        {"hosts", required_argument, NULL, 'H'},     {"explain", no_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
+    struct resolve_opts o = {.type = NB_DNS_A,
+                             .timeout_ms = -1,
+                             .conf = getenv("NB_RESOLV_CONF"),
+                             .hosts = getenv("NB_HOSTS")};
+    const struct nb_option options[] = {
+        NB_OPT_CALLBACK('t', "type", &o, "TYPE", set_type,
+                        "A, AAAA, CNAME, NS, PTR, MX, TXT, SOA, SRV, CAA, ANY"),
+        NB_OPT_STRING('s', "server", &o.server, "IP[:PORT]",
+                      "ask this server (also @IP as an argument); default: the nameserver lines "
+                      "of resolv.conf"),
+        NB_OPT_SECONDS(0, "timeout", &o.timeout_ms, "S", 300,
+                       "wait per try (default from resolv.conf, else 5)"),
+        NB_OPT_UINT(0, "retries", &o.retries, "N", 1, 10, "retries",
+                    "rounds over the servers (default: attempts, else 2)"),
+        NB_OPT_BOOL(0, "tcp", &o.tcp, "ask over TCP only"),
+        NB_OPT_BOOL(0, "short", &o.short_out, "answers only, one per line, like dig +short"),
+        NB_OPT__JSON(&o.json, "one JSON object per name"),
+        NB_OPT_BOOL(0, "dns-only", &o.dns_only, "do not read the hosts file"),
+        NB_OPT_BOOL(0, "system", &o.system,
+                    "show what the system resolver, getaddrinfo, returns instead (Python's view)"),
+        NB_OPT_STRING(0, "resolv-conf", &o.conf, "FILE",
+                      "the resolv.conf to read (env NB_RESOLV_CONF)"),
+        NB_OPT_STRING(0, "hosts", &o.hosts, "FILE", "the hosts file to read (env NB_HOSTS)"),
+        NB_OPT__EXPLAIN(&o.explain, "the query and the reply as annotated hex, on stderr"),
+        NB_OPT_CLASH("--short --json"),
+        NB_OPT_END,
     };
-    struct resolve_opts o = {.type = NB_DNS_A};
     struct nb_resolver r;
     struct nb_err e;
-    const char *server = NULL, *conf = getenv("NB_RESOLV_CONF"), *hosts = getenv("NB_HOSTS");
-    int64_t timeout_ms = -1;
-    uint64_t retries = 0;
-    int ch, tcp = 0, status = NB_EXIT_OK, names = 0;
+    int argi, status, names = 0;
 
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":t:s:jxh", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 't':
-            if (nb_dns_type_parse(optarg, &o.type, &e) < 0)
-                return nb_errorf("resolve", "%s", e.msg), NB_EXIT_USAGE;
-            o.type_given = 1;
-            break;
-        case 's':
-            server = optarg;
-            break;
-        case 'T':
-            if (nb_parse_seconds(optarg, 300, 0, &timeout_ms, &e) < 0)
-                return nb_errorf("resolve", "--timeout: %s", e.msg), NB_EXIT_USAGE;
-            break;
-        case 'R':
-            if (nb_parse_uint(optarg, 1, 10, "retries", &retries, &e) < 0)
-                return nb_errorf("resolve", "--retries: %s", e.msg), NB_EXIT_USAGE;
-            break;
-        case 'C':
-            tcp = 1;
-            break;
-        case 'S':
-            o.short_out = 1;
-            break;
-        case 'j':
-            o.json = 1;
-            break;
-        case 'D':
-            o.dns_only = 1;
-            break;
-        case 'Y':
-            o.system = 1;
-            break;
-        case 'F':
-            conf = optarg;
-            break;
-        case 'H':
-            hosts = optarg;
-            break;
-        case 'x':
-            o.explain.fn = nb_explain_to_stderr;
-            break;
-        case 'h':
-            fputs(USAGE, stdout);
-            return NB_EXIT_OK;
-        default:
-            return cmd_bad_option("resolve", ch, argv);
-        }
-    }
-    if (o.short_out && o.json) {
-        nb_errorf("resolve", "cannot use --short and --json together");
-        return NB_EXIT_USAGE;
-    }
+    if ((status = cmd_options(options, USAGE, EPILOG, argc, argv, &argi)) != CMD_GO)
+        return status;
+    status = NB_EXIT_OK;
     /* '@IP' arguments choose the server, as with dig */
-    for (int i = optind; i < argc; i++)
+    for (int i = argi; i < argc; i++)
         if (argv[i][0] == '@')
-            server = argv[i] + 1;
-    if (nb_resolver_init(&r, conf ? conf : "/etc/resolv.conf", hosts ? hosts : "/etc/hosts",
+            o.server = argv[i] + 1;
+    if (nb_resolver_init(&r, o.conf ? o.conf : "/etc/resolv.conf", o.hosts ? o.hosts : "/etc/hosts",
                          &e) < 0)
         return nb_report("resolve", &e);
-    if (server && nb_resolver_set_server(&r, server, &e) < 0) {
+    if (o.server && nb_resolver_set_server(&r, o.server, &e) < 0) {
         nb_resolver_free(&r);
-        nb_errorf("resolve", "--server: %s", e.msg);
-        return NB_EXIT_USAGE;
+        return cmd_usage("resolve", "option '--server': %s", e.msg);
     }
-    if (timeout_ms > 0)
-        r.copts.timeout_ms = timeout_ms;
-    if (retries)
-        r.copts.attempts = (unsigned)retries;
-    if (tcp)
+    if (o.timeout_ms > 0)
+        r.copts.timeout_ms = o.timeout_ms;
+    if (o.retries)
+        r.copts.attempts = o.retries;
+    if (o.tcp)
         r.copts.tcp = 1;
     r.copts.x = &o.explain;
     o.r = &r;
     if (nb_explaining(&o.explain)) {
         char s[NB_SOCKADDR_TEXT_MAX + 8];
         server_text(&r, 0, s, sizeof s);
-        nb_explainf(&o.explain, "configuration: %s, first server %s, timeout %lld ms, %u "
-                                "rounds, ndots %u, %zu search domain%s",
-                    server ? "--server" : (conf ? conf : "/etc/resolv.conf"), s,
-                    (long long)r.copts.timeout_ms, r.copts.attempts, r.conf.ndots,
-                    r.conf.nsearch, r.conf.nsearch == 1 ? "" : "s");
+        nb_explainf(&o.explain,
+                    "configuration: %s, first server %s, timeout %lld ms, %u "
+                    "rounds, ndots %u, %zu search domain%s",
+                    o.server ? "--server" : (o.conf ? o.conf : "/etc/resolv.conf"), s,
+                    (long long)r.copts.timeout_ms, r.copts.attempts, r.conf.ndots, r.conf.nsearch,
+                    r.conf.nsearch == 1 ? "" : "s");
     }
-    for (int i = optind; i < argc; i++) {
+    for (int i = argi; i < argc; i++) {
         int st;
         if (argv[i][0] == '@' || !strcmp(argv[i], "-"))
             continue;

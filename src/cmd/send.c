@@ -8,7 +8,6 @@
 #include <netbasics/pump.h>
 #include <netbasics/sock.h>
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,18 +22,9 @@ static const char USAGE[] =
     "MESSAGE, then half-closes (tells the server it is done sending) and prints\n"
     "everything the server sends until it closes. Both directions run at once, so\n"
     "it works interactively and in pipelines. stdout carries exactly the bytes\n"
-    "received.\n"
-    "\n"
-    "  -n                 no newline after MESSAGE\n"
-    "      --repr         print the lesson's view: Received: '...' per read,\n"
-    "                     then Connection closed.\n"
-    "  -w, --timeout S    give up connecting, or waiting for data, after S seconds\n"
-    "                     (default: 10 to connect, no idle limit)\n"
-    "  -4, -6             use IPv4 or IPv6 addresses only\n"
-    "  -q, --quiet        no narration on stderr\n"
-    "  -x, --explain      narrate each socket call on stderr\n"
-    "  -h, --help         this help\n"
-    "\n"
+    "received.\n";
+
+static const char EPILOG[] =
     "Exit status: 0 done, 2 usage error, 3 HOST does not resolve, 4 refused,\n"
     "unreachable or reset, 6 local error, 7 timed out.\n";
 
@@ -81,12 +71,21 @@ static char *join(char **args, int n, int newline, size_t *len)
 
 int cmd_send(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"repr", no_argument, NULL, 'R'},          {"timeout", required_argument, NULL, 'w'},
-        {"quiet", no_argument, NULL, 'q'},         {"explain", no_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
-    };
     struct send_opts o = {.timeout_ms = -1};
+    const struct nb_option options[] = {
+        NB_OPT_BOOL('n', NULL, &o.no_newline, "no newline after MESSAGE"),
+        NB_OPT_BOOL(0, "repr", &o.repr,
+                    "print the lesson's view: Received: '...' per read, then Connection closed."),
+        NB_OPT_SECONDS('w', "timeout", &o.timeout_ms, "S", 86400,
+                       "give up connecting, or waiting for data, after S seconds (default: 10 "
+                       "to connect, no idle limit)"),
+        NB_OPT__FAMILY(&o.family, "use IPv4 or IPv6 addresses only"),
+        NB_OPT__QUIET(&o.quiet, "no narration on stderr"),
+        NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr"),
+        NB_OPT_ARGS(1, NB_ARGS_ANY, "HOST PORT or HOST:PORT"),
+        NB_OPT_IN_ORDER, /* a MESSAGE word may begin with '-' */
+        NB_OPT_END,
+    };
     struct nb_sockaddr addrs[NB_RESOLVE_MAX], peer;
     struct nb_pump_opts po = {0};
     struct nb_stream s;
@@ -95,63 +94,25 @@ int cmd_send(int argc, char **argv)
     char ptxt[NB_SOCKADDR_TEXT_MAX], *msg = NULL;
     uint64_t port;
     size_t count, msg_len = 0;
-    int ch, fd, first_msg, rc = NB_EXIT_OK;
+    int argi, fd, first_msg, rc;
 
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "+:nw:46qxh", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'n':
-            o.no_newline = 1;
-            break;
-        case 'R':
-            o.repr = 1;
-            break;
-        case 'w':
-            if (nb_parse_seconds(optarg, 86400, 0, &o.timeout_ms, &e) < 0)
-                return nb_errorf("send", "-w: %s", e.msg), NB_EXIT_USAGE;
-            break;
-        case '4':
-            o.family = 4;
-            break;
-        case '6':
-            o.family = 6;
-            break;
-        case 'q':
-            o.quiet = 1;
-            break;
-        case 'x':
-            o.explain.fn = nb_explain_to_stderr;
-            break;
-        case 'h':
-            fputs(USAGE, stdout);
-            return NB_EXIT_OK;
-        default:
-            return cmd_bad_option("send", ch, argv);
-        }
-    }
-    if (optind >= argc) {
-        nb_errorf("send", "needs HOST PORT or HOST:PORT (see 'netbasics send --help')");
-        return NB_EXIT_USAGE;
-    }
-    if (nb_hostport_parse(argv[optind], strlen(argv[optind]), NB_HP_CONNECT, 0, &hp, &e) < 0)
-        return nb_errorf("send", "%s", e.msg), NB_EXIT_USAGE;
-    first_msg = optind + 1;
+    if ((rc = cmd_options(options, USAGE, EPILOG, argc, argv, &argi)) != CMD_GO)
+        return rc;
+    rc = NB_EXIT_OK;
+    if (nb_hostport_parse(argv[argi], strlen(argv[argi]), NB_HP_CONNECT, 0, &hp, &e) < 0)
+        return cmd_arg_report("send", &e);
+    first_msg = argi + 1;
     if (!hp.port_given) {
-        if (optind + 1 >= argc) {
-            nb_errorf("send", "needs a PORT after '%.64s' (see 'netbasics send --help')",
-                      argv[optind]);
-            return NB_EXIT_USAGE;
-        }
-        if (nb_parse_uint(argv[optind + 1], 1, 65535, "port", &port, &e) < 0)
-            return nb_errorf("send", "%s", e.msg), NB_EXIT_USAGE;
+        if (argi + 1 >= argc)
+            return cmd_usage("send", "needs a PORT after '%.64s'", argv[argi]);
+        if (nb_parse_uint(argv[argi + 1], 1, 65535, "port", &port, &e) < 0)
+            return cmd_arg_report("send", &e);
         hp.port = (uint16_t)port;
-        first_msg = optind + 2;
+        first_msg = argi + 2;
     }
     if (nb_sock_resolve(hp.host, hp.port, o.family, SOCK_STREAM, addrs, NB_RESOLVE_MAX, &count,
-                        &o.explain, &e) < 0) {
-        nb_errorf("send", "%s", e.msg);
-        return e.code == NB_E_INVALID ? NB_EXIT_USAGE : nb_exit_code(e.code);
-    }
+                        &o.explain, &e) < 0)
+        return cmd_arg_report("send", &e);
     if (first_msg < argc) {
         msg = join(argv + first_msg, argc - first_msg, !o.no_newline, &msg_len);
         if (!msg)

@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,15 +28,9 @@ static const char USAGE[] =
     "hosts file, octets in binary, checking ip:port, a server and a client, and a\n"
     "download. Each step shows the command a learner would type beside the line\n"
     "of the lesson's Python it stands for, then runs it. Everything happens on\n"
-    "127.0.0.1, on ports the kernel picks; nothing needs the internet or root.\n"
-    "\n"
-    "  STEP           run only this step (1 to 7)\n"
-    "  -l, --list     list the steps\n"
-    "      --keep     keep the temporary directory with the downloaded copy\n"
-    "  -x, --explain  every step narrates its socket calls\n"
-    "  -h, --help     this help\n"
-    "\n"
-    "Exit status: 0 every step went as the lesson says, 1 one did not.\n";
+    "127.0.0.1, on ports the kernel picks; nothing needs the internet or root.\n";
+
+static const char EPILOG[] = "Exit status: 0 every step went as the lesson says, 1 one did not.\n";
 
 struct tour {
     int explain, keep;
@@ -452,44 +445,33 @@ static int start_dns(struct tour *t, char *conf, size_t n)
 
 int cmd_tour(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"list", no_argument, NULL, 'l'},
-        {"keep", no_argument, NULL, 'k'},
-        {"explain", no_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct tour t = {0};
+    struct nb_explain x = {0};
+    int list = 0;
+    const struct nb_option options[] = {
+        NB_OPT_OPERAND("STEP", "run only this step (1 to 7)"),
+        NB_OPT_BOOL('l', "list", &list, "list the steps"),
+        NB_OPT_BOOL(0, "keep", &t.keep, "keep the temporary directory with the downloaded copy"),
+        NB_OPT__EXPLAIN(&x, "every step narrates its socket calls"),
+        NB_OPT_ARGS(0, 1, "at most one STEP"),
+        NB_OPT_END,
+    };
     const char *tmp = getenv("TMPDIR");
     char conf[PATH_MAX + 32];
     struct nb_err e;
     uint64_t only = 0;
-    int ch, failed = 0;
+    int argi, failed = 0, rc;
 
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":lxh", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'l':
-            for (int i = 0; i < NSTEPS; i++)
-                printf("%d  %s\n", i + 1, STEPS[i].title);
-            return NB_EXIT_OK;
-        case 'k':
-            t.keep = 1;
-            break;
-        case 'x':
-            t.explain = 1;
-            break;
-        case 'h':
-            fputs(USAGE, stdout);
-            return NB_EXIT_OK;
-        default:
-            return cmd_bad_option("tour", ch, argv);
-        }
+    if ((rc = cmd_options(options, USAGE, EPILOG, argc, argv, &argi)) != CMD_GO)
+        return rc;
+    if (list) {
+        for (int i = 0; i < NSTEPS; i++)
+            printf("%d  %s\n", i + 1, STEPS[i].title);
+        return NB_EXIT_OK;
     }
-    if (argc - optind > 1)
-        return nb_errorf("tour", "takes at most one STEP"), NB_EXIT_USAGE;
-    if (optind < argc && nb_parse_uint(argv[optind], 1, NSTEPS, "step", &only, &e) < 0)
-        return nb_errorf("tour", "%s", e.msg), NB_EXIT_USAGE;
+    t.explain = nb_explaining(&x);
+    if (argi < argc && nb_parse_uint(argv[argi], 1, NSTEPS, "step", &only, &e) < 0)
+        return cmd_arg_report("tour", &e);
     nb_colors_init(&t.c, nb_color_wanted(1, "auto"));
     snprintf(t.dir, sizeof t.dir, "%s/netbasics-tour-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(t.dir))

@@ -67,7 +67,7 @@ section "usage errors: exit 2, one line on stderr"
 run timeout 10 "$NB" listen --raw --sink 127.0.0.1:0
 assert_status "--raw --sink: exit 2" 2
 assert_eq "--raw --sink: one line on stderr" 1 "$(count_lines "$ERR")"
-assert_contains "--raw --sink: says they do not go together" "$ERR" "--raw and --sink"
+assert_contains "--raw --sink: says they do not go together" "$ERR" "cannot use --raw with --sink"
 run timeout 10 "$NB" listen 127.0.0.1:0 127.0.0.1:0
 assert_status "two addresses: exit 2" 2
 assert_eq "two addresses: one line on stderr" 1 "$(count_lines "$ERR")"
