@@ -14,8 +14,6 @@
 nb_need_binary "${1:-}"
 . "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 PEERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/peers
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=$(command -v python3)
 W=$NB_TMP
 
 # The hostile texts: NAME|TEXT (argv cannot hold a NUL; stdin, files and peers get one below).
@@ -62,9 +60,6 @@ assert_clean() {
 }
 
 # A closed loopback port: a forgotten -s fails fast, and on loopback.
-free_port() {
-    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 DEAD=$(free_port)
 printf 'nameserver 127.0.0.1#%s\noptions timeout:1 attempts:1\n' "$DEAD" >"$W/resolv.conf"
 export NB_RESOLV_CONF=$W/resolv.conf
@@ -167,18 +162,6 @@ for v in "${VECTORS[@]}"; do
 done
 
 section "peers: a DNS server, a TCP server, a TCP client and an HTTP server"
-# start_peer NAME CMD...: a peer that prints its kernel-picked port first; sets PEER_PORT.
-start_peer() {
-    local name=$1
-    shift
-    "$@" </dev/null >"$W/$name.pout" 2>"$W/$name.perr" &
-    PEER_PID=$!
-    track "$PEER_PID"
-    poll_until 10 grep -sqE '^[0-9]+$' "$W/$name.pout"
-    PEER_PORT=$(head -n 1 "$W/$name.pout")
-    [ -n "$PEER_PORT" ] || nb_fail "$name: the peer printed its port" "$(cat "$W/$name.perr")"
-}
-
 start_peer dns "$PY" "$PEERS/dns_hostile.py" esc 40 60
 if [ -n "$PEER_PORT" ]; then
     for row in "esc.test" "--short esc.test" "--json esc.test" "-t TXT esc.test" \

@@ -34,6 +34,16 @@ static int input_fd(const void *p, size_t n)
     return fd;
 }
 
+/* Opens r in mode over a descriptor reading in[0..n); returns the descriptor. */
+static int reader_on(struct nb_lines *r, const char *in, size_t n, enum nb_lines_mode mode)
+{
+    struct nb_err e;
+    int fd = input_fd(in, n);
+
+    assert_int_equal(nb_lines_open(r, fd, mode, &e), 0);
+    return fd;
+}
+
 /* Everything the reader gives for in[0..n) in mode: the items joined by '|',
  * a cut one marked "<cut N>", as a malloc'd string. */
 static char *read_all(const char *in, size_t n, enum nb_lines_mode mode)
@@ -43,11 +53,10 @@ static char *read_all(const char *in, size_t n, enum nb_lines_mode mode)
     const char *line;
     size_t len, used = 0, cap = 1024;
     char *out = malloc(cap);
-    int fd = input_fd(in, n), toolong, got, first = 1;
+    int fd = reader_on(&r, in, n, mode), toolong, got, first = 1;
 
     assert_non_null(out);
     out[0] = '\0';
-    assert_int_equal(nb_lines_open(&r, fd, mode, &e), 0);
     while ((got = nb_lines_next(&r, &line, &len, &toolong, &e)) > 0) {
         char piece[64];
         const char *add = line;
@@ -167,9 +176,8 @@ static void test_reader_position(void **state)
     struct nb_err e;
     const char *line;
     size_t len;
-    int toolong, fd = input_fd(in, sizeof in - 1);
+    int toolong, fd = reader_on(&r, in, sizeof in - 1, NB_LINES_EXACT);
 
-    assert_int_equal(nb_lines_open(&r, fd, NB_LINES_EXACT, &e), 0);
     assert_int_equal(nb_lines_next(&r, &line, &len, &toolong, &e), 1);
     assert_int_equal(r.lineno, 1);
     assert_int_equal(r.crlf, 0);
@@ -225,14 +233,13 @@ static char *filter(const char *in, size_t n, int *all, size_t *outlen, int to_n
     struct nb_wbuf *w = malloc(sizeof *w);
     struct nb_err e;
     FILE *out = tmpfile();
-    int fd = input_fd(in, n);
+    int fd = reader_on(&r, in, n, NB_LINES_EXACT);
     long size;
     char *text;
 
     assert_non_null(w);
     assert_non_null(out);
     nb_wbuf_init(w, fileno(out));
-    assert_int_equal(nb_lines_open(&r, fd, NB_LINES_EXACT, &e), 0);
     assert_int_equal(nb_lines_filter(&r, to_nowhere ? NULL : w, keep_k, all, &e), 0);
     assert_int_equal(nb_wbuf_flush(w), 0);
     nb_lines_close(&r);
@@ -366,8 +373,7 @@ static void test_filter_agrees_with_reader(void **state)
             in[n++] = '\r';
         in[n++] = '\n';
     }
-    fd = input_fd(in, n);
-    assert_int_equal(nb_lines_open(&r, fd, NB_LINES_EXACT, &e), 0);
+    fd = reader_on(&r, in, n, NB_LINES_EXACT);
     while (nb_lines_next(&r, &line, &len, &toolong, &e) > 0) {
         if (!toolong && keep_k(line, len)) {
             memcpy(want + wn, line, len);
@@ -467,9 +473,8 @@ static void test_quiz_through_the_reader(void **state)
     struct nb_err e;
     const char *line;
     size_t len;
-    int toolong, fd = input_fd(typed, sizeof typed - 1);
+    int toolong, fd = reader_on(&r, typed, sizeof typed - 1, NB_LINES_TRIM);
 
-    assert_int_equal(nb_lines_open(&r, fd, NB_LINES_TRIM, &e), 0);
     assert_int_equal(nb_lines_next(&r, &line, &len, &toolong, &e), 1);
     assert_int_equal(len, 3);
     assert_true(nb_quiz_check(&q0, line, len));
