@@ -20,7 +20,7 @@ enum nb_esc_style {
     NB_ESC_C,      /* \n \r \t \\ and \xHH; valid printable UTF-8 passes */
     NB_ESC_TEXT,   /* as NB_ESC_C, but the backslash passes: for a whole message
                       that may already hold quoted, escaped text */
-    NB_ESC_PYREPR, /* Python's repr() of bytes, quotes chosen as Python does, without the b prefix */
+    NB_ESC_PYREPR, /* Python's repr() of bytes, quotes as Python picks them, no b prefix */
 };
 
 /* Decodes one UTF-8 sequence at p[0..n) (n at least 1): returns its length
