@@ -444,8 +444,8 @@ static void report(const struct fetch_run *r, const char *url_text, double secs)
         return;
     }
     nb_notef("Saved %s: %s (%llu bytes) in %.2f s, HTTP %d %s", r->path,
-             nb_human_bytes((double)r->bytes, size, sizeof size), (unsigned long long)r->bytes, secs,
-             r->status, r->reason);
+             nb_human_bytes((double)r->bytes, size, sizeof size), (unsigned long long)r->bytes,
+             secs, r->status, r->reason);
     if (have_abs) {
         fputs("Open it in a browser: file://", stderr);
         for (const char *c = abs; *c; c++) {
