@@ -10,13 +10,17 @@
 
 #include <netbasics/err.h>
 
-/* How nb_escape writes a byte it will not pass through raw. In every style,
- * printable ASCII passes except the backslash (and the quote in PYREPR), and
- * no control byte, DEL, or byte of an invalid or C1/bidi-control UTF-8
- * sequence ever passes: a peer cannot reach the terminal with an escape. */
+/* How nb_escape writes a byte it will not pass through raw: the one place
+ * that makes untrusted bytes (argv, stdin, files, peers) safe to show. In
+ * every style no C0 control, DEL, raw byte 0x80-0xff that is not part of
+ * valid UTF-8, C1 control (U+0080-U+009F), bidi control (U+202A-U+202E,
+ * U+2066-U+2069) or other invisible code point ever passes: nothing read can
+ * reach the terminal as an escape sequence or reorder what is shown. */
 enum nb_esc_style {
     NB_ESC_C,      /* \n \r \t \\ and \xHH; valid printable UTF-8 passes */
-    NB_ESC_PYREPR, /* Python's repr() of bytes, quotes chosen as Python does, without the b prefix */
+    NB_ESC_TEXT,   /* as NB_ESC_C, but the backslash passes: for a whole message
+                      that may already hold quoted, escaped text */
+    NB_ESC_PYREPR, /* Python's repr() of bytes, quotes as Python picks them, no b prefix */
 };
 
 /* Decodes one UTF-8 sequence at p[0..n) (n at least 1): returns its length
@@ -25,9 +29,14 @@ enum nb_esc_style {
 size_t nb_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 
 /* Writes the escaped form of p[0..n) into buf of size bufsz, always
- * NUL-terminated. Returns the length the full escaped text needs (like
- * snprintf), so a caller can detect truncation. */
+ * NUL-terminated (buf may be NULL when bufsz is 0). Returns the length the
+ * full escaped text needs (like snprintf), so a caller can detect truncation. */
 size_t nb_escape(const void *p, size_t n, enum nb_esc_style style, char *buf, size_t bufsz);
+
+/* How a message shows untrusted text: the escaped form (NB_ESC_C) of at most
+ * the first max bytes of p[0..n), with "..." when it was cut, into buf of
+ * size bufsz (always NUL-terminated). Returns buf. */
+char *nb_quote(const void *p, size_t n, size_t max, char *buf, size_t bufsz);
 
 /* Writes the escaped form of p[0..n) to f. Returns 0, or -1 on a write error. */
 int nb_escape_write(FILE *f, const void *p, size_t n, enum nb_esc_style style);
@@ -103,7 +112,8 @@ void nb_progress_end(struct nb_progress *p); /* clears the line */
 char *nb_human_bytes(double bytes, char *buf, size_t n);
 
 /* The --explain channel: the core narrates through it and never prints.
- * A NULL channel or one without fn is silent. */
+ * A NULL channel or one without fn is silent. nb_explainf hands fn a line
+ * already escaped (NB_ESC_TEXT), so no sink can pass a raw control byte. */
 struct nb_explain {
     void (*fn)(void *ctx, const char *line);
     void *ctx;
@@ -114,8 +124,14 @@ int nb_explaining(const struct nb_explain *x);
 /* The standard sink for commands: writes "* line\n" to stderr (ctx unused). */
 void nb_explain_to_stderr(void *ctx, const char *line);
 
-/* Commands' shared printers: "netbasics CMD: message" on stderr. */
+/* Commands' shared printers: "netbasics CMD: message" on stderr. The
+ * formatted message is written escaped (NB_ESC_TEXT), so an interpolated
+ * byte never reaches the terminal raw; quote untrusted text with nb_escape
+ * (NB_ESC_C) all the same, so the user can tell it from the message. */
 void nb_errorf(const char *cmd, const char *fmt, ...) NB_PRINTF(2, 3);
+/* A narration line on stderr without the prefix ("Connected to ..."),
+ * escaped as nb_errorf's message is. */
+void nb_notef(const char *fmt, ...) NB_PRINTF(1, 2);
 /* Prints e's message with the prefix and returns its exit status. */
 int nb_report(const char *cmd, const struct nb_err *e);
 

@@ -196,49 +196,40 @@ static void print_json(const char *s, size_t len, const struct verdict *v, int l
     nb_json_end(&j);
 }
 
-/* A line being built for the write buffer: appends never overflow it. */
-struct line {
-    char buf[2048];
-    size_t len;
-};
-
-static void put(struct line *l, const char *s, size_t n)
+static void put_str(struct nb_wbuf *w, const char *s)
 {
-    if (n > sizeof l->buf - l->len)
-        n = sizeof l->buf - l->len;
-    memcpy(l->buf + l->len, s, n);
-    l->len += n;
+    nb_wbuf_put(w, s, strlen(s));
 }
 
-static void puts_(struct line *l, const char *s)
+/* A message (a refusal, what inet_aton did): escaped as nb_errorf's are,
+ * whatever it quotes. */
+static void put_msg(struct nb_wbuf *w, const char *msg)
 {
-    put(l, s, strlen(s));
+    char esc[4 * NB_ERR_MSG_MAX + 512];
+    size_t n = nb_escape(msg, strlen(msg), NB_ESC_TEXT, esc, sizeof esc);
+
+    nb_wbuf_put(w, esc, n < sizeof esc ? n : sizeof esc - 1);
 }
 
 /* The input as it should be shown: raw when it is plain printable ASCII
- * (every valid socket is), else escaped so no byte reaches a terminal raw. */
-static void put_input(struct line *l, const char *s, size_t len)
+ * (every valid socket is), else escaped so no byte reaches a terminal raw;
+ * cut at 256 bytes, enough to recognise the line. */
+static void put_input(struct nb_wbuf *w, const char *s, size_t len)
 {
-    size_t i, full = len;
+    char esc[4 * 256 + 4];
+    size_t i;
 
-    if (len > 256)
-        len = 256; /* enough to recognise the line; the rest would drown the answer */
-    for (i = 0; i < len; i++)
+    for (i = 0; i < len && i < 256; i++)
         if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e || s[i] == '\\')
             break;
-    if (i == len) {
-        put(l, s, len);
-    } else {
-        char esc[sizeof l->buf];
-        size_t n = nb_escape(s, len, NB_ESC_C, esc, sizeof esc);
-        put(l, esc, n < sizeof esc ? n : sizeof esc - 1);
-    }
-    if (full > len)
-        puts_(l, "...");
+    if (i == len)
+        nb_wbuf_put(w, s, len);
+    else
+        put_str(w, nb_quote(s, len, 256, esc, sizeof esc));
 }
 
 /* "IPv4 loopback address, port 80 is well-known (...)", without printf. */
-static void put_strict(struct line *l, const struct verdict *v)
+static void put_strict(struct nb_wbuf *w, const struct verdict *v)
 {
     const struct nb_addr_kind *k = nb_addr_kind_of(&v->ep.addr);
     const struct nb_port_kind *pk = nb_port_kind_of(v->ep.port);
@@ -248,19 +239,19 @@ static void put_strict(struct line *l, const struct verdict *v)
     do
         *--p = (char)('0' + port % 10);
     while (port /= 10);
-    puts_(l, v->ep.addr.family == 4 ? "IPv4 " : "IPv6 ");
-    puts_(l, k->kind);
-    puts_(l, " address, port ");
-    put(l, p, (size_t)(num + sizeof num - p));
-    puts_(l, " is ");
-    puts_(l, pk->kind);
-    puts_(l, " (");
-    puts_(l, pk->about);
-    puts_(l, ")");
+    put_str(w, v->ep.addr.family == 4 ? "IPv4 " : "IPv6 ");
+    put_str(w, k->kind);
+    put_str(w, " address, port ");
+    nb_wbuf_put(w, p, (size_t)(num + sizeof num - p));
+    put_str(w, " is ");
+    put_str(w, pk->kind);
+    put_str(w, " (");
+    put_str(w, pk->about);
+    put_str(w, ")");
 }
 
 /* What a --connect probe found, as a clause after the verdict. */
-static void put_reach(struct line *l, const struct verdict *v, const struct checksock_opts *o)
+static void put_reach(struct nb_wbuf *w, const struct verdict *v, const struct checksock_opts *o)
 {
     char tmp[512];
 
@@ -274,59 +265,57 @@ static void put_reach(struct line *l, const struct verdict *v, const struct chec
         snprintf(tmp, sizeof tmp, "; %sno answer%s within %.3g s: a firewall may drop the packets",
                  o->c->yellow, o->c->reset, (double)o->timeout_ms / 1000);
     else if (v->reach == REACH_OTHER)
-        snprintf(tmp, sizeof tmp, "; %sunreachable%s: %s", o->c->red, o->c->reset, v->reach_why);
+        snprintf(tmp, sizeof tmp, "; %sunreachable%s: ", o->c->red, o->c->reset);
     else
         tmp[0] = '\0';
-    puts_(l, tmp);
+    put_str(w, tmp); /* colours: trusted */
+    if (v->reach == REACH_OTHER)
+        put_msg(w, v->reach_why);
 }
 
 /* The text view: "INPUT is valid: ..." or "INPUT is not valid: RULE". */
 static void print_human(const char *s, size_t len, const struct verdict *v,
                         const struct checksock_opts *o, struct nb_wbuf *w)
 {
-    struct line l;
     char tmp[512];
 
-    l.len = 0;
-    put_input(&l, s, len);
-    puts_(&l, " is ");
+    put_input(w, s, len);
+    put_str(w, " is ");
     if (!v->valid) {
-        puts_(&l, o->c->red);
-        puts_(&l, o->lenient ? "refused by the lesson's rules" : "not valid");
-        puts_(&l, o->c->reset);
-        puts_(&l, ": ");
-        puts_(&l, o->lenient ? v->l.why : v->err.msg);
+        put_str(w, o->c->red);
+        put_str(w, o->lenient ? "refused by the lesson's rules" : "not valid");
+        put_str(w, o->c->reset);
+        put_str(w, ": ");
+        put_msg(w, o->lenient ? v->l.why : v->err.msg);
     } else {
-        puts_(&l, o->c->green);
-        puts_(&l, o->lenient ? "accepted by the lesson's rules" : "valid");
-        puts_(&l, o->c->reset);
-        puts_(&l, ": ");
+        put_str(w, o->c->green);
+        put_str(w, o->lenient ? "accepted by the lesson's rules" : "valid");
+        put_str(w, o->c->reset);
+        put_str(w, ": ");
         if (o->lenient) {
             describe_lenient(s, len, v, tmp, sizeof tmp);
-            puts_(&l, tmp);
+            put_msg(w, tmp);
         } else {
-            put_strict(&l, v);
+            put_strict(w, v);
         }
-        put_reach(&l, v, o);
+        put_reach(w, v, o);
     }
-    if (l.len == sizeof l.buf)
-        l.len--;
-    put(&l, "\n", 1);
-    nb_wbuf_put(w, l.buf, l.len);
+    nb_wbuf_put(w, "\n", 1);
     if (o->tty_out)
         nb_wbuf_flush(w); /* a person sees each answer as it is made */
 }
 
-/* --filter: a line that passed, as it came (escaped on a terminal). */
-static void print_filter(const char *s, size_t len, size_t full, const struct checksock_opts *o,
+/* --filter: a line that passed, as it came, its CRLF given back (escaped on a
+ * terminal). */
+static void print_filter(const char *s, size_t len, int crlf, const struct checksock_opts *o,
                          struct nb_wbuf *w)
 {
     if (o->tty_out) {
         nb_escape_write(stdout, s, len, NB_ESC_C); /* never raw bytes to a terminal */
         putchar('\n');
     } else {
-        nb_wbuf_put(w, s, full);
-        nb_wbuf_put(w, "\n", 1);
+        nb_wbuf_put(w, s, len);
+        nb_wbuf_put(w, crlf ? "\r\n" : "\n", crlf ? 2 : 1);
     }
 }
 
@@ -341,16 +330,14 @@ static void verdict_toolong(struct verdict *v)
 }
 
 /* Checks one socket (computes its verdict), then prints it with the printer
- * of the options' mode; returns 1 if it passed. */
-static int check_one(const char *s, size_t len, int toolong, const struct checksock_opts *o,
-                     struct nb_wbuf *w)
+ * of the options' mode; returns 1 if it passed. crlf: the line came with a
+ * CRLF ending, which --filter gives back. */
+static int check_one(const char *s, size_t len, int toolong, int crlf,
+                     const struct checksock_opts *o, struct nb_wbuf *w)
 {
     struct verdict v;
-    size_t full = len; /* --filter prints the line as it came, CR and all */
     int pass = 0;
 
-    if (len > 0 && s[len - 1] == '\r')
-        len--;
     if (toolong)
         verdict_toolong(&v);
     else
@@ -359,7 +346,7 @@ static int check_one(const char *s, size_t len, int toolong, const struct checks
         return pass;
     if (o->filter) {
         if (pass)
-            print_filter(s, len, full, o, w);
+            print_filter(s, len, crlf, o, w);
     } else if (o->json) {
         print_json(s, len, &v, o->lenient);
     } else {
@@ -383,13 +370,14 @@ static int ask(const struct checksock_opts *o)
     size_t len;
     int toolong, got, all = 1, tty = isatty(0);
 
-    if (nb_lines_open(&in, 0, &e) < 0)
+    /* a person typed it: blanks around the answer go, as the lesson's .strip() does */
+    if (nb_lines_open(&in, 0, NB_LINES_TRIM, &e) < 0)
         return nb_report("checksock", &e);
     for (;;) {
         struct verdict v;
         printf("Give me an IP address and port, like 127.0.0.1:9087: ");
         fflush(stdout);
-        got = nb_lines_next(&in, 1, &line, &len, &toolong, &e);
+        got = nb_lines_next(&in, &line, &len, &toolong, &e);
         if (got <= 0)
             break;
         if (!tty) {
@@ -405,12 +393,13 @@ static int ask(const struct checksock_opts *o)
             printf("%sThanks!%s%s%s\n", o->c->green, o->c->reset,
                    o->lenient && v.l.port_warning ? " (the lesson warns: port out of range)" : "",
                    v.reach == REACH_OPEN ? " It is open." : "");
-        } else if (!v.valid) {
-            printf("%sWrong!%s %s\n", o->c->red, o->c->reset, o->lenient ? v.l.why : v.err.msg);
-            all = 0;
         } else {
-            printf("%sWrong!%s it is valid, but %s\n", o->c->red, o->c->reset,
-                   v.reach == REACH_OTHER ? v.reach_why : REACH_WORD[v.reach]);
+            const char *why = !v.valid                 ? (o->lenient ? v.l.why : v.err.msg)
+                              : v.reach == REACH_OTHER ? v.reach_why
+                                                       : REACH_WORD[v.reach];
+            printf("%sWrong!%s %s", o->c->red, o->c->reset, v.valid ? "it is valid, but " : "");
+            nb_escape_write(stdout, why, strlen(why), NB_ESC_TEXT); /* it may quote the answer */
+            putchar('\n');
             all = 0;
         }
     }
@@ -445,7 +434,7 @@ int cmd_checksock(int argc, char **argv)
         NB_OPT_END,
     };
     struct nb_colors colors;
-    static struct nb_wbuf w;
+    struct nb_wbuf w;
     struct nb_err e;
     int all = 1, argi, rc;
 
@@ -460,31 +449,29 @@ int cmd_checksock(int argc, char **argv)
         return ask(&o);
     nb_wbuf_init(&w, 1);
     if (argi == argc || (argi + 1 == argc && !strcmp(argv[argi], "-"))) {
-        int got;
+        struct nb_lines in;
+        const char *line;
+        size_t len;
+        int toolong, got;
 
+        if (nb_lines_open(&in, 0, NB_LINES_EXACT, &e) < 0)
+            return nb_report("checksock", &e);
         if ((o.filter || o.quiet) && !o.lenient && !o.connect && !o.tty_out) {
             /* -q keeps nothing: the status alone answers */
-            got = nb_lines_filter(0, o.quiet ? NULL : &w, keep_valid, &all, &e);
+            got = nb_lines_filter(&in, o.quiet ? NULL : &w, keep_valid, &all, &e);
         } else {
-            struct nb_lines in;
-            const char *line;
-            size_t len;
-            int toolong;
-
-            if (nb_lines_open(&in, 0, &e) < 0)
-                return nb_report("checksock", &e);
-            while ((got = nb_lines_next(&in, 0, &line, &len, &toolong, &e)) > 0)
-                if (!check_one(line, len, toolong, &o, &w))
+            while ((got = nb_lines_next(&in, &line, &len, &toolong, &e)) > 0)
+                if (!check_one(line, len, toolong, in.crlf, &o, &w))
                     all = 0;
-            nb_lines_close(&in);
         }
+        nb_lines_close(&in);
         if (got < 0) {
             nb_wbuf_flush(&w);
             return nb_report("checksock", &e);
         }
     } else {
         for (int i = argi; i < argc; i++)
-            if (!check_one(argv[i], strlen(argv[i]), 0, &o, &w))
+            if (!check_one(argv[i], strlen(argv[i]), 0, 0, &o, &w))
                 all = 0;
     }
     fflush(stdout);

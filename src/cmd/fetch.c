@@ -278,8 +278,8 @@ static int redirect_to(struct fetch_run *r, const struct nb_url *url, unsigned h
     }
     if (!r->o->quiet && !r->o->json) {
         char to[NB_URL_MAX + 300];
-        fprintf(stderr, "redirect %u: HTTP %d %s -> %s\n", hop + 1, r->status, r->reason,
-                nb_url_format(next, to, sizeof to));
+        nb_notef("redirect %u: HTTP %d %s -> %s", hop + 1, r->status, r->reason,
+                 nb_url_format(next, to, sizeof to));
     }
     return NB_EXIT_OK;
 }
@@ -421,13 +421,13 @@ static void report(const struct fetch_run *r, const char *url_text, double secs)
     if (r->o->json || r->o->quiet || !r->path)
         return;
     if (r->status == 304) {
-        fprintf(stderr, "Not modified (HTTP 304 %s): %s%s\n", r->reason, r->path,
-                have_file ? " is kept as it is" : " is not there, and nothing was saved");
+        nb_notef("Not modified (HTTP 304 %s): %s%s", r->reason, r->path,
+                 have_file ? " is kept as it is" : " is not there, and nothing was saved");
         return;
     }
-    fprintf(stderr, "Saved %s: %s (%llu bytes) in %.2f s, HTTP %d %s\n", r->path,
-            nb_human_bytes((double)r->bytes, size, sizeof size), (unsigned long long)r->bytes, secs,
-            r->status, r->reason);
+    nb_notef("Saved %s: %s (%llu bytes) in %.2f s, HTTP %d %s", r->path,
+             nb_human_bytes((double)r->bytes, size, sizeof size), (unsigned long long)r->bytes,
+             secs, r->status, r->reason);
     if (have_abs) {
         fputs("Open it in a browser: file://", stderr);
         for (const char *c = abs; *c; c++) {

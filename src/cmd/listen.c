@@ -78,8 +78,8 @@ static void ev_closed(void *ctx, const struct nb_serve_client *c, const char *wh
     if (o->sink) {
         double rate = secs > 0 ? (double)c->bytes_in / secs / (1 << 20) : 0;
         if (!o->quiet)
-            fprintf(stderr, "%s %s: received %llu bytes in %.3f s (%.1f MiB/s)\n", c->peer, why,
-                    (unsigned long long)c->bytes_in, secs, rate);
+            nb_notef("%s %s: received %llu bytes in %.3f s (%.1f MiB/s)", c->peer, why,
+                     (unsigned long long)c->bytes_in, secs, rate);
         return;
     }
     printf("%s %s\n", c->peer, why);
@@ -126,8 +126,7 @@ static int serve_raw(int lfd, const struct listen_opts *o)
         if (rc < 0)
             return nb_report("listen", &e);
         if (!o->quiet)
-            fprintf(stderr, "Connection from %s\n",
-                    nb_sockaddr_format(&peer, ptxt, sizeof ptxt));
+            nb_notef("Connection from %s", nb_sockaddr_format(&peer, ptxt, sizeof ptxt));
         po.in_fd = in_fd;
         po.out_fd = 1;
         po.idle_ms = o->idle_ms;
@@ -200,7 +199,7 @@ int cmd_listen(int argc, char **argv)
         /* stdout carries the data: the narration goes to stderr; a port the
          * kernel picked is always told, or nobody could connect */
         if (!o.quiet || nb_sockaddr_port(&sa) == 0)
-            fprintf(stderr, "Listening on %s\n", where);
+            nb_notef("Listening on %s", where);
         if (o.raw) {
             rc = serve_raw(lfd, &o);
             nb_sock_close(lfd, &o.explain);
@@ -234,9 +233,9 @@ int cmd_listen(int argc, char **argv)
     if (!o.sink)
         printf("Stopping server.\n");
     if ((o.keep_open || rc == NB_STOPPED) && !o.quiet)
-        fprintf(stderr, "netbasics listen: %s: served %u client%s, %llu bytes in, %llu bytes out\n",
-                rc == NB_STOPPED ? "stopped by a signal" : "done", st.clients,
-                st.clients == 1 ? "" : "s", (unsigned long long)st.bytes_in,
-                (unsigned long long)st.bytes_out);
+        nb_notef("netbasics listen: %s: served %u client%s, %llu bytes in, %llu bytes out",
+                 rc == NB_STOPPED ? "stopped by a signal" : "done", st.clients,
+                 st.clients == 1 ? "" : "s", (unsigned long long)st.bytes_in,
+                 (unsigned long long)st.bytes_out);
     return NB_EXIT_OK;
 }

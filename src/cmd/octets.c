@@ -383,7 +383,8 @@ static int run_quiz(const struct octets_opts *o)
     int right = 0, tty = isatty(0);
 
     nb_rng_seed(&rng, o->seed);
-    if (nb_lines_open(&in, 0, &e) < 0)
+    /* a person typed it: blanks around the answer go */
+    if (nb_lines_open(&in, 0, NB_LINES_TRIM, &e) < 0)
         return nb_report("octets", &e);
     printf("Quiz yourself: %d question%s. Type the answer and press Enter.\n", o->count,
            o->count == 1 ? "" : "s");
@@ -396,7 +397,7 @@ static int run_quiz(const struct octets_opts *o)
         nb_quiz_make(&rng, i, &q);
         printf("\n%d. %s ", i + 1, q.prompt);
         fflush(stdout);
-        got = nb_lines_next(&in, 1, &line, &len, &toolong, &e);
+        got = nb_lines_next(&in, &line, &len, &toolong, &e);
         if (got < 0) {
             nb_lines_close(&in);
             return nb_report("octets", &e);
@@ -463,11 +464,9 @@ int cmd_octets(int argc, char **argv)
         size_t len;
         int toolong, got;
 
-        if (nb_lines_open(&in, 0, &e) < 0)
+        if (nb_lines_open(&in, 0, NB_LINES_EXACT, &e) < 0)
             return nb_report("octets", &e);
-        while ((got = nb_lines_next(&in, 1, &line, &len, &toolong, &e)) > 0) {
-            if (len == 0)
-                continue; /* blank lines separate nothing */
+        while ((got = nb_lines_next(&in, &line, &len, &toolong, &e)) > 0) {
             if (toolong) {
                 nb_err_set(&e, NB_E_INVALID, "line %lu is longer than %d bytes", in.lineno,
                            NB_LINE_MAX);

@@ -301,7 +301,9 @@ static void text_rows(const struct result *r, const struct resolve_opts *o)
         put_text(r->input);
         fputs(" (Python's view):\n", stdout);
     } else {
-        printf("From the hosts file %s (no name server asked):\n", o->r->hosts_path);
+        fputs("From the hosts file ", stdout);
+        put_text(o->r->hosts_path); /* an option or NB_HOSTS */
+        fputs(" (no name server asked):\n", stdout);
     }
     for (size_t i = 0; i < r->nrows; i++) {
         const struct row *w = &r->rows[i];
@@ -588,16 +590,13 @@ int cmd_resolve(int argc, char **argv)
         size_t len;
         int toolong, got;
         char buf[NB_LINE_MAX + 1];
-        if (nb_lines_open(&in, 0, &e) < 0) {
+        /* names never hold blanks: the ones around a name go, as in dig -f */
+        if (nb_lines_open(&in, 0, NB_LINES_TRIM, &e) < 0) {
             nb_resolver_free(&r);
             return nb_report("resolve", &e);
         }
-        while ((got = nb_lines_next(&in, 1, &line, &len, &toolong, &e)) > 0) {
+        while ((got = nb_lines_next(&in, &line, &len, &toolong, &e)) > 0) {
             int st;
-            while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
-                len--;
-            if (len == 0)
-                continue;
             memcpy(buf, line, len);
             buf[len] = '\0';
             if (toolong || memchr(buf, '\0', len)) {

@@ -124,7 +124,7 @@ int cmd_send(int argc, char **argv)
         return nb_report("send", &e);
     }
     if (!o.quiet && nb_sock_peer(fd, &peer, &e) == 0)
-        fprintf(stderr, "Connected to %s\n", nb_sockaddr_format(&peer, ptxt, sizeof ptxt));
+        nb_notef("Connected to %s", nb_sockaddr_format(&peer, ptxt, sizeof ptxt));
     nb_sock_stream(&s, fd, &o.explain);
     if (msg) {
         if (nb_stream_write_all(&s, msg, msg_len, o.timeout_ms, &e) < 0) {

@@ -51,7 +51,8 @@ static int unsafe_cp(uint32_t c)
            (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) || c == 0xfeff;
 }
 
-static void esc_c(struct nb_builder *b, const unsigned char *p, size_t n)
+/* NB_ESC_C, and NB_ESC_TEXT when text is set: the backslash then passes. */
+static void esc_c(struct nb_builder *b, const unsigned char *p, size_t n, int text)
 {
     size_t i = 0;
 
@@ -60,7 +61,7 @@ static void esc_c(struct nb_builder *b, const unsigned char *p, size_t n)
         size_t len = nb_utf8_decode(p + i, n - i, &c);
 
         if (len == 1 && p[i] == '\\') {
-            nb_builder_puts(b, "\\\\");
+            nb_builder_puts(b, text ? "\\" : "\\\\");
         } else if (len == 1 && p[i] == '\n') {
             nb_builder_puts(b, "\\n");
         } else if (len == 1 && p[i] == '\r') {
@@ -116,7 +117,8 @@ size_t nb_escape(const void *p, size_t n, enum nb_esc_style style, char *buf, si
     nb_builder_init_fixed(&b, buf, bufsz);
     switch (style) {
     case NB_ESC_C:
-        esc_c(&b, p, n);
+    case NB_ESC_TEXT:
+        esc_c(&b, p, n, style == NB_ESC_TEXT);
         break;
     case NB_ESC_PYREPR:
         esc_pyrepr(&b, p, n);
@@ -124,6 +126,23 @@ size_t nb_escape(const void *p, size_t n, enum nb_esc_style style, char *buf, si
     }
     nb_builder_str(&b);
     return b.want;
+}
+
+char *nb_quote(const void *p, size_t n, size_t max, char *buf, size_t bufsz)
+{
+    size_t m = n < max ? n : max, need;
+
+    if (bufsz == 0)
+        return buf;
+    /* shorten the input until its escaped form and "..." fit: never cut an escape */
+    while (m > 0 && (need = nb_escape(p, m, NB_ESC_C, NULL, 0) + (m < n ? 3 : 0)) >= bufsz) {
+        size_t over = (need - bufsz + 1) / 4; /* a byte escapes to at most 4 */
+        m -= over > 0 && over < m ? over : 1;
+    }
+    nb_escape(p, m, NB_ESC_C, buf, bufsz);
+    if (m < n && bufsz > 3)
+        strcat(buf, "...");
+    return buf;
 }
 
 int nb_escape_write(FILE *f, const void *p, size_t n, enum nb_esc_style style)
@@ -473,16 +492,73 @@ int nb_explaining(const struct nb_explain *x)
     return x && x->fn;
 }
 
+/* Formats fmt into a string of its full length: small when it fits, else
+ * memory the caller frees. Returns the length, or -1 (nothing to free). */
+NB_PRINTF(3, 0)
+static int format_text(char *small, size_t n, const char *fmt, va_list ap, char **out)
+{
+    va_list aq;
+    int len;
+
+    va_copy(aq, ap);
+    len = vsnprintf(small, n, fmt, aq);
+    va_end(aq);
+    *out = small;
+    if (len < 0)
+        return -1;
+    if ((size_t)len >= n) {
+        char *big = malloc((size_t)len + 1);
+        if (!big)
+            return (int)n - 1; /* too little memory: the cut text is still one line */
+        vsnprintf(big, (size_t)len + 1, fmt, ap);
+        *out = big;
+    }
+    return len;
+}
+
+/* Writes prefix, the formatted text escaped as NB_ESC_TEXT, and a newline to
+ * f in one write: whatever the format interpolated, no control byte, C1 or
+ * bidi control reaches the terminal raw. Every message line goes through here. */
+NB_PRINTF(3, 0)
+static void write_line(FILE *f, const char *prefix, const char *fmt, va_list ap)
+{
+    char small[1024], line[4096], *text, *out = line;
+    size_t plen = strlen(prefix), need;
+    int len = format_text(small, sizeof small, fmt, ap, &text);
+
+    if (len < 0)
+        return;
+    need = plen + nb_escape(text, (size_t)len, NB_ESC_TEXT, NULL, 0) + 1;
+    if (need >= sizeof line && !(out = malloc(need + 1)))
+        out = line, need = sizeof line - 1; /* no memory: write what fits */
+    memcpy(out, prefix, plen < need ? plen : need);
+    if (plen < need)
+        nb_escape(text, (size_t)len, NB_ESC_TEXT, out + plen, need - plen);
+    out[need - 1] = '\n';
+    fwrite(out, 1, need, f);
+    if (out != line)
+        free(out);
+    if (text != small)
+        free(text);
+}
+
 void nb_explainf(const struct nb_explain *x, const char *fmt, ...)
 {
-    char line[1024];
+    char small[1024], line[4096], *text;
     va_list ap;
+    int len;
 
     if (!nb_explaining(x))
         return;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    len = format_text(small, sizeof small, fmt, ap, &text);
     va_end(ap);
+    if (len < 0)
+        return;
+    /* every sink gets a line that is safe for a terminal, cut at 4 KiB */
+    nb_escape(text, (size_t)len, NB_ESC_TEXT, line, sizeof line);
+    if (text != small)
+        free(text);
     x->fn(x->ctx, line);
 }
 
@@ -494,14 +570,24 @@ void nb_explain_to_stderr(void *ctx, const char *line)
 
 void nb_errorf(const char *cmd, const char *fmt, ...)
 {
+    char prefix[64];
     va_list ap;
 
     fflush(stdout);
-    fprintf(stderr, "netbasics%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    snprintf(prefix, sizeof prefix, "netbasics%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    write_line(stderr, prefix, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+}
+
+void nb_notef(const char *fmt, ...)
+{
+    va_list ap;
+
+    fflush(stdout);
+    va_start(ap, fmt);
+    write_line(stderr, "", fmt, ap);
+    va_end(ap);
 }
 
 int nb_report(const char *cmd, const struct nb_err *e)

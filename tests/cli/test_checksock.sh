@@ -132,6 +132,29 @@ assert_match "stdin: the line after it is still checked" "$OUT" '^5\.6\.7\.8:90 
 run_in $'1.2.3.4:80\r\n' "$NB" checksock
 assert_status "stdin CRLF line: exit 0" 0
 assert_match "stdin CRLF line: valid, shown without the CR" "$OUT" '^1\.2\.3\.4:80 is valid'
+run_in $'1.2.3.4:80\n\n\r\n5.6.7.8:90\n\n' "$NB" checksock
+assert_status "stdin empty lines: skipped, exit 0" 0
+assert_eq "stdin empty lines: never counted, two answers" 2 "$(count_lines "$OUT")"
+for mode in --filter -q --json --lenient; do
+    run_in $'1.2.3.4:80\n\n\r\n5.6.7.8:90\n' "$NB" checksock $mode
+    assert_status "stdin empty lines with $mode: skipped, exit 0" 0
+done
+run_in $'1.2.3.4:80\n\n5.6.7.8:90\n' "$NB" checksock --filter
+assert_eq "--filter: empty lines are not copied" $'1.2.3.4:80\n5.6.7.8:90' "$OUT"
+run_in $' 1.2.3.4:80\n1.2.3.4:80\t\n' "$NB" checksock
+assert_status "stdin blanks around a socket: judged as given, exit 1" 1
+assert_match "stdin a leading blank: refused, naming its position" "$OUT" '^ 1\.2\.3\.4:80 is not valid: a space at position 1'
+assert_match "stdin a trailing tab: refused, naming its position" "$OUT" '^1\.2\.3\.4:80\\t is not valid: .*tab at position 3'
+run_in $' 1.2.3.4:80\n' "$NB" checksock -q
+assert_status "stdin a leading blank with -q: exit 1" 1
+run_in $'1.2.3.4:80\r\r\n' "$NB" checksock
+assert_status "stdin a CR before the CRLF: refused, exit 1" 1
+assert_match "stdin a CR before the CRLF: names it" "$OUT" "control byte 0x0d at position 3"
+run "$NB" checksock $'1.2.3.4:80\r'
+assert_status "argument ending in CR: no line ending there, exit 1" 1
+assert_match "argument ending in CR: names the CR" "$OUT" "^1\.2\.3\.4:80\\\\r is not valid: port '80\\\\r' has control byte 0x0d at position 3"
+run "$NB" checksock --lenient --json $'1.2.3.4:80\r'
+assert_eq "argument ending in CR, --json: the input keeps its CR" $'1.2.3.4:80\r' "$(jget "$OUT" 'j[0]["input"]')"
 run_in '1.2.3.4:80' "$NB" checksock
 assert_status "stdin without a final newline: exit 0" 0
 assert_match "stdin without a final newline: checked" "$OUT" '^1\.2\.3\.4:80 is valid'
@@ -145,6 +168,20 @@ run_in $'1.2.3.4:80\n' "$NB" checksock --filter
 assert_status "--filter all valid: exit 0" 0
 run_in $'1.2.3.4:80\r\n' "$NB" checksock --filter
 assert_eq "--filter: a CRLF line keeps its CR" $'1.2.3.4:80\r\nx' "$(cat "$OUT_FILE"; printf x)" # x keeps the newline
+section "a last line too long to keep counts as invalid"
+head -c 300000 /dev/zero | tr '\0' a >"$NB_TMP/longtail.txt"
+for mode in -q --filter "" --json; do
+    run "$NB" checksock $mode <"$NB_TMP/longtail.txt"
+    assert_status "300 KB without a newline, mode '${mode:-report}': exit 1" 1
+done
+{ printf '1.2.3.4:80\n'; cat "$NB_TMP/longtail.txt"; } >"$NB_TMP/longtail2.txt"
+run "$NB" checksock --filter <"$NB_TMP/longtail2.txt"
+assert_status "a valid line, then 300 KB without a newline, --filter: exit 1" 1
+assert_eq "a valid line, then 300 KB without a newline, --filter: the valid line" "1.2.3.4:80" "$OUT"
+{ cat "$NB_TMP/longtail.txt"; printf '\n1.2.3.4:80\n'; } >"$NB_TMP/longtail3.txt"
+run "$NB" checksock -q <"$NB_TMP/longtail3.txt"
+assert_status "300 KB, a newline, a valid line, -q: exit 1" 1
+
 GEN=$NB_TMP/socks.txt
 /usr/bin/python3 "$PEERS/gen_socks.py" 20000 "$GEN" >"$NB_TMP/good_count"
 cat >>"$GEN" <<'EOF'
@@ -320,9 +357,14 @@ run_in '127.0.0.1:9087' "$NB" checksock --ask
 assert_match "--ask last answer without newline: Thanks!" "$OUT" '^Thanks!$'
 run_in $'127.0.0.1:9087\r\n' "$NB" checksock --ask
 assert_match "--ask CRLF answer: Thanks!" "$OUT" '^Thanks!$'
-run_in $'\n' "$NB" checksock --ask
-assert_status "--ask an empty answer: exit 1" 1
-assert_match "--ask an empty answer: Wrong!" "$OUT" '^Wrong!'
+run_in $'\n\r\n  \n' "$NB" checksock --ask
+assert_status "--ask empty and blank answers: skipped, exit 0" 0
+assert_not_contains "--ask empty and blank answers: no verdict" "$OUT" "Wrong!"
+run_in $' 127.0.0.1:9087\n\t[::1]:80  \r\n' "$NB" checksock --ask
+assert_status "--ask answers with blanks around them: exit 0" 0
+assert_eq "--ask answers with blanks around them: trimmed, two Thanks!" 2 "$(printf '%s\n' "$OUT" | grep -c '^Thanks!')"
+run_in $'127.0 .0.1:9087\n' "$NB" checksock --ask
+assert_match "--ask a blank inside the answer: Wrong!, naming its position" "$OUT" '^Wrong!.*position 6'
 run_in "$long"$'\n127.0.0.1:80\n' "$NB" checksock --ask
 assert_eq "--ask a 5000-byte answer: Wrong! then Thanks!" "Wrong! Thanks!" "$(printf '%s\n' "$OUT" | grep -oE '^(Thanks!|Wrong!)' | paste -sd' ')"
 run_in $'127.1:80\n' "$NB" checksock --ask

@@ -92,7 +92,6 @@ sha() { sha256sum <"$1" | cut -d' ' -f1; }
 
 # --- the scripted server ----------------------------------------------------
 
-port_line_or_gone() { grep -sqE '^[0-9]+$' "$1" || pid_gone "$2"; }
 
 # hostile MODE [ARGS...]: starts peers/http_hostile.py MODE; sets HPID and
 # HPORT (1 and a failure when it did not print its port in 10 s).

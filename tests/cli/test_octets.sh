@@ -248,6 +248,17 @@ assert_eq "stdin, CRLF lines: nothing on stderr" "" "$ERR"
 run_in $'\n\n1.2.3.4\n\n\n5.6.7.8\n\n' "$NB" octets
 assert_status "stdin, blank lines skipped: exit 0" 0
 assert_eq "stdin, blank lines skipped: nothing on stderr" "" "$ERR"
+run_in $'\r\n1.2.3.4\n\r\n' "$NB" octets
+assert_status "stdin, empty CRLF lines skipped: exit 0" 0
+assert_eq "stdin, empty CRLF lines skipped: nothing on stderr" "" "$ERR"
+run_in $' 1.2.3.4\n1.2.3.4\t\n' "$NB" octets
+assert_status "stdin, blanks around an address: judged as given, exit 1" 1
+assert_match "stdin, a leading blank: refused, naming its position" "$ERR" "' 1\.2\.3\.4': a space at position 1"
+assert_match "stdin, a trailing tab: refused, naming its position" "$ERR" "'1\.2\.3\.4\\\\t': .*position 8"
+run_in $'1.2.3.4\r\r\n' "$NB" octets
+assert_match "stdin, a CR before the CRLF: refused, naming it" "$ERR" "'1\.2\.3\.4\\\\r': .*0x0d at position 8"
+run "$NB" octets $'1.2.3.4\r'
+assert_status "argument ending in CR: no line ending there, exit 1" 1
 run_in $'1.2.3.4\nbad\n5.6.7.8\n' "$NB" octets
 assert_status "stdin, a bad line: exit 1" 1
 assert_match "stdin, a bad line: the line after it is still shown" "$OUT" '^5\.6\.7\.8$'
@@ -324,6 +335,10 @@ run_in "$wrong"$'\n' "$NB" octets --quiz --seed 42
 assert_status "--quiz one wrong: exit 1" 1
 assert_match "--quiz one wrong: shows the right answer" "$OUT" 'Not quite.*255'
 assert_match "--quiz one wrong: Score: 4 of 5" "$OUT" '^Score: 4 of 5$'
+spaced=$(printf '%s\n' "$right" | sed 's/.*/\n \t&  \r/')
+run_in "$spaced"$'\n' "$NB" octets --quiz --seed 42
+assert_match "--quiz answers with blanks around them, after empty lines: Score: 5 of 5" "$OUT" '^Score: 5 of 5$'
+assert_status "--quiz answers with blanks and empty lines: exit 0" 0
 run_in "$(printf '%s\n' "$right" | head -2)"$'\n' "$NB" octets --quiz --seed 42
 assert_status "--quiz input ends early: exit 1" 1
 assert_contains "--quiz input ends early: says so" "$OUT" "the input ended"

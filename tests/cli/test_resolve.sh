@@ -291,9 +291,9 @@ Address: 2001:db8::10" "$OUT"
     assert_eq "three names, one NXDOMAIN: the others still answered" "192.0.2.10
 192.0.2.11" "$OUT"
     one_line_err "three names, one NXDOMAIN"
-    run_in $'target.nb.test\n\nv4only.nb.test  \nc1.nb.test\n' resolve "${S[@]}" --short -t A
+    run_in $'target.nb.test\n\n \t\r\n\tv4only.nb.test  \r\nc1.nb.test\n' resolve "${S[@]}" --short -t A
     assert_status "stdin: exit 0" 0
-    assert_eq "stdin: one name a line, blank lines and trailing spaces skipped" "192.0.2.10
+    assert_eq "stdin: one name a line, empty and blank lines skipped, blanks around a name trimmed" "192.0.2.10
 192.0.2.11
 $(d +short -t A c1.nb.test)" "$OUT"
     run_in $'v4only.nb.test\n' resolve "${S[@]}" --short -t A -

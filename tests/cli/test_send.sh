@@ -22,27 +22,6 @@ port_listening() {
     grep -qE "^ *[0-9]+: [0-9A-F]+:$hex [0-9A-F]+:[0-9A-F]+ 0A " /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 
-port_line_or_gone() { grep -sqE '^[0-9]+$' "$1" || pid_gone "$2"; }
-
-# start_peer NAME CMD...: starts a peer that prints its kernel-picked port as
-# its first line; sets PEER_PID and PEER_PORT (empty when none came in 10 s).
-start_peer() {
-    local name=$1
-    shift
-    "$@" </dev/null >"$NB_TMP/$name.pout" 2>"$NB_TMP/$name.perr" &
-    PEER_PID=$!
-    track "$PEER_PID"
-    PEER_PORT=
-    poll_until 10 port_line_or_gone "$NB_TMP/$name.pout" "$PEER_PID"
-    if grep -sqE '^[0-9]+$' "$NB_TMP/$name.pout"; then
-        PEER_PORT=$(head -n 1 "$NB_TMP/$name.pout")
-    else
-        nb_fail "$name: the peer printed its port" "$(cat "$NB_TMP/$name.perr")"
-        stop_pid "$PEER_PID" KILL
-        return 1
-    fi
-}
-
 listening_or_gone() { port_listening "$1" || pid_gone "$2"; }
 
 # start_fixed_peer NAME PORT CMD...: starts a peer on a port chosen beforehand,

@@ -293,11 +293,64 @@ static void test_seconds_no_wrap(void **state)
     assert_true(ms == INT64_C(9223372036854775000));
 }
 
+/* A refused number is quoted the one way (nb_quote: NB_ESC_C, cut at 24 bytes
+ * with "..."), so no message carries a raw control byte, C1 or bidi control,
+ * and the offending byte's position is named. */
+struct msg_case {
+    const char *s;
+    int seconds; /* 1: nb_parse_seconds, else nb_parse_uint as a port */
+    const char *want;
+};
+
+/* clang-format off */
+static const struct msg_case msg_cases[] = {
+    {"80\r", 0, "port '80\\r' has control byte 0x0d at position 3"},
+    {"8\x1b[31m0", 0, "port '8\\x1b[31m0' has control byte 0x1b at position 2"},
+    {"8\x7f", 0, "port '8\\x7f' has control byte 0x7f at position 2"},
+    {"80 ", 0, "port '80 ' has a space at position 3"},
+    {"\t80", 0, "port '\\t80' has a tab at position 1"},
+    {"8\xc2\x9b" "0", 0, "port '8\\xc2\\x9b0' is not an ASCII number"},
+    {"\x9b" "80", 0, "port '\\x9b80' is not an ASCII number"},
+    {"8\xe2\x80\xae" "0", 0, "port '8\\xe2\\x80\\xae0' is not an ASCII number"},
+    {"8\\0", 0, "port '8\\\\0' is not a number"},
+    {"1234567890123456789012345x", 0, "port '123456789012345678901234...' is not a number"},
+    {"1.2\x1b[31mX", 1, "timeout '1.2\\x1b[31mX' needs 1 to 3 digits after the point"},
+    {"1.\xe2\x81\xa6", 1, "timeout '1.\\xe2\\x81\\xa6' is not a number of seconds"},
+    {"1.\x07", 1, "timeout '1.\\x07' is not a number of seconds"},
+    {"1\x1b[31mX", 1, "timeout '1\\x1b[31mX' has control byte 0x1b at position 2"},
+};
+/* clang-format on */
+
+static void test_messages_quote_safely(void **state)
+{
+    int nfail = 0;
+
+    for (size_t i = 0; i < sizeof msg_cases / sizeof msg_cases[0]; i++) {
+        const struct msg_case *c = &msg_cases[i];
+        struct nb_err e;
+        uint64_t v;
+        int64_t ms;
+        int rc = c->seconds ? nb_parse_seconds(c->s, 60, 0, &ms, &e)
+                            : nb_parse_uint(c->s, 1, 65535, "port", &v, &e);
+        int raw = 0;
+
+        for (const unsigned char *p = (const unsigned char *)e.msg; *p; p++)
+            raw |= *p < 0x20 || *p >= 0x7f;
+        if (rc != -1 || e.code != NB_E_INVALID || raw || !strstr(e.msg, c->want)) {
+            print_error("message case %zu: got '%s', want it to contain '%s'%s\n", i, e.msg,
+                        c->want, raw ? " (and it holds a raw byte)" : "");
+            nfail++;
+        }
+    }
+    assert_int_equal(nfail, 0);
+}
+
 int main(void)
 {
     /* clang-format off */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_uint_table),
+        cmocka_unit_test(test_messages_quote_safely),
         cmocka_unit_test(test_uint_failure_details),
         cmocka_unit_test(test_uint_null_err),
         cmocka_unit_test(test_uint_n),

@@ -42,6 +42,7 @@ struct esc_case {
 };
 
 #define C NB_ESC_C
+#define T NB_ESC_TEXT
 #define P NB_ESC_PYREPR
 
 /* clang-format off */
@@ -86,6 +87,24 @@ static const struct esc_case esc_cases[] = {
     {C, "\xc2" "a", 0, "\\xc2a"},
     {C, "\xe2\x80\x1b", 0, "\\xe2\\x80\\x1b"},
     {C, "\x80", 0, "\\x80"},
+    {C, "a\x07" "b", 0, "a\\x07b"},                          /* BEL */
+    {C, "\xe2\x81\xa7\xe2\x81\xa8", 0, "\\xe2\\x81\\xa7\\xe2\\x81\\xa8"}, /* U+2067, U+2068 */
+    {C, "\xe2\x80\xa9\xe2\x80\xaf", 0, "\\xe2\\x80\\xa9\xe2\x80\xaf"}, /* U+2029 escaped, U+202F passes */
+    {C, "\xe2\x81\xaa", 0, "\\xe2\\x81\\xaa"},              /* U+206A */
+    {C, "\xc2\xa1", 0, "\xc2\xa1"},                            /* U+00A1: first after C1 */
+    /* TEXT: a whole message; the backslash passes, so quoted escapes stay as they are */
+    {T, "port '8\\x1b0' is not a number", 0, "port '8\\x1b0' is not a number"},
+    {T, "a\\b", 0, "a\\b"},
+    {T, "a\x1b[31mb", 0, "a\\x1b[31mb"},
+    {T, "\x1b]0;pwned\x07", 0, "\\x1b]0;pwned\\x07"},
+    {T, "line\nnext\r\t", 0, "line\\nnext\\r\\t"},
+    {T, "a\0b\x7f", 4, "a\\x00b\\x7f"},
+    {T, "\x9b" "31m", 0, "\\x9b31m"},
+    {T, "\xc2\x9b" "31m", 0, "\\xc2\\x9b31m"},
+    {T, "abc\xe2\x80\xae" "cba", 0, "abc\\xe2\\x80\\xaecba"},
+    {T, "\xe2\x81\xa6" "x\xe2\x81\xa9", 0, "\\xe2\\x81\\xa6x\\xe2\\x81\\xa9"},
+    {T, "\xff\xc3(", 0, "\\xff\\xc3("},
+    {T, "caf\xc3\xa9 \xe2\x80\x94 ok", 0, "caf\xc3\xa9 \xe2\x80\x94 ok"}, /* printable UTF-8 */
     /* PYREPR: exactly Python 3's repr(bytes) without the b (Python 2's repr(str), which the
      * lesson prints as "Received: 'hello'"), quotes chosen as Python chooses them */
     {P, "You said hello\n", 0, "'You said hello\\n'"},
@@ -105,7 +124,7 @@ static const struct esc_case esc_cases[] = {
 
 static const char *style_name(enum nb_esc_style s)
 {
-    return s == NB_ESC_C ? "C" : "PYREPR";
+    return s == NB_ESC_C ? "C" : s == NB_ESC_TEXT ? "TEXT" : "PYREPR";
 }
 
 /* Whether out has a byte a terminal would act on: a control byte, DEL or a C1 byte. */
@@ -225,11 +244,116 @@ static void test_escape_exhaustive_pairs(void **state)
                 assert_int_equal(n, strlen(buf));
                 if (has_raw_control(buf))
                     fail_msg("style %d, bytes %02x %02x: '%s'", style, a, b, buf);
-                if (style != NB_ESC_C)
+                if (style == NB_ESC_PYREPR)
                     for (const char *p = buf; *p; p++)
                         if ((unsigned char)*p >= 0x80)
                             fail_msg("style %d, bytes %02x %02x: non-ASCII output", style, a, b);
             }
+}
+
+/* Encodes code point c as UTF-8 into b; returns the length. */
+static size_t utf8_encode(uint32_t c, unsigned char *b)
+{
+    if (c < 0x80) {
+        b[0] = (unsigned char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        b[0] = (unsigned char)(0xc0 | c >> 6);
+        b[1] = (unsigned char)(0x80 | (c & 0x3f));
+        return 2;
+    }
+    if (c < 0x10000) {
+        b[0] = (unsigned char)(0xe0 | c >> 12);
+        b[1] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
+        b[2] = (unsigned char)(0x80 | (c & 0x3f));
+        return 3;
+    }
+    b[0] = (unsigned char)(0xf0 | c >> 18);
+    b[1] = (unsigned char)(0x80 | (c >> 12 & 0x3f));
+    b[2] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
+    b[3] = (unsigned char)(0x80 | (c & 0x3f));
+    return 4;
+}
+
+/* The classes the issue names: C0, DEL, C1 and the bidi controls. */
+static int must_escape(uint32_t c)
+{
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
+           (c >= 0x2066 && c <= 0x2069);
+}
+
+/* Every code point in every style: one of the named classes comes out as
+ * printable ASCII only; every other valid one is either passed whole
+ * (C and TEXT) or escaped, never cut. */
+static void test_escape_every_code_point(void **state)
+{
+    static const enum nb_esc_style styles[] = {NB_ESC_C, NB_ESC_TEXT, NB_ESC_PYREPR};
+    int nfail = 0;
+
+    for (uint32_t c = 0; c <= 0x10ffff && nfail < 10; c++) {
+        unsigned char in[4];
+        size_t n;
+        if (c >= 0xd800 && c <= 0xdfff)
+            continue;
+        n = utf8_encode(c, in);
+        for (size_t s = 0; s < N(styles); s++) {
+            char buf[64];
+            nb_escape(in, n, styles[s], buf, sizeof buf);
+            if (must_escape(c)) {
+                for (const unsigned char *p = (const unsigned char *)buf; *p; p++)
+                    if (*p < 0x20 || *p >= 0x7f) {
+                        print_error("U+%04X in style %s: '%s' is not printable ASCII\n",
+                                    (unsigned)c, style_name(styles[s]), buf);
+                        nfail++;
+                        break;
+                    }
+            }
+        }
+    }
+    assert_int_equal(nfail, 0);
+}
+
+struct quote_case {
+    const char *in;
+    size_t max, bufsz;
+    const char *want;
+};
+
+/* nb_quote: the escaped first max bytes, "..." when cut, never an escape cut in two. */
+static void test_quote(void **state)
+{
+    /* clang-format off */
+    static const struct quote_case cases[] = {
+        {"80", 24, 112, "80"},
+        {"8\x1b[31m0", 24, 112, "8\\x1b[31m0"},
+        {"80\r", 24, 112, "80\\r"},
+        {"a\\b", 24, 112, "a\\\\b"},
+        {"123456789012345678901234567890", 24, 112, "123456789012345678901234..."},
+        {"123456789012345678901234", 24, 112, "123456789012345678901234"},
+        {"\x1b\x1b\x1b\x1b", 24, 12, "\\x1b\\x1b..."},      /* the buffer cuts: whole escapes */
+        {"\x1b\x1b\x1b\x1b", 24, 16, "\\x1b\\x1b\\x1b..."},
+        {"\x1b\x1b\x1b\x1b", 24, 17, "\\x1b\\x1b\\x1b\\x1b"},
+        {"\x1b\x1b", 24, 9, "\\x1b\\x1b"},
+        {"abcdef", 24, 4, "..."},
+        {"abcdef", 24, 6, "ab..."},
+        {"\xe2\x80\xae" "abc", 2, 112, "\\xe2\\x80..."},
+        {"", 24, 112, ""},
+    };
+    /* clang-format on */
+    int nfail = 0;
+
+    for (size_t i = 0; i < N(cases); i++) {
+        char buf[112];
+        const char *got;
+        memset(buf, 'Z', sizeof buf);
+        got = nb_quote(cases[i].in, strlen(cases[i].in), cases[i].max, buf, cases[i].bufsz);
+        if (got != buf || strcmp(buf, cases[i].want) || strlen(buf) >= cases[i].bufsz) {
+            print_error("quote case %zu: got '%s', want '%s'\n", i, buf, cases[i].want);
+            nfail++;
+        }
+    }
+    assert_int_equal(nfail, 0);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */
@@ -642,6 +766,81 @@ static void test_stderr_helpers(void **state)
     assert_int_equal(status, NB_EXIT_TIMEOUT);
 }
 
+/* A hostile text interpolated into each message writer. */
+static const char HOSTILE[] = "a\x1b[31mb\x07"
+                              "c\x7f"
+                              "d\x9b"
+                              "e\xc2\x9b"
+                              "f\xe2\x80\xae"
+                              "g\xe2\x81\xa6h\xff\ri\nj\\x41";
+static const char HOSTILE_SHOWN[] = "a\\x1b[31mb\\x07c\\x7fd\\x9be\\xc2\\x9bf\\xe2\\x80\\xae"
+                                    "g\\xe2\\x81\\xa6h\\xff\\ri\\nj\\x41";
+
+static void call_errorf_hostile(void *arg)
+{
+    nb_errorf("resolve", "'%s': not a name", (const char *)arg);
+}
+
+static void call_notef_hostile(void *arg)
+{
+    nb_notef("Saved %s: 3 bytes", (const char *)arg);
+}
+
+static void call_report_hostile(void *arg)
+{
+    struct nb_err e;
+
+    nb_err_set(&e, NB_E_INVALID, "port '%s' is not a number", (const char *)arg);
+    nb_report("send", &e);
+}
+
+static void call_explain_hostile(void *arg)
+{
+    struct nb_explain x = {nb_explain_to_stderr, NULL};
+
+    nb_explainf(&x, "query for %s", (const char *)arg);
+}
+
+/* A message longer than any stack buffer: escaped whole, one line. */
+static void call_errorf_long(void *arg)
+{
+    char *big = malloc(20001);
+
+    assert_non_null(big);
+    for (size_t i = 0; i < 20000; i++)
+        big[i] = i % 100 == 50 ? '\x1b' : 'x';
+    big[20000] = '\0';
+    nb_errorf("octets", "%s", big);
+    free(big);
+    (void)arg;
+}
+
+/* Every writer of message lines escapes what the format interpolated: no
+ * message can carry a raw control byte, C1 or bidi control. */
+static void test_messages_escaped(void **state)
+{
+    char *out, want[512];
+    size_t esc = 0;
+
+    snprintf(want, sizeof want, "netbasics resolve: '%s': not a name\n", HOSTILE_SHOWN);
+    expect_text(capture_stderr(call_errorf_hostile, (void *)HOSTILE), want);
+    snprintf(want, sizeof want, "Saved %s: 3 bytes\n", HOSTILE_SHOWN);
+    expect_text(capture_stderr(call_notef_hostile, (void *)HOSTILE), want);
+    snprintf(want, sizeof want, "netbasics send: port '%s' is not a number\n", HOSTILE_SHOWN);
+    expect_text(capture_stderr(call_report_hostile, (void *)HOSTILE), want);
+    snprintf(want, sizeof want, "* query for %s\n", HOSTILE_SHOWN);
+    expect_text(capture_stderr(call_explain_hostile, (void *)HOSTILE), want);
+
+    out = capture_stderr(call_errorf_long, NULL);
+    assert_int_equal(strlen(out), strlen("netbasics octets: ") + 20000 - 200 + 200 * 4 + 1);
+    assert_null(strchr(out, '\x1b'));
+    assert_int_equal(strchr(out, '\n') - out, (long)strlen(out) - 1); /* one line */
+    for (const char *p = out; (p = strstr(p, "\\x1b")); p++)
+        esc++;
+    assert_int_equal(esc, 200);
+    free(out);
+}
+
 /* nb_finish_stdout with stdout on a full device, then on a pipe nobody reads. */
 struct finish_arg {
     int fd, status;
@@ -700,6 +899,9 @@ int main(void)
         cmocka_unit_test(test_escape_truncation),
         cmocka_unit_test(test_escape_write),
         cmocka_unit_test(test_escape_exhaustive_pairs),
+        cmocka_unit_test(test_escape_every_code_point),
+        cmocka_unit_test(test_quote),
+        cmocka_unit_test(test_messages_escaped),
         cmocka_unit_test(test_json_string),
         cmocka_unit_test(test_json_object),
         cmocka_unit_test(test_json_depth),
