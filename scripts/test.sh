@@ -15,7 +15,7 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 # real peers the integration tests start on loopback.
 PKGS=(cmake make gcc clang libclang-rt-14-dev libcmocka-dev valgrind python3
       netcat-openbsd socat ncat dnsmasq-base nginx-light curl bind9-dnsutils
-      busybox iproute2 man-db)
+      busybox iproute2 man-db openssl libssl3 tinyproxy)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -75,6 +75,27 @@ vg_ok build/netbasics octets 185.172.165.184 10.0.0.0/8 2001:db8::1/48 256.1.1.1
 vg_ok build/netbasics octets --json 185.172.165.184 ::ffff:1.2.3.4
 vg_ok build/netbasics checksock 127.0.0.1:80 '[::1]:8080' 1.2.3.4:70000 ::1:80
 vg_ok build/netbasics checksock --lenient 127.1:80 010.0.0.1:5
+# https: a TLS server with a certificate of its own, trusted with --cacert;
+# the loader's records of the dlopen'ed OpenSSL are suppressed (named file)
+VGT=$(mktemp -d)
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$VGT/key.pem" -out "$VGT/cert.pem" -days 2 \
+    -subj /CN=localhost -addext subjectAltName=DNS:localhost 2>/dev/null
+VGPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+openssl s_server -quiet -www -accept "127.0.0.1:$VGPORT" -cert "$VGT/cert.pem" -key "$VGT/key.pem" \
+    </dev/null >/dev/null 2>&1 &
+VGPID=$!
+for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$VGPORT") 2>/dev/null && break
+    sleep 0.05
+done
+vg_tls() { vg --suppressions=tests/valgrind/dlopen-openssl.supp "$@"; }
+for args in "--cacert $VGT/cert.pem" "-k" ""; do # verified, unverified, refused (9)
+    rc=0
+    # shellcheck disable=SC2086
+    vg_tls build/netbasics fetch -q -o - $args "https://localhost:$VGPORT/" >/dev/null 2>"$VGT/err" </dev/null || rc=$?
+    if ((rc == 99)); then echo "valgrind: https fetch $args failed"; cat "$VGT/err"; exit 1; fi
+done
+kill "$VGPID"; wait "$VGPID" 2>/dev/null || true; rm -rf "$VGT"
 printf '1.2.3.4:80\nbad\n' | vg build/netbasics checksock --filter >/dev/null || [[ $? == 1 ]]
 printf '255\n10111001\n' | vg build/netbasics octets --quiz --seed 1 --count 2 >/dev/null || [[ $? == 1 ]]
 echo "valgrind: clean"

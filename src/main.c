@@ -4,6 +4,7 @@
 #include <netbasics/cli.h>
 #include <netbasics/err.h>
 #include <netbasics/out.h>
+#include <netbasics/tls.h>
 
 #include <signal.h>
 #include <stdio.h>
@@ -45,7 +46,7 @@ static void usage(FILE *f)
             "\nRun 'netbasics COMMAND --help' for a command's options; 'man netbasics' for all.\n"
             "Exit status: 0 success, 1 negative answer, 2 usage, 3 resolution failed,\n"
             "4 connection failed, 5 protocol error, 6 local error, 7 timed out,\n"
-            "8 not in this build (https).\n");
+            "8 no TLS library (https needs libssl3), 9 TLS failed.\n");
 }
 
 static const struct command *find(const char *name)
@@ -91,10 +92,12 @@ int main(int argc, char **argv)
         return nb_finish_stdout(NULL, NB_EXIT_OK);
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        const char *tls = nb_tls_version(); /* loads the library: only here and for https */
         printf("netbasics %s\n"
-               "features: ipv4 ipv6 dns-stub(udp,tcp,edns0) http/1.1 explain -tls\n"
+               "features: ipv4 ipv6 dns-stub(udp,tcp,edns0) http/1.1 explain %s%s%s\n"
                "build: %s\n",
-               NB_VERSION, NB_BUILD);
+               NB_VERSION, tls ? "tls(system OpenSSL " : "-tls (libssl.so.3 not found)",
+               tls ? tls : "", tls ? ")" : "", NB_BUILD);
         return nb_finish_stdout(NULL, NB_EXIT_OK);
     }
     if (!strcmp(argv[1], "help")) {

@@ -1,6 +1,6 @@
 /* fetch.c - `netbasics fetch`: the lesson's urlopen(...).read() and its local
- * copy, over HTTP/1.1 on plain sockets: redirects, atomic saves that never
- * clobber, safe file names, progress, timeouts, proxies. */
+ * copy, over HTTP/1.1, and https through the system's OpenSSL: redirects, atomic
+ * saves that never clobber, safe file names, progress, timeouts, proxies. */
 #include "cmd/cmd.h"
 
 #include <netbasics/clock.h>
@@ -11,6 +11,8 @@
 #include <netbasics/out.h>
 #include <netbasics/save.h>
 #include <netbasics/sock.h>
+#include <netbasics/stream.h>
+#include <netbasics/tls.h>
 #include <netbasics/url.h>
 
 #include <errno.h>
@@ -26,12 +28,13 @@
 #include <unistd.h>
 
 #define MAX_HEADERS 32
-#define MAX_REDIRS 50 /* the most --max-redirs allows */
+#define MAX_REDIRS  50 /* the most --max-redirs allows */
 
 static const char USAGE[] =
     "usage: netbasics fetch [OPTIONS] URL\n"
     "\n"
-    "Downloads URL over HTTP/1.1 and saves a local copy, as the lesson does with\n"
+    "Downloads URL over HTTP/1.1 (https:// over TLS, verified against this\n"
+    "machine's trusted certificates) and saves a local copy, as the lesson does with\n"
     "urllib.request.urlopen(...).read(): by default into the current directory,\n"
     "named after the URL's last path segment (index.html for '/'), then prints\n"
     "the name, the size and a file:// URL to open in a browser. The body goes to a\n"
@@ -40,13 +43,17 @@ static const char USAGE[] =
     "overwritten without --force. Redirects are followed (10 at most).\n";
 
 static const char EPILOG[] =
-    "http_proxy and no_proxy are honoured as curl and wget do. https:// needs TLS,\n"
-    "which this libc-only build does not have: use curl or wget for it.\n"
+    "http_proxy (https_proxy for https URLs, through a CONNECT tunnel) and\n"
+    "no_proxy are honoured as curl and wget do. https uses the system's OpenSSL 3\n"
+    "(libssl3), loaded when an https URL is met; SSL_CERT_FILE and SSL_CERT_DIR\n"
+    "work as for every OpenSSL program.\n"
     "\n"
     "Exit status: 0 saved, 1 the server answered with an error status (>= 400),\n"
     "2 usage error, 3 the host does not resolve, 4 connection failed, 5 the\n"
     "server broke HTTP (or redirected somewhere refused), 6 local file error\n"
-    "(the file exists, the disk is full), 7 timed out, 8 https:// (no TLS here).\n";
+    "(the file exists, the disk is full), 7 timed out, 8 https:// but no\n"
+    "OpenSSL 3 on this machine, 9 TLS failed (the server's identity could not be\n"
+    "verified, or the handshake failed), 128+N stopped by signal N.\n";
 
 struct fetch_opts {
     const char *output;
@@ -55,6 +62,7 @@ struct fetch_opts {
     int64_t idle_ms, connect_ms, max_ms;
     const char *headers[MAX_HEADERS];
     size_t nheaders;
+    struct nb_tls_opts tls; /* --cacert, --capath, -k */
     struct nb_explain explain;
 };
 
@@ -73,10 +81,13 @@ struct fetch_run {
     int status;
     int have_location; /* the response had a Location header, maybe an empty one */
     char reason[128];
-    const char *path;                                    /* where the final body is saved */
-    int saved;                                           /* the body took its name */
-    int exit;                                            /* the exit status */
-    struct nb_err fail;                                  /* why, when exit is not 0 */
+    const char *path;                /* where the final body is saved */
+    int saved;                       /* the body took its name */
+    int exit;                        /* the exit status */
+    struct nb_err fail;              /* why, when exit is not 0 */
+    const struct nb_deadline *total; /* --max-time, NULL none */
+    struct nb_tls_info tls;          /* the last https hop's TLS */
+    int used_tls, warned_insecure;
     char first[NB_URL_MAX + 300], cur[NB_URL_MAX + 300]; /* asked for; fetched last ("" none) */
 };
 
@@ -178,9 +189,8 @@ static void on_headers_done(void *ctx)
         fputs("\r\n", stdout);
         fflush(stdout);
     }
-    r->discard =
-        redirect || r->status == 304 ||
-        ((r->status >= 400 || r->status < 100) && !r->o->keep_errors && !r->o->include);
+    r->discard = redirect || r->status == 304 ||
+                 ((r->status >= 400 || r->status < 100) && !r->o->keep_errors && !r->o->include);
     if (r->discard || r->o->head)
         return;
     if (!r->to_stdout) {
@@ -190,6 +200,29 @@ static void on_headers_done(void *ctx)
     }
     nb_progress_start(&r->progress, 2, !r->o->quiet && !r->o->json,
                       r->p->framing == NB_HTTP_LENGTH ? r->p->length : 0, nb_now_ms());
+}
+
+/* The body to stdout; with --max-time, a reader that takes it too slowly
+ * ends the transfer by then too. */
+static int write_stdout(struct fetch_run *r, const uint8_t *p, size_t n)
+{
+    struct nb_stream out;
+    int left;
+
+    if (!r->total) {
+        if (nb_write_all(1, p, n) == 0)
+            return 0;
+        return nb_err_sys(&r->err, NB_E_SYS, errno, "cannot write to standard output");
+    }
+    left = nb_deadline_left(r->total);
+    nb_io_stream(&out, 1, NULL); /* a view of stdout: never closed here */
+    if (nb_stream_write_all(&out, p, n, left, &r->err) == 0)
+        return 0;
+    if (r->err.code == NB_E_TIMEOUT)
+        nb_err_set(&r->err, NB_E_TIMEOUT,
+                   "the transfer took longer than --max-time (standard output took the body too "
+                   "slowly)");
+    return -1;
 }
 
 static int on_body(void *ctx, const uint8_t *p, size_t n)
@@ -205,10 +238,8 @@ static int on_body(void *ctx, const uint8_t *p, size_t n)
             return -1;
     } else if (r->to_stdout) {
         fflush(stdout);
-        if (nb_write_all(1, p, n) < 0) {
-            nb_err_sys(&r->err, NB_E_SYS, errno, "cannot write to standard output");
+        if (write_stdout(r, p, n) < 0)
             return -1;
-        }
     }
     r->bytes += n;
     nb_progress_update(&r->progress, r->bytes, nb_now_ms());
@@ -220,39 +251,49 @@ static int on_body(void *ctx, const uint8_t *p, size_t n)
  * proxy's user-info, if any, becomes its Proxy-Authorization. */
 static int proxy_for(const struct nb_url *u, struct nb_url *proxy, struct nb_err *e)
 {
-    const char *env = getenv("http_proxy"), *np = getenv("no_proxy");
+    int tls = !strcmp(u->scheme, "https");
+    const char *var = tls ? "https_proxy" : "http_proxy";
+    const char *env = getenv(var), *np = getenv("no_proxy");
     char buf[NB_URL_MAX];
 
     if (!np)
         np = getenv("NO_PROXY");
+    if (tls && (!env || !*env))
+        env = getenv(var = "HTTPS_PROXY"); /* a request header cannot set this one */
     if (!env || !*env || (np && nb_no_proxy_match(np, u->host)))
         return 0;
     snprintf(buf, sizeof buf, "%s%s", strstr(env, "://") ? "" : "http://", env);
     if (nb_url_parse(buf, proxy, e) < 0 || strcmp(proxy->scheme, "http")) {
-        nb_err_set(e, NB_E_INVALID, "http_proxy is not an http://[USER:PASSWORD@]HOST:PORT URL");
+        nb_err_set(e, NB_E_INVALID, "%s is not an http://[USER:PASSWORD@]HOST:PORT URL", var);
         return -1;
     }
     return 1;
 }
 
 /* The -H headers that go to a hop: all of them at the origin the user named
- * (own_origin), none of the credentials anywhere else. Returns the count. */
+ * (own_origin); anywhere else none of the credentials, and no Host (it names
+ * the first server, not this one). Returns the count. */
 static size_t headers_for(const struct fetch_opts *o, int own_origin, const char **out)
 {
     size_t n = 0;
 
     for (size_t i = 0; i < o->nheaders; i++)
-        if (own_origin || !nb_http_header_is_credential(o->headers[i]))
+        if (own_origin || (!nb_http_header_is_credential(o->headers[i]) &&
+                           strncasecmp(o->headers[i], "Host:", 5)))
             out[n++] = o->headers[i];
     return n;
 }
 
-static int https_refused(struct fetch_run *r, int redirected)
+/* Before an https hop with -k: the warning, once per host, every run. */
+static void warn_insecure(struct fetch_run *r, const struct nb_url *url)
 {
-    return fail(r, NB_EXIT_NOTLS,
-                "%s: https needs TLS, which this libc-only build does not have; use curl or "
-                "wget for https URLs",
-                redirected ? "redirected to https" : "https URL");
+    if (!r->o->tls.insecure || strcmp(url->scheme, "https") || r->warned_insecure)
+        return;
+    r->warned_insecure = 1;
+    nb_errorf("fetch",
+              "warning: -k: the certificate of %s is not checked; anyone on the way can pose "
+              "as it",
+              url->host);
 }
 
 /* Follows the redirect the response in p asks for: sets *next, or returns
@@ -276,6 +317,10 @@ static int redirect_to(struct fetch_run *r, const struct nb_url *url, unsigned h
         nb_escape(loc, strlen(loc) > 100 ? 100 : strlen(loc), NB_ESC_C, shown, sizeof shown);
         return fail(r, NB_EXIT_PROTO, "refused to follow the redirect to '%s': %s", shown, e.msg);
     }
+    if (!strcmp(url->scheme, "https") && !strcmp(next->scheme, "http"))
+        nb_notef("notice: redirect %u leaves https for plain http: what follows is not "
+                 "encrypted, and no credential goes with it",
+                 hop + 1);
     if (!r->o->quiet && !r->o->json) {
         char to[NB_URL_MAX + 300];
         nb_notef("redirect %u: HTTP %d %s -> %s", hop + 1, r->status, r->reason,
@@ -303,8 +348,8 @@ static int transfer(struct fetch_run *r, const char *url_text)
     if (nb_url_parse(url_text, &first, &e) < 0)
         return fail(r, NB_EXIT_USAGE, "%s", e.msg);
     nb_url_format(&first, r->first, sizeof r->first);
-    if (!strcmp(first.scheme, "https"))
-        return https_refused(r, 0);
+    if (!strcmp(first.scheme, "https") && nb_tls_load(&e) < 0)
+        return fail_err(r, &e);
     r->to_stdout = o->include || (o->output && !strcmp(o->output, "-"));
     if (!r->to_stdout && !o->head)
         r->path = o->output ? o->output : nb_url_filename(&first, name, sizeof name);
@@ -314,6 +359,7 @@ static int transfer(struct fetch_run *r, const char *url_text)
     r->p = &p;
     url = first;
     nb_deadline_init(&total, o->max_ms);
+    r->total = o->max_ms >= 0 ? &total : NULL;
     for (unsigned hop = 0;; hop++) {
         /* credentials go only to the origin they were given for */
         int own = nb_url_same_origin(&url, &first);
@@ -326,6 +372,8 @@ static int transfer(struct fetch_run *r, const char *url_text)
             .total = o->max_ms >= 0 ? &total : NULL,
             .family = o->family,
             .stop = &stop_signal,
+            .tls = &o->tls,
+            .tls_info = &r->tls,
             .x = &o->explain,
         };
         struct nb_http_cb cb = {r, on_status, on_header, on_headers_done, on_body, NULL};
@@ -334,8 +382,8 @@ static int transfer(struct fetch_run *r, const char *url_text)
         if (own && !url.userinfo[0])
             memcpy(url.userinfo, first.userinfo, sizeof url.userinfo);
         nb_url_format(&url, r->cur, sizeof r->cur);
-        if (!strcmp(url.scheme, "https"))
-            return https_refused(r, 1);
+        r->used_tls = !strcmp(url.scheme, "https");
+        warn_insecure(r, &url);
         for (size_t k = 0; k < nseen; k++)
             if (seen[k] == url_hash(r->cur))
                 return fail(r, NB_EXIT_PROTO, "redirect loop: %.200s was visited already", r->cur);
@@ -407,6 +455,13 @@ static void report(const struct fetch_run *r, const char *url_text, double secs)
             nb_json_str(&j, "file", have_abs ? abs : r->path);
         else
             nb_json_null(&j, "file");
+        if (r->used_tls && r->tls.version[0]) {
+            nb_json_str(&j, "tls_version", r->tls.version);
+            nb_json_str(&j, "tls_cipher", r->tls.cipher);
+            nb_json_bool(&j, "verified", r->tls.verified);
+        } else {
+            nb_json_null(&j, "tls_version");
+        }
         nb_json_int(&j, "exit", r->exit);
         if (r->exit)
             nb_json_str(&j, "error", r->fail.msg);
@@ -494,6 +549,12 @@ int cmd_fetch(int argc, char **argv)
         NB_OPT_SECONDS(0, "connect-timeout", &o.connect_ms, "S", 3600,
                        "give up connecting after S seconds (default 10)"),
         NB_OPT_SECONDS(0, "max-time", &o.max_ms, "S", 86400 * 7, "give up after S seconds in all"),
+        NB_OPT_STRING(0, "cacert", &o.tls.cafile, "FILE",
+                      "https: also trust the CA certificates in FILE (PEM)"),
+        NB_OPT_STRING(0, "capath", &o.tls.capath, "DIR",
+                      "https: also trust the hashed CA certificates in DIR"),
+        NB_OPT_BOOL('k', "insecure", &o.tls.insecure,
+                    "https: do not check the server's certificate (warns every time)"),
         NB_OPT_BOOL(0, "keep-errors", &o.keep_errors,
                     "save the body of an error response (status >= 400)"),
         NB_OPT__FAMILY(&o.family, "IPv4 or IPv6 addresses only"),

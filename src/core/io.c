@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Grows *buf (capacity *cap + 1 for the NUL) to twice its size, up to max.
@@ -174,11 +175,15 @@ static ssize_t fd_read(struct nb_stream *s, void *buf, size_t cap, struct nb_err
 
 static ssize_t fd_write(struct nb_stream *s, const void *buf, size_t len, struct nb_err *e)
 {
+    struct stat st;
     ssize_t n;
     int r = ready_now(s->fd, POLLOUT, e);
 
     if (r <= 0)
         return r == 0 ? NB_STREAM_AGAIN : -1;
+    /* a ready pipe takes PIPE_BUF bytes without blocking, not always more */
+    if (len > PIPE_BUF && fstat(s->fd, &st) == 0 && S_ISFIFO(st.st_mode))
+        len = PIPE_BUF;
     n = nb_write_some(s->fd, buf, len);
     if (n > 0)
         return n;

@@ -387,17 +387,19 @@ else
 fi
 
 # =============================================================================
-section "https:// is refused: exit 8, no connection"
+section "https:// without OpenSSL on the machine: exit 8, no connection"
+# NB_LIBSSL names a library that is not there: the machine without libssl3
 if hostile ok --time 20 --log "$NB_TMP/https.log"; then
+    FETCH_ENV=("NB_LIBSSL=$NB_TMP/none/libssl.so.3")
     fetch "https://127.0.0.1:$HPORT/secret.bin"
-    assert_failed "https" 8
-    assert_contains "https: says TLS is not built in" "$ERR" "TLS"
-    assert_contains "https: says what to use" "$ERR" "curl"
-    assert_eq "https: no connection was made" 0 "$(grep -c '^connection' "$NB_TMP/https.log")"
+    assert_failed "https, no libssl" 8
+    assert_contains "https, no libssl: says what to install" "$ERR" "apt-get install libssl3"
+    assert_eq "https, no libssl: no connection was made" 0 "$(grep -c '^connection' "$NB_TMP/https.log")"
     stop_pid "$HPID"
+    fetch "https://127.0.0.1:1/x"
+    assert_failed "https to a closed port, no libssl: still exit 8 (nothing tried)" 8
+    FETCH_ENV=()
 fi
-fetch "https://127.0.0.1:1/x"
-assert_failed "https to a closed port: still exit 8 (nothing tried)" 8
 
 # =============================================================================
 section "http_proxy and no_proxy"
@@ -419,8 +421,11 @@ if hostile proxy --conns 10 --time 60 --log "$NB_TMP/proxy.log"; then
     assert_eq "http_proxy without http://: used" "via proxy" "$(cat "$WD/1k.bin" 2>/dev/null)"
 
     FETCH_ENV=("http_proxy=http://127.0.0.1:$HPORT")
+    n_before=$(grep -c '^connection' "$NB_TMP/proxy.log")
     fetch "https://127.0.0.1:${NP:-9}/1k.bin"
-    assert_failed "https with http_proxy: still refused" 8
+    assert_failed "https ignores http_proxy (https_proxy is its variable): the plain server is no TLS" 9
+    assert_eq "https ignores http_proxy: the proxy was not asked" "$n_before" \
+        "$(grep -c '^connection' "$NB_TMP/proxy.log")"
 
     n_before=$(grep -c '^connection' "$NB_TMP/proxy.log")
     if [ -n "$NP" ]; then

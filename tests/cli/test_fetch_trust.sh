@@ -241,8 +241,8 @@ section "9. usage, then the URL and its scheme, then the destination, then the n
 CLOSED=$(free_port)
 newdir
 printf 'mine\n' >"$D/index.html"
-in_dir "$D" -- "https://127.0.0.1:$CLOSED/"
-assert_status "https with index.html there: exit 8" 8
+in_dir "$D" "NB_LIBSSL=$NB_TMP/none/libssl.so.3" -- "https://127.0.0.1:$CLOSED/"
+assert_status "https without libssl, with index.html there: exit 8" 8
 in_dir "$D" -- 'http://[::1/'
 assert_status "a bad URL with index.html there: exit 2" 2
 in_dir "$D" -- "http://127.0.0.1:$CLOSED/"

@@ -74,26 +74,30 @@ with socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1) as s:
 
 # tls_start_nginx DIR ROOT PKI: one nginx serving ROOT over TLS with each
 # certificate of PKI on a port of its own, on 127.0.0.1 and [::1] (when
-# HAVE_V6), plus plain HTTP on a port where TLS is expected. Sets
-# TLS_PORT[good|noip|wrong|expired|future|self|plain] and TLS_NGINX_PID;
-# returns 1 when no try of five came up.
+# HAVE_V6), plus plain HTTP on a port of its own ("plain"). Every request is
+# logged with its Authorization header in DIR/NAME.log. On the good server
+# /r-http redirects to the plain one; on the plain one /r-https redirects to
+# https://localhost:GOOD/. Sets TLS_PORT[good|noip|wrong|expired|future|self|plain]
+# and TLS_NGINX_PID; returns 1 when no try of five came up.
 declare -A TLS_PORT
 tls_start_nginx() {
-    local dir=$1 root=$2 pki=$3 name p servers v6 listen
+    local dir=$1 root=$2 pki=$3 name servers listen
     for _ in 1 2 3 4 5; do
+        for name in good noip wrong expired future self plain; do
+            TLS_PORT[$name]=$(free_port)
+        done
         servers=
         for name in good noip wrong expired future self plain; do
-            p=$(free_port)
-            TLS_PORT[$name]=$p
-            listen="listen 127.0.0.1:$p ssl;"
-            [ "$HAVE_V6" = 1 ] && listen="$listen listen [::1]:$p ssl;"
+            listen="listen 127.0.0.1:${TLS_PORT[$name]} ssl;"
+            [ "$HAVE_V6" = 1 ] && listen="$listen listen [::1]:${TLS_PORT[$name]} ssl;"
             if [ "$name" = plain ]; then
-                listen=${listen// ssl;/;}
-                servers="$servers server { $listen root $root; }"
+                servers="$servers server { ${listen// ssl;/;} root $root;
+                    access_log $dir/$name.log creds;
+                    location /r-https { return 302 https://localhost:${TLS_PORT[good]}/; } }"
             else
-                servers="$servers server { $listen root $root;
+                servers="$servers server { $listen root $root; access_log $dir/$name.log creds;
                     ssl_certificate $pki/$name.pem; ssl_certificate_key $pki/$name.key;
-                    location /r-http { return 302 http://127.0.0.1:${TLS_PORT[plain]:-0}/; } }"
+                    location /r-http { return 302 http://127.0.0.1:${TLS_PORT[plain]}/; } }"
             fi
         done
         cat >"$dir/nginx.conf" <<CONF
@@ -104,7 +108,7 @@ pid $dir/nginx.pid;
 error_log $dir/error.log;
 events {}
 http {
-    access_log off;
+    log_format creds '\$request auth=[\$http_authorization] cookie=[\$http_cookie]';
     $servers
 }
 CONF
