@@ -10,7 +10,7 @@
 #include <netbasics/err.h>
 
 #define NB_CONF_MAX_NS 3       /* nameservers kept, as glibc's MAXNS */
-#define NB_CONF_MAX_SEARCH 6   /* search domains kept */
+#define NB_CONF_MAX_SEARCH 32  /* search domains kept (glibc >= 2.26 has no limit; 6 before) */
 #define NB_CONF_NAME_MAX 254   /* a domain name in text, with its NUL */
 
 struct nb_nameserver {
@@ -21,7 +21,7 @@ struct nb_nameserver {
 struct nb_resolvconf {
     struct nb_nameserver ns[NB_CONF_MAX_NS];
     size_t nns;
-    char search[NB_CONF_MAX_SEARCH][NB_CONF_NAME_MAX]; /* without trailing dot */
+    char search[NB_CONF_MAX_SEARCH][NB_CONF_NAME_MAX]; /* without trailing dot; "" the root */
     size_t nsearch;
     unsigned ndots;       /* options ndots:N, default 1, at most 15 */
     unsigned timeout_s;   /* options timeout:N, default 5, at most 30 */
@@ -32,7 +32,8 @@ struct nb_resolvconf {
 
 /* Parses resolv.conf text text[0..len) (need not be NUL-terminated). Keeps
  * the first 3 valid nameserver lines; "domain" and the last "search" line
- * set the search list (the later one wins, as in glibc); "options" sets
+ * set the search list (the later one wins, as in glibc; the first 32 domains
+ * are kept, more are counted in ignored; the root "." is kept as ""); "options" sets
  * ndots, timeout, attempts, use-vc; '#' and ';' start comments; unknown or
  * malformed lines are counted in ignored, never fatal. Lines longer than
  * 1024 bytes are ignored. Always returns 0 and fills *out with defaults

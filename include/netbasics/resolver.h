@@ -51,12 +51,40 @@ struct nb_lookup {
     size_t nanswers;              /* records of the asked type owned by final */
 };
 
-/* Asks the name servers for name and type, trying the search list as glibc
- * does (ndots), moving on while the answer is NXDOMAIN. Returns 0 with *out
- * filled, whatever the rcode (NXDOMAIN included: look at out->msg.rcode), or
- * -1 with e set (NB_E_TIMEOUT, NB_E_RESOLVE, NB_E_PROTO, NB_E_INVALID). */
-int nb_resolver_query(struct nb_resolver *r, const char *name, uint16_t type,
-                      struct nb_lookup *out, struct nb_err *e);
+#define NB_SEARCH_NAMES_MAX   (NB_CONF_MAX_SEARCH + 1) /* each search domain, and the name */
+#define NB_RESOLVER_TYPES_MAX 2                        /* types asked of one name (A and AAAA) */
+
+/* One name the search list makes of what the user typed. */
+struct nb_search_name {
+    char name[NB_DNS_NAME_TEXT];
+    int domain; /* the index in conf->search of the domain appended, or -1: the name as given */
+};
+
+/* The names to ask for name, in the order of glibc's res_search: the name as
+ * given first when it has at least conf->ndots dots or ends in a dot (then it
+ * is the only one); then the name with each search domain appended (the root
+ * domain "" gives the name itself, absolute); then the name as given, unless
+ * it was asked first or the root was on the list. A name that would be longer
+ * than 255 bytes on the wire with its domain is left out. Fills up to max
+ * (NB_SEARCH_NAMES_MAX is enough) and returns the count. */
+size_t nb_search_names(const char *name, const struct nb_resolvconf *conf,
+                       struct nb_search_name *out, size_t max);
+
+/* Asks the name servers for name, each of types[0..ntypes) in turn (1 to
+ * NB_RESOLVER_TYPES_MAX), walking nb_search_names as glibc's res_search does:
+ * a name whose reply has records ends the search; NXDOMAIN, no data and
+ * SERVFAIL go on to the next name; REFUSED, NOTIMP or another rcode end the
+ * search domains (the name as given is still asked last, if it is due); no
+ * answer in time, no server reachable or a malformed reply end it all. When
+ * no name was answered, the outcome that stands is glibc's: that of the name
+ * as given when it was asked first, else a "no data", else a SERVFAIL, else
+ * the last name's. Returns 0 with out[0..*nout) that name's lookups, one per
+ * type up to the first whose rcode is not NOERROR (look at msg.rcode and
+ * nanswers); or -1 with e set (NB_E_TIMEOUT, NB_E_RESOLVE, NB_E_PROTO,
+ * NB_E_INVALID, NB_E_SYS) and out[0..*nout) the lookups that came before the
+ * failure. Free each of out[0..*nout) with nb_lookup_free. */
+int nb_resolver_search(struct nb_resolver *r, const char *name, const uint16_t *types,
+                       size_t ntypes, struct nb_lookup *out, size_t *nout, struct nb_err *e);
 void nb_lookup_free(struct nb_lookup *l);
 
 #endif

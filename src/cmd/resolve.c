@@ -192,20 +192,17 @@ static void system_compute(struct result *r, const struct resolve_opts *o)
     }
 }
 
-/* Asks DNS each type in turn, stopping at the first that fails or gets an
- * rcode other than NOERROR, and sets the result's status. */
+/* Asks DNS the types (the resolver stops at the first that fails or gets an
+ * rcode other than NOERROR) and sets the result's status. */
 static void dns_compute(struct result *r, struct resolve_opts *o)
 {
     r->source = FROM_DNS;
-    for (size_t t = 0; t < r->ntypes; t++) {
-        struct nb_lookup *l = &r->l[r->nl];
-        if (nb_resolver_query(o->r, r->qname, r->types[t], l, &r->err) < 0) {
-            nb_lookup_free(l);
-            r->failed = 1;
-            r->status = nb_exit_code(r->err.code);
-            return;
-        }
-        r->nl++;
+    if (nb_resolver_search(o->r, r->qname, r->types, r->ntypes, r->l, &r->nl, &r->err) < 0) {
+        r->failed = 1;
+        r->status = nb_exit_code(r->err.code);
+    }
+    for (size_t t = 0; t < r->nl; t++) {
+        const struct nb_lookup *l = &r->l[t];
         if (l->msg.rcode != NB_DNS_NOERROR) {
             r->status = l->msg.rcode == NB_DNS_NXDOMAIN ? NB_EXIT_NEGATIVE : NB_EXIT_RESOLVE;
             return;
@@ -214,7 +211,8 @@ static void dns_compute(struct result *r, struct resolve_opts *o)
             r->chain = l;
         r->found += l->nanswers;
     }
-    r->status = r->found ? NB_EXIT_OK : NB_EXIT_NEGATIVE;
+    if (!r->failed)
+        r->status = r->found ? NB_EXIT_OK : NB_EXIT_NEGATIVE;
 }
 
 /* Computes the whole answer for input. Returns 0, or -1 (and says why) when

@@ -97,15 +97,18 @@ static int parse_nameserver(const struct nb_reader *w, struct nb_nameserver *ns)
     return 0;
 }
 
-/* Copies a search domain into dst without its trailing dot. Returns 0, 1 for the root "."
- * (a valid word that names no domain, as systemd-resolved's "search ."), or -1 when it is
- * not a host name: an empty or 64+ byte label, 254+ bytes, a byte outside [A-Za-z0-9_-]. */
+/* Copies a search domain into dst without its trailing dot: the root "." (systemd-resolved's
+ * "search .") becomes "", as glibc's search turns it into the name itself, absolute. Returns 0,
+ * or -1 when it is not a host name: an empty or 64+ byte label, 254+ bytes, a byte outside
+ * [A-Za-z0-9_-]. */
 static int copy_domain(const struct nb_reader *w, char dst[NB_CONF_NAME_MAX])
 {
     size_t n = w->len, i, label = 0;
 
-    if (n == 1 && w->p[0] == '.')
-        return 1;
+    if (n == 1 && w->p[0] == '.') {
+        dst[0] = '\0';
+        return 0;
+    }
     if (n > 0 && w->p[n - 1] == '.')
         n--;
     if (n == 0 || n > NAME_LEN_MAX)
@@ -178,7 +181,7 @@ static int apply_option(const struct nb_reader *w, struct nb_resolvconf *rc)
 static void set_search(struct nb_reader *line, int only_first, struct nb_resolvconf *rc)
 {
     struct nb_reader w;
-    int words = 0, r;
+    int words = 0;
 
     while (next_word(line, "#;", &w)) {
         if (words++ == 0)
@@ -187,12 +190,9 @@ static void set_search(struct nb_reader *line, int only_first, struct nb_resolvc
             rc->ignored++;
             continue;
         }
-        if (rc->nsearch == NB_CONF_MAX_SEARCH)
-            continue;
-        r = copy_domain(&w, rc->search[rc->nsearch]);
-        if (r < 0)
+        if (rc->nsearch == NB_CONF_MAX_SEARCH || copy_domain(&w, rc->search[rc->nsearch]) < 0)
             rc->ignored++;
-        else if (r == 0)
+        else
             rc->nsearch++;
     }
     /* a keyword without a value is glibc's "ignore the line", not "clear the list" */

@@ -151,11 +151,13 @@ int nb_dns_exchange(const struct nb_sockaddr *servers, size_t nservers, const ui
                 int parsed = nb_dns_header_parse(reply, *rlen, &h, NULL) == 0;
                 unsigned rcode = parsed ? h.rcode : 0;
                 info->truncated = via_tcp && parsed && h.tc;
-                if (rcode == NB_DNS_SERVFAIL || rcode == NB_DNS_REFUSED) {
+                if (rcode == NB_DNS_SERVFAIL || rcode == NB_DNS_REFUSED ||
+                    rcode == NB_DNS_NOTIMP) {
                     char rname[16];
                     snprintf(why, sizeof why, "%s answered %s", at,
                              nb_dns_rcode_name(rcode, rname, sizeof rname));
                     nb_explainf(o->x, "%s — try the next server", why);
+                    info->rejected = rcode;
                     others++;
                     continue;
                 }

@@ -440,23 +440,35 @@ fi
 
 HP=
 HPID=
-# start_hostile MODE [MAX]: sets HP and HPID.
+HLOG=
+HSTARTS=0
+# start_hostile MODE [MAX]: sets HP, HPID and HLOG (its log of queries). Each
+# start has files of its own: the shell creates a background job's output
+# file only when the job runs, so a file shared with an earlier start could
+# still show that start's port (a dead one) to the poll below.
 start_hostile() {
-    local f=$W/hostile.$1.port try
+    local f try
     HP=
     for try in 1 2 3; do # a loaded machine may lose a start: try again, boundedly
-        "$PY" "$PEERS/dns_hostile.py" "$1" "${2:-20}" 60 </dev/null >"$f" 2>"$W/hostile.$1.log" &
+        HSTARTS=$((HSTARTS + 1))
+        f=$W/hostile.$HSTARTS.port
+        HLOG=$W/hostile.$HSTARTS.log
+        "$PY" "$PEERS/dns_hostile.py" "$1" "${2:-20}" 60 </dev/null >"$f" 2>"$HLOG" &
         HPID=$!
         track "$HPID"
         poll_until 10 bash -c "grep -sqE '^[0-9]+$' '$f' || ! kill -0 $HPID 2>/dev/null"
         HP=$(grep -sE '^[0-9]+$' "$f" | head -n 1)
         [ -n "$HP" ] && break
-        echo "# dns_hostile.py $1 did not print its port (try $try): $(cat "$W/hostile.$1.log")"
+        echo "# dns_hostile.py $1 did not print its port (try $try): $(cat "$HLOG")"
         stop_pid "$HPID"
     done
-    [ -n "$HP" ] || nb_fail "dns_hostile.py $1 printed its port" "$(cat "$W/hostile.$1.log")"
+    [ -n "$HP" ] || nb_fail "dns_hostile.py $1 printed its port" "$(cat "$HLOG")"
 }
-hostile_queries() { grep -c "^$1 " "$W/hostile.$2.log"; }
+# hostile_queries PROTO [LOG]: how many PROTO (udp, tcp) queries LOG (default:
+# the last start's) shows.
+hostile_queries() { grep -c "^$1 " "${2:-$HLOG}"; }
+# hostile_asked [LOG]: the queries LOG shows, "TYPE NAME" each, space-separated.
+hostile_asked() { sed -E 's/^(udp|tcp) //' "${1:-$HLOG}" | tr '\n' ' ' | sed 's/ $//'; }
 H=(--timeout 1 --retries 1 --dns-only)
 
 section "hostile: wrong id, then the right one"
@@ -495,8 +507,8 @@ run resolve -s "127.0.0.1:$HP" --timeout 1 --retries 2 --dns-only -t A h.test
 t1=$(now_ms)
 assert_status "silent, --retries 2: exit 7" 7
 assert_true "silent, --retries 2: ends within 4 s (took $((t1 - t0)) ms)" [ $((t1 - t0)) -lt 4000 ]
-poll_until 2 test "$(hostile_queries udp silent)" -ge 2 # the server logs after it reads
-assert_eq "silent, --retries 2: asked twice" 2 "$(hostile_queries udp silent)"
+poll_until 2 test "$(hostile_queries udp)" -ge 2 # the server logs after it reads
+assert_eq "silent, --retries 2: asked twice" 2 "$(hostile_queries udp)"
 stop_pid "$HPID"
 start_hostile silent
 write_conf "$W/silent.conf" "nameserver 127.0.0.1#$HP
@@ -548,8 +560,8 @@ else
     one_line_err "tctcp"
 fi
 assert_match "tctcp: says the answer was truncated even over TCP" "$ERR" '[Tt]runcated'
-assert_eq "tctcp: one UDP query" 1 "$(hostile_queries udp tctcp)"
-assert_eq "tctcp: one TCP query, no loop" 1 "$(hostile_queries tcp tctcp)"
+assert_eq "tctcp: one UDP query" 1 "$(hostile_queries udp)"
+assert_eq "tctcp: one TCP query, no loop" 1 "$(hostile_queries tcp)"
 stop_pid "$HPID"
 start_hostile tcpcut
 run resolve -s "127.0.0.1:$HP" "${H[@]}" -t A h.test
@@ -595,6 +607,151 @@ run resolve -s "127.0.0.1:$HP" "${H[@]}" -t A h.test
 assert_status "NXDOMAIN: exit 1" 1
 assert_contains "NXDOMAIN: not found" "$ERR" "not found"
 stop_pid "$HPID"
+
+section "hostile: NOTIMP moves on to the next server"
+start_hostile notimp
+NIP=$HP
+NIPID=$HPID
+start_hostile ok
+write_conf "$W/notimp-ok.conf" "nameserver 127.0.0.1#$NIP
+nameserver 127.0.0.1#$HP
+options timeout:1 attempts:1"
+run resolve --resolv-conf "$W/notimp-ok.conf" --dns-only -x --short -t A h.test
+assert_status "NOTIMP, then a second server: exit 0" 0
+assert_eq "NOTIMP, then a second server: its answer" "192.0.2.1" "$OUT"
+assert_contains "NOTIMP -x: seen, and the next server tried" "$ERR" "answered NOTIMP — try the next server"
+stop_pid "$HPID"
+run resolve -s "127.0.0.1:$NIP" "${H[@]}" -t A h.test
+assert_status "NOTIMP from the only server: exit 3" 3
+assert_contains "NOTIMP from the only server: named" "$ERR" "NOTIMP"
+one_line_err "NOTIMP only"
+stop_pid "$NIPID"
+
+# The search list against glibc's res_search (resolv/res_query.c): which
+# names are asked, in which order, and what stands when none is found.
+# search_run RULES CONF-LINES ARGS...: a scripted server answering by RULES
+# (dns_hostile.py's SUFFIX=MODE,...), a resolv.conf naming only it, then
+# resolve --dns-only ARGS; ASKED is what the server was asked, in order.
+search_run() {
+    local rules=$1 lines=$2
+    shift 2
+    start_hostile "$rules" 80
+    write_conf "$W/search-run.conf" "nameserver 127.0.0.1#$HP
+$lines
+options timeout:1 attempts:1"
+    run resolve --resolv-conf "$W/search-run.conf" --dns-only "$@"
+    stop_pid "$HPID" # the log is complete once the server is gone
+    ASKED=$(hostile_asked)
+}
+
+section "search list: a failing domain does not end the search (glibc)"
+search_run "broken.test=servfail,nb.test=ok" "search broken.test nb.test" www
+assert_status "SERVFAIL for www.broken.test, then www.nb.test: exit 0" 0
+assert_contains "SERVFAIL, then www.nb.test: the name found" "$OUT" "Name:${TAB}www.nb.test"
+assert_eq "SERVFAIL, then www.nb.test: both addresses" "Address: 192.0.2.1
+Address: 2001:db8::1" "$(printf '%s\n' "$OUT" | grep '^Address: ')"
+assert_eq "SERVFAIL, then www.nb.test: asked in glibc's order" \
+    "A www.broken.test. A www.nb.test. AAAA www.nb.test." "$ASKED"
+search_run "broken.test=nodata,nb.test=ok" "search broken.test nb.test" --short -t A www
+assert_status "no data for www.broken.test, then www.nb.test: exit 0" 0
+assert_eq "no data, then www.nb.test: its address" "192.0.2.1" "$OUT"
+search_run "broken.test=ok,nb.test=ok" "search broken.test nb.test" --short -t MX www
+assert_status "no MX anywhere: exit 1" 1
+assert_eq "no MX anywhere: every name asked" "MX www.broken.test. MX www.nb.test. MX www." "$ASKED"
+for rc in refused notimp; do
+    search_run "broken.test=$rc,nb.test=ok" "search broken.test nb.test" -t A www
+    assert_eq "$rc for www.broken.test: no more search domains, the name as is last (glibc)" \
+        "A www.broken.test. A www." "$ASKED"
+    assert_status "$rc, then www NXDOMAIN: the last answer stands, exit 1" 1
+done
+
+section "search list: what stands when no name is found (glibc's order)"
+search_run "*=nxdomain" "search a.test b.test" -t A www
+assert_status "NXDOMAIN everywhere: exit 1" 1
+assert_contains "NXDOMAIN everywhere: not found" "$ERR" "not found"
+one_line_err "NXDOMAIN everywhere"
+search_run "a.test=nodata" "search a.test b.test" -t A www
+assert_status "no data for one name, NXDOMAIN for the others: exit 1" 1
+assert_contains "no data for one name: said so, not NXDOMAIN" "$ERR" "www has no A record"
+search_run "b.test=servfail" "search a.test b.test" -t A www
+assert_status "SERVFAIL for one name, NXDOMAIN for the others: exit 3" 3
+assert_contains "SERVFAIL for one name: the name and the rcode" "$ERR" "www.b.test: no name server answered usefully"
+assert_contains "SERVFAIL for one name: SERVFAIL named" "$ERR" "SERVFAIL"
+one_line_err "SERVFAIL for one name"
+search_run "a.test=servfail,b.test=nodata" "search a.test b.test" -t A www
+assert_status "SERVFAIL and no data: no data stands, exit 1" 1
+assert_contains "SERVFAIL and no data: no A record" "$ERR" "www has no A record"
+search_run "a.test=servfail" "search a.test" -t A www.x
+assert_status "www.x asked as is first (NXDOMAIN), then SERVFAIL: the first answer stands, exit 1" 1
+assert_eq "www.x: the name as is first" "A www.x. A www.x.a.test." "$ASKED"
+search_run "*=silent" "search a.test b.test" -t A www
+assert_status "no answer in time: the search ends, exit 7" 7
+assert_eq "no answer in time: no other name asked" "A www.a.test." "$ASKED"
+
+section "search list: long names and many domains"
+N253=$(printf 'a%.0s' $(seq 63)).$(printf 'b%.0s' $(seq 63)).$(printf 'c%.0s' $(seq 63)).$(printf 'd%.0s' $(seq 61))
+assert_eq "a name of 253 bytes" 253 "${#N253}"
+search_run "*=nxdomain" "search nb.test" -t A "$N253"
+assert_status "253 bytes, NXDOMAIN: exit 1, not a length error" 1
+assert_contains "253 bytes, NXDOMAIN: not found" "$ERR" "not found"
+assert_not_contains "253 bytes: no 'longer than 255 bytes'" "$ERR" "255"
+search_run "*=ok" "search nb.test
+options ndots:5" --short -t A "$N253"
+assert_status "253 bytes, ndots:5: the too long search name left out, exit 0" 0
+assert_eq "253 bytes, ndots:5: the name as is asked, only" "A $N253." "$ASKED"
+search_run "d9.test=ok" "search d1.test d2.test d3.test d4.test d5.test d6.test d7.test d8.test d9.test" --short -t A h
+assert_status "the 9th search domain is used: exit 0" 0
+assert_eq "the 9th search domain: its answer" "192.0.2.1" "$OUT"
+assert_contains "the 9th search domain: asked" "$ASKED" "A h.d9.test."
+
+# glibc itself, where it can be asked without touching this machine's
+# configuration: in a private network and mount namespace (root, unshare),
+# /etc/resolv.conf is bind-mounted over with one naming the scripted server
+# on 127.0.0.1:53 of that namespace, and getent ahosts (getaddrinfo) asks.
+# glibc_ahosts RULES CONF-LINES NAME: prints what getent printed and its exit.
+glibc_ahosts() {
+    unshare -n -m bash -c '
+        ip link set lo up || exit 90
+        mount --bind "$1" /etc/resolv.conf || exit 91
+        DNS_HOSTILE_PORT=53 "$2" "$3" "$4" 40 20 >"$5" 2>/dev/null &
+        for i in $(seq 100); do grep -sq "^53$" "$5" && break; sleep 0.05; done
+        timeout 20 getent ahosts "$6"
+        echo "exit $?"
+        kill $! 2>/dev/null' glibc "$W/glibc.conf.$HSTARTS" "$PY" "$PEERS/dns_hostile.py" "$1" \
+        "$W/glibc.port.$HSTARTS" "$3" 2>&1
+}
+glibc_compare() { # RULES CONF-LINES NAME: glibc's and netbasics' exit and name found agree
+    local g ours
+    HSTARTS=$((HSTARTS + 1))
+    write_conf "$W/glibc.conf.$HSTARTS" "nameserver 127.0.0.1
+$2
+options timeout:1 attempts:1"
+    g=$(glibc_ahosts "$1" "$2" "$3")
+    case $g in
+    *"exit 0") g="found $(printf '%s\n' "$g" | awk 'NR == 1 { print $3 }')" ;;
+    *"exit 2") g="not found" ;;
+    *) echo "# note: glibc could not be asked here ($(printf '%s' "$g" | tail -n 1))"; return ;;
+    esac
+    search_run "$1" "$2" "$3"
+    case $STATUS in
+    0) ours="found $(printf '%s\n' "$OUT" | awk -F'\t' '/^Name:/ { print $2; exit }')" ;;
+    1 | 3) ours="not found" ;;
+    *) ours="exit $STATUS" ;;
+    esac
+    assert_eq "glibc and resolve agree: $1, $(printf '%s' "$2" | tr '\n' ' ')" "$g" "$ours"
+}
+section "search list: the same as glibc's getaddrinfo"
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v getent >/dev/null &&
+    command -v ip >/dev/null && unshare -n -m true 2>/dev/null; then
+    glibc_compare "broken.test=servfail,nb.test=ok" "search broken.test nb.test" www
+    glibc_compare "broken.test=nodata,nb.test=ok" "search broken.test nb.test" www
+    glibc_compare "broken.test=refused,nb.test=ok" "search broken.test nb.test" www
+    glibc_compare "broken.test=notimp,nb.test=ok" "search broken.test nb.test" www
+    glibc_compare "www.x=ok" "search a.test
+options ndots:2" www.x
+else
+    echo "# note: not root or no unshare: glibc not compared"
+fi
 
 section "hostile: authoritative or not"
 start_hostile ok

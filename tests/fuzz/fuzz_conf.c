@@ -56,7 +56,8 @@ static void check_resolvconf(const char *text, size_t size)
         CHECK(rc.ns[i].port != 0, "nameserver port 0");
     }
     for (i = 0; i < rc.nsearch; i++)
-        check_name(rc.search[i]);
+        if (rc.search[i][0] != '\0') /* "" is the root domain */
+            check_name(rc.search[i]);
     /* the result depends on the text only, never on what *out held before */
     memset(&again, 0x5a, sizeof again);
     nb_resolvconf_parse(text, size, &again);

@@ -51,7 +51,7 @@ static void rc_lists(const struct nb_resolvconf *rc, char *ns, char *search)
         join(ns, one);
     }
     for (i = 0; i < rc->nsearch; i++)
-        join(search, rc->search[i]);
+        join(search, rc->search[i][0] ? rc->search[i] : "."); /* the root is kept as "" */
 }
 
 /* ---- resolv.conf: table ----------------------------------------------------------------- */
@@ -109,7 +109,7 @@ static const char DEBIAN[] = "domain example.org\n"
 
 static const struct rc_case rc_cases[] = {
     /* real-world files */
-    {"systemd-resolved stub", TEXT(SYSTEMD_STUB), "127.0.0.53", "", DEF, 0},
+    {"systemd-resolved stub", TEXT(SYSTEMD_STUB), "127.0.0.53", ".", DEF, 0},
     {"systemd-resolved uplink", TEXT(SYSTEMD_UPLINK), "192.168.1.1 fd00::1", "home.arpa lan", DEF,
      0},
     {"Debian default", TEXT(DEBIAN), "192.0.2.1 2001:db8::1", "example.org", DEF, 0},
@@ -157,14 +157,19 @@ static const struct rc_case rc_cases[] = {
      "a.example", DEF, 0},
     {"the last search line wins", TEXT("search a.example\nsearch b.example\n"), "", "b.example",
      DEF, 0},
-    {"more than 6 search domains",
+    {"more than 6 search domains: all kept",
      TEXT("search a.example b.example c.example d.example e.example f.example g.example "
           "h.example\n"),
-     "", "a.example b.example c.example d.example e.example f.example", DEF, 0},
+     "", "a.example b.example c.example d.example e.example f.example g.example h.example", DEF, 0},
+    {"more than 32 search domains: 32 kept, the rest ignored",
+     TEXT("search a b c d e f g h i j k l m n o p q r s t u v w x y z a1 b1 c1 d1 e1 f1 g1 h1\n"),
+     "", "a b c d e f g h i j k l m n o p q r s t u v w x y z a1 b1 c1 d1 e1 f1", DEF, 2},
     {"trailing dots", TEXT("search example.com. corp.example.\n"), "", "example.com corp.example",
      DEF, 0},
     {"domain with a trailing dot", TEXT("domain example.org.\n"), "", "example.org", DEF, 0},
-    {"search . clears the list", TEXT("search a.example\nsearch .\n"), "", "", DEF, 0},
+    {"search . is the root, kept in its place", TEXT("search a.example\nsearch . b.example\n"), "",
+     ". b.example", DEF, 0},
+    {"domain . is the root", TEXT("domain .\n"), "", ".", DEF, 0},
     {"bad domains are skipped", TEXT("search a..b good.example .lead bad!char two.. x_y.example\n"),
      "", "good.example x_y.example", DEF, 4},
     {"domain takes one word", TEXT("domain a.example b.example\n"), "", "a.example", DEF, 1},

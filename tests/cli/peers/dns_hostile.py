@@ -8,6 +8,14 @@ whichever comes first.
 
 Usage: dns_hostile.py MODE [MAX [SECONDS]]      (defaults: 20 queries, 30 s)
 
+MODE is one mode for every name, or rules "SUFFIX=MODE,SUFFIX=MODE,..."
+that choose a mode per name: the first rule whose SUFFIX is the name or one
+of its parent domains (case-insensitive; "*" matches any name) wins, and a
+name no rule matches gets nxdomain. E.g. "broken.test=servfail,nb.test=ok".
+The environment variable DNS_HOSTILE_PORT binds that port instead of one
+the kernel picks (for a private network namespace, where glibc's port 53
+is free).
+
 Modes (the question is always echoed; 192.0.2.0/24 is TEST-NET-1):
   ok          A 192.0.2.1 / AAAA 2001:db8::1, AA clear; other types: no data
   okaa        the same with AA set
@@ -31,10 +39,13 @@ Modes (the question is always echoed; 192.0.2.0/24 is TEST-NET-1):
   silent      never answers
   servfail    SERVFAIL
   refused     REFUSED
+  notimp      NOTIMP
+  nodata      NOERROR with no records, AA set (no record of that type)
   nxdomain    NXDOMAIN, AA set
   esc         TXT "\\x1b[31mred\\x1b[0m\\x07"; for A, a CNAME to a name with
               ESC bytes in a label, then its A record
 """
+import os
 import select
 import socket
 import struct
@@ -52,9 +63,10 @@ TYPES = {1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 15: "MX", 16: "TXT",
 
 def bind_pair():
     """UDP and TCP sockets on the same free port of 127.0.0.1."""
+    fixed = int(os.environ.get("DNS_HOSTILE_PORT", "0"))
     for _ in range(50):
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        u.bind(("127.0.0.1", 0))
+        u.bind(("127.0.0.1", fixed))
         port = u.getsockname()[1]
         t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -125,12 +137,26 @@ def answer(qid, rd, question, qtype, aa=False, tc=False, qr=True):
     return header(qid, rd, an=len(recs), aa=aa, tc=tc, qr=qr) + question + b"".join(recs)
 
 
-def replies(mode, q, via_tcp):
+def mode_for(qname):
+    """The mode MODE gives qname: MODE itself, or the first matching rule's."""
+    if "=" not in MODE:
+        return MODE
+    name = qname.rstrip(".").lower()
+    for rule in MODE.split(","):
+        suffix, _, mode = rule.partition("=")
+        suffix = suffix.rstrip(".").lower()
+        if suffix == "*" or name == suffix or name.endswith("." + suffix):
+            return mode
+    return "nxdomain"
+
+
+def replies(q, via_tcp):
     """The datagrams (or TCP messages) to send for query q."""
     parsed = parse_query(q)
     if parsed is None:
         return []
     qid, rd, question, qtype, qname = parsed
+    mode = mode_for(qname)
     good = answer(qid, rd, question, qtype)
     h = lambda **kw: header(qid, rd, **kw)
     if mode == "ok":
@@ -192,8 +218,12 @@ def replies(mode, q, via_tcp):
         return [h(rcode=2) + question]
     if mode == "refused":
         return [h(rcode=5) + question]
+    if mode == "notimp":
+        return [h(rcode=4) + question]
     if mode == "nxdomain":
         return [h(rcode=3, aa=True) + question]
+    if mode == "nodata":
+        return [h(aa=True) + question]
     if mode == "esc":
         if qtype == TXT:
             s = b"\x1b[31mred\x1b[0m\x07"
@@ -242,7 +272,7 @@ def main():
             q, peer = udp.recvfrom(65535)
             seen += 1
             log("udp", q)
-            for r in replies(MODE, q, False):
+            for r in replies(q, False):
                 udp.sendto(r, peer)
         if tcp in ready:
             conn, _ = tcp.accept()
@@ -254,7 +284,7 @@ def main():
                     continue
                 seen += 1
                 log("tcp", q)
-                for r in replies(MODE, q, True):
+                for r in replies(q, True):
                     try:
                         if isinstance(r, tuple):  # ("cut", bytes): promise 100, send less
                             conn.sendall(struct.pack(">H", 100) + r[1])
