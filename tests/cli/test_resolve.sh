@@ -586,17 +586,26 @@ options timeout:1 attempts:1"
     assert_contains "SERVFAIL, then dnsmasq: the header names dnsmasq" "$OUT" "Address:${TAB}127.0.0.1#$DP"
     assert_contains "SERVFAIL, then dnsmasq -x: the SERVFAIL seen" "$ERR" "SERVFAIL"
 fi
-SFP=$HP
-SFPID=$HPID
-start_hostile ok
-write_conf "$W/servfail-ok.conf" "nameserver 127.0.0.1#$SFP
+stop_pid "$HPID"
+# then_ok MODE ARGS...: a scripted server answering MODE, then one answering
+# ok, in one resolv.conf; runs resolve --dns-only ARGS with it, stops both.
+then_ok() {
+    local mode=$1 first firstpid
+    shift
+    start_hostile "$mode"
+    first=$HP
+    firstpid=$HPID
+    start_hostile ok
+    write_conf "$W/$mode-ok.conf" "nameserver 127.0.0.1#$first
 nameserver 127.0.0.1#$HP
 options timeout:1 attempts:1"
-run resolve --resolv-conf "$W/servfail-ok.conf" --dns-only --short -t A h.test
+    run resolve --resolv-conf "$W/$mode-ok.conf" --dns-only "$@"
+    stop_pid "$firstpid"
+    stop_pid "$HPID"
+}
+then_ok servfail --short -t A h.test
 assert_status "SERVFAIL, then a second scripted server: exit 0" 0
 assert_eq "SERVFAIL, then a second scripted server: its answer" "192.0.2.1" "$OUT"
-stop_pid "$SFPID"
-stop_pid "$HPID"
 start_hostile refused
 run resolve -s "127.0.0.1:$HP" "${H[@]}" -t A h.test
 assert_status "REFUSED from the only server: exit 3" 3
@@ -609,23 +618,16 @@ assert_contains "NXDOMAIN: not found" "$ERR" "not found"
 stop_pid "$HPID"
 
 section "hostile: NOTIMP moves on to the next server"
-start_hostile notimp
-NIP=$HP
-NIPID=$HPID
-start_hostile ok
-write_conf "$W/notimp-ok.conf" "nameserver 127.0.0.1#$NIP
-nameserver 127.0.0.1#$HP
-options timeout:1 attempts:1"
-run resolve --resolv-conf "$W/notimp-ok.conf" --dns-only -x --short -t A h.test
+then_ok notimp -x --short -t A h.test
 assert_status "NOTIMP, then a second server: exit 0" 0
 assert_eq "NOTIMP, then a second server: its answer" "192.0.2.1" "$OUT"
 assert_contains "NOTIMP -x: seen, and the next server tried" "$ERR" "answered NOTIMP — try the next server"
-stop_pid "$HPID"
-run resolve -s "127.0.0.1:$NIP" "${H[@]}" -t A h.test
+start_hostile notimp
+run resolve -s "127.0.0.1:$HP" "${H[@]}" -t A h.test
 assert_status "NOTIMP from the only server: exit 3" 3
 assert_contains "NOTIMP from the only server: named" "$ERR" "NOTIMP"
 one_line_err "NOTIMP only"
-stop_pid "$NIPID"
+stop_pid "$HPID"
 
 # The search list against glibc's res_search (resolv/res_query.c): which
 # names are asked, in which order, and what stands when none is found.
