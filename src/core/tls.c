@@ -676,21 +676,9 @@ static ssize_t op_status(struct nb_stream *s, int ret, const char *what, struct 
     }
 }
 
-static ssize_t tls_read(struct nb_stream *s, void *buf, size_t cap, struct nb_err *e)
-{
-    struct nb_tls *t = s->impl;
-    size_t got = 0;
-    int r;
-
-    s->want = 0;
-    errno = 0;
-    r = O.SSL_read_ex(t->ssl, buf, cap, &got);
-    if (r == 1)
-        return (ssize_t)got;
-    return op_status(s, r, "TLS read failed", e);
-}
-
-static ssize_t tls_write(struct nb_stream *s, const void *buf, size_t len, struct nb_err *e)
+/* One SSL_read_ex or SSL_write_ex (writing) of up to n bytes: the count,
+ * or what op_status makes of a call that did not complete. */
+static ssize_t tls_io(struct nb_stream *s, void *buf, size_t n, int writing, struct nb_err *e)
 {
     struct nb_tls *t = s->impl;
     size_t done = 0;
@@ -698,13 +686,23 @@ static ssize_t tls_write(struct nb_stream *s, const void *buf, size_t len, struc
 
     s->want = 0;
     errno = 0;
-    r = O.SSL_write_ex(t->ssl, buf, len, &done);
+    r = writing ? O.SSL_write_ex(t->ssl, buf, n, &done) : O.SSL_read_ex(t->ssl, buf, n, &done);
     if (r == 1)
         return (ssize_t)done;
-    r = op_status(s, (int)r, "TLS write failed", e);
-    if (r == 0)
+    r = op_status(s, (int)r, writing ? "TLS write failed" : "TLS read failed", e);
+    if (r == 0 && writing)
         return nb_err_set(e, NB_E_CONNECT, "TLS write failed: the peer ended the session");
     return r;
+}
+
+static ssize_t tls_read(struct nb_stream *s, void *buf, size_t cap, struct nb_err *e)
+{
+    return tls_io(s, buf, cap, 0, e);
+}
+
+static ssize_t tls_write(struct nb_stream *s, const void *buf, size_t len, struct nb_err *e)
+{
+    return tls_io(s, (void *)buf, len, 1, e); /* SSL_write_ex only reads it */
 }
 
 /* close_notify, TLS's end of stream; then the TCP half-close, so a peer that
