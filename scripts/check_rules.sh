@@ -48,6 +48,9 @@ rule "commands start no process and send no signal (the core does)" \
     "$(call 'fork|vfork|execv|execve|execvp|pipe|pipe2|kill|waitpid|posix_spawn')" \
     src/main.c src/cmd/*.c
 
+rule "commands write stderr only through out.c's escaping writers (nb_errorf, nb_notef, ...)" \
+    '(fprintf|fputs|fputc|putc|fwrite|vfprintf)[[:space:]]*\(.*stderr' src/main.c src/cmd/*.c
+
 rule "no mutable static buffer inside a function (state lives in the caller's struct)" \
     '^[[:space:]]+static[[:space:]]+(unsigned[[:space:]]+)?(char|uint8_t|int|size_t|struct[[:space:]]+[a-z_]+)[[:space:]]+[A-Za-z_]+[[:space:]]*\[' \
     src/main.c src/cmd/*.c src/core/*.c

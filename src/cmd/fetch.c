@@ -484,15 +484,17 @@ static void report(const struct fetch_run *r, const char *url_text, double secs)
              nb_human_bytes((double)r->bytes, size, sizeof size), (unsigned long long)r->bytes,
              secs, r->status, r->reason);
     if (have_abs) {
-        fputs("Open it in a browser: file://", stderr);
-        for (const char *c = abs; *c; c++) {
+        char url[3 * PATH_MAX + 8];
+        size_t n = 0;
+        for (const char *c = abs; *c && n + 4 < sizeof url; c++) {
             unsigned char b = (unsigned char)*c;
             if (b <= 0x20 || b >= 0x7f || b == '%' || b == '#' || b == '?')
-                fprintf(stderr, "%%%02X", b);
+                n += (size_t)snprintf(url + n, sizeof url - n, "%%%02X", b);
             else
-                fputc(b, stderr);
+                url[n++] = (char)b;
         }
-        fputc('\n', stderr);
+        url[n] = '\0';
+        nb_notef("Open it in a browser: file://%s", url);
     }
 }
 
