@@ -15,7 +15,7 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 # real peers the integration tests start on loopback.
 PKGS=(cmake make gcc clang libclang-rt-14-dev libcmocka-dev valgrind python3
       netcat-openbsd socat ncat dnsmasq-base nginx-light curl bind9-dnsutils
-      busybox iproute2 man-db openssl libssl3 tinyproxy)
+      busybox iproute2 man-db openssl libssl3 tinyproxy net-tools lintian)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -53,7 +53,7 @@ uint32_t nb_rng_below(struct nb_rng *r, uint32_t n);
 struct nb_quiz_q {
     char prompt[160]; /* the question, ending in '?' */
     char answer[40];  /* the expected answer as shown to the learner */
-    char why[160];    /* the explanation shown after a wrong answer */
+    char why[320];    /* the explanation shown after the answer */
     int kind;         /* 0: largest octet, 1: decimal->binary, 2: binary->decimal,
                          3: dotted quad -> 32-bit integer */
     uint32_t value;
@@ -62,6 +62,12 @@ struct nb_quiz_q {
 /* Makes question number i (0-based): question 0 is always the lesson's "What
  * is the biggest number that fits in an octet?", the rest alternate kinds. */
 void nb_quiz_make(struct nb_rng *r, int i, struct nb_quiz_q *q);
+
+/* Reads a netmask (IPv4 255.255.255.0, as ipcalc takes it) as its prefix
+ * length. Returns 0 and sets *prefix, or -1 with e set (NB_E_INVALID) when its
+ * bits are not contiguous: the message names the first stray 1 bit, counted
+ * from 1 at the left. */
+int nb_netmask_prefix(const struct nb_addr *mask, unsigned *prefix, struct nb_err *e);
 
 /* Whether answer[0..len) is right for q. Surrounding spaces are ignored; a
  * binary answer may drop leading zeros and may be written with a 0b prefix;

@@ -132,6 +132,11 @@ void nb_errorf(const char *cmd, const char *fmt, ...) NB_PRINTF(2, 3);
 /* A narration line on stderr without the prefix ("Connected to ..."),
  * escaped as nb_errorf's message is. */
 void nb_notef(const char *fmt, ...) NB_PRINTF(1, 2);
+/* When stdin is a terminal, says on stderr what cmd reads from it and how to
+ * end it ("netbasics octets: reading addresses from the terminal, one per
+ * line; Ctrl-D ends"), so a command waiting there does not look hung. Says
+ * nothing when stdin is a pipe or a file. */
+void nb_note_stdin(const char *cmd, const char *what);
 /* Prints e's message with the prefix and returns its exit status. */
 int nb_report(const char *cmd, const struct nb_err *e);
 

@@ -456,6 +456,7 @@ int cmd_checksock(int argc, char **argv)
 
         if (nb_lines_open(&in, 0, NB_LINES_EXACT, &e) < 0)
             return nb_report("checksock", &e);
+        nb_note_stdin("checksock", "IP:PORT sockets");
         if ((o.filter || o.quiet) && !o.lenient && !o.connect && !o.tty_out) {
             /* -q keeps nothing: the status alone answers */
             got = nb_lines_filter(&in, o.quiet ? NULL : &w, keep_valid, &all, &e);

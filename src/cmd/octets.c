@@ -9,6 +9,7 @@
 #include <netbasics/out.h>
 #include <netbasics/sock.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -23,7 +24,9 @@ static const char USAGE[] =
     "32-bit integer, and the address's special-purpose kind (loopback, private...).\n"
     "ADDR is an IPv4 or IPv6 address, a CIDR block (192.168.1.0/24: mask, network,\n"
     "broadcast, hosts), a 32-bit integer (3115099576), 0x hex, or binary\n"
-    "(10111001.10101100.10100101.10111000), or a host name (each of its addresses).\n"
+    "(10111001.10101100.10100101.10111000), or a host name (each of its addresses;\n"
+    "-n forbids the lookup). A netmask may stand for the prefix, as ipcalc takes it:\n"
+    "192.168.1.7/255.255.255.0, or ADDR MASK as two words, is 192.168.1.7/24.\n"
     "With no ADDR or '-', reads one per line from standard input.\n";
 
 static const char EPILOG[] =
@@ -35,6 +38,7 @@ struct octets_opts {
     const char *color;
     int quiz;
     int count;
+    int numeric;   /* -n: never look a name up */
     uint64_t seed; /* --seed, else from the clock */
     struct nb_explain explain;
     const struct nb_colors *c;
@@ -106,7 +110,9 @@ static void json_common(struct nb_json *j, const char *in, size_t len, const str
         nb_json_str(j, "block", k->block);
     if (k)
         nb_json_str(j, "globally_reachable",
-                    k->reach == NB_REACH_YES ? "yes" : k->reach == NB_REACH_NO ? "no" : "n/a");
+                    k->reach == NB_REACH_YES  ? "yes"
+                    : k->reach == NB_REACH_NO ? "no"
+                                              : "n/a");
 }
 
 static void show_v4(const char *in, size_t len, const struct nb_addr *a, const char *readas,
@@ -223,7 +229,7 @@ static void pow2_text(unsigned bits, char *buf, size_t n)
         snprintf(buf, n, "2^%u", bits);
 }
 
-static void show_cidr(const char *in, size_t len, const struct nb_cidr *c,
+static void show_cidr(const char *in, size_t len, const struct nb_cidr *c, const char *readas,
                       const struct octets_opts *o)
 {
     struct nb_addr mask, net, last, first_host, last_host;
@@ -249,8 +255,10 @@ static void show_cidr(const char *in, size_t len, const struct nb_cidr *c,
                 hostbits, nb_addr_format(&mask, t1, sizeof t1));
     nb_explainf(&o->explain, "network = address AND netmask: every host bit set to 0 gives %s",
                 nb_addr_format(&net, t1, sizeof t1));
-    nb_explainf(&o->explain, "last address = address OR the inverted netmask: every host bit set "
-                             "to 1 gives %s", nb_addr_format(&last, t1, sizeof t1));
+    nb_explainf(&o->explain,
+                "last address = address OR the inverted netmask: every host bit set "
+                "to 1 gives %s",
+                nb_addr_format(&last, t1, sizeof t1));
     nb_explainf(&o->explain, "%u host bits make 2^%u = %s addresses", hostbits, hostbits, count);
     separate(o);
     if (o->json) {
@@ -258,6 +266,8 @@ static void show_cidr(const char *in, size_t len, const struct nb_cidr *c,
         nb_json_begin(&j, stdout);
         json_common(&j, in, len, &c->addr, nb_cidr_kind_of(c));
         nb_json_int(&j, "prefix", c->prefix);
+        if (readas)
+            nb_json_str(&j, "read_as", readas);
         nb_json_str(&j, "netmask", nb_addr_format(&mask, t1, sizeof t1));
         nb_json_str(&j, "network", nb_addr_format(&net, t1, sizeof t1));
         nb_json_str(&j, "last", nb_addr_format(&last, t1, sizeof t1));
@@ -271,10 +281,13 @@ static void show_cidr(const char *in, size_t len, const struct nb_cidr *c,
         return;
     }
     snprintf(mark, sizeof mark, "%s|%s", o->c->yellow, o->c->reset);
-    printf("%s%s/%u%s  (IPv%d block of %s address%s: %u network bit%s | %u host bit%s)\n\n",
+    printf("%s%s/%u%s  (IPv%d block of %s address%s: %u network bit%s | %u host bit%s)\n",
            o->c->bold, nb_addr_format(&c->addr, t1, sizeof t1), c->prefix, o->c->reset,
            c->addr.family, count, hostbits ? "es" : "", c->prefix, c->prefix == 1 ? "" : "s",
            hostbits, hostbits == 1 ? "" : "s");
+    if (readas)
+        printf("  (%s)\n", readas);
+    putchar('\n');
     /* IPv6 rows in binary would be 135 columns wide: the hex shows the prefix */
     {
         const struct nb_addr *rows[4] = {&c->addr, &mask, &net, &last};
@@ -309,6 +322,65 @@ static int is_name_char(unsigned char ch)
            ch == '-' || ch == '.' || ch == '_';
 }
 
+/* Reads ADDR/MASK, an IPv4 address with a dotted netmask after the slash at
+ * s + slash (ipcalc's form), into c with the mask's prefix length. Returns 0,
+ * or -1 with e set. */
+static int mask_parse(const char *s, size_t len, size_t slash, struct nb_cidr *c, struct nb_err *e)
+{
+    struct nb_addr mask;
+    const char *m = s + slash + 1;
+    size_t mlen = len - slash - 1;
+
+    if (nb_ip4_parse(s, slash, &c->addr, e) < 0)
+        return -1;
+    int bad = nb_ip4_parse(m, mlen, &mask, e) < 0           ? 1
+              : nb_netmask_prefix(&mask, &c->prefix, e) < 0 ? 2
+                                                            : 0;
+    char why[NB_ERR_MSG_MAX];
+
+    if (!bad)
+        return 0;
+    snprintf(why, sizeof why, "%s", e->msg); /* e->msg is rewritten below */
+    return nb_err_set(e, NB_E_INVALID, "the mask %.*s%s%s", (int)mlen, m, bad == 2 ? " is " : ": ",
+                      why);
+}
+
+/* Whether a and b are ipcalc's two words ADDR MASK: an IPv4 address, then a
+ * dotted quad that starts with 255 (a mask, not a second address). */
+static int addr_and_mask(const char *a, const char *b)
+{
+    struct nb_addr x;
+
+    return !strchr(a, '/') && nb_ip4_parse(a, strlen(a), &x, NULL) == 0 &&
+           nb_ip4_parse(b, strlen(b), &x, NULL) == 0 && x.b[0] == 255;
+}
+
+/* Shows each address a host name has. Returns 0, or -1 with e set. */
+static int show_name(const char *s, size_t len, const struct octets_opts *o, struct nb_err *e)
+{
+    struct nb_sockaddr list[NB_RESOLVE_MAX];
+    struct nb_addr a;
+    char name[256], readas[320];
+    size_t count;
+
+    memcpy(name, s, len);
+    name[len] = '\0';
+    nb_errorf("octets", "'%s' is not an address: looking it up as a host name", name);
+    if (nb_sock_resolve(name, 0, 0, 0, list, NB_RESOLVE_MAX, &count, &o->explain, e) < 0)
+        return -1;
+    for (size_t k = 0; k < count; k++) {
+        if (nb_sockaddr_to_addr(&list[k], &a, NULL, e) < 0)
+            continue;
+        a.zone[0] = '\0';
+        snprintf(readas, sizeof readas, "address %zu of %zu of the name %s", k + 1, count, name);
+        if (a.family == 4)
+            show_v4(s, len, &a, readas, o);
+        else
+            show_v6(s, len, &a, readas, o);
+    }
+    return 0;
+}
+
 /* Shows one input; returns 0 when it was an address, 1 when not. */
 static int show_one(const char *s, size_t len, const struct octets_opts *o)
 {
@@ -317,14 +389,22 @@ static int show_one(const char *s, size_t len, const struct octets_opts *o)
     struct nb_cidr c;
     enum nb_reverse_form form;
     char readas[320];
+    const char *slash;
     int r;
 
     nb_err_clear(&e);
     if (len > NB_ADDR_INPUT_MAX) {
         nb_err_set(&e, NB_E_INVALID, "%zu bytes is too long for an address", len);
-    } else if (memchr(s, '/', len)) {
+    } else if ((slash = memchr(s, '/', len)) && memchr(slash, '.', len - (size_t)(slash - s))) {
+        if (mask_parse(s, len, (size_t)(slash - s), &c, &e) == 0) {
+            snprintf(readas, sizeof readas, "the netmask %.*s read as /%u",
+                     (int)(len - (size_t)(slash - s) - 1), slash + 1, c.prefix);
+            show_cidr(s, len, &c, readas, o);
+            return 0;
+        }
+    } else if (slash) {
         if (nb_cidr_parse(s, len, &c, &e) == 0) {
-            show_cidr(s, len, &c, o);
+            show_cidr(s, len, &c, NULL, o);
             return 0;
         }
     } else if (memchr(s, ':', len)) {
@@ -349,30 +429,61 @@ static int show_one(const char *s, size_t len, const struct octets_opts *o)
         for (i = 0; i < len && is_name_char((unsigned char)s[i]); i++)
             letters += (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z';
         if (i == len && letters > 0 && len < 254) {
-            struct nb_sockaddr list[NB_RESOLVE_MAX];
-            char name[256];
-            size_t count;
-            memcpy(name, s, len);
-            name[len] = '\0';
-            if (nb_sock_resolve(name, 0, 0, 0, list, NB_RESOLVE_MAX, &count, &o->explain, &e) ==
-                0) {
-                for (size_t k = 0; k < count; k++) {
-                    if (nb_sockaddr_to_addr(&list[k], &a, NULL, &e) < 0)
-                        continue;
-                    a.zone[0] = '\0';
-                    snprintf(readas, sizeof readas, "address %zu of %zu of the name %s", k + 1,
-                             count, name);
-                    if (a.family == 4)
-                        show_v4(s, len, &a, readas, o);
-                    else
-                        show_v6(s, len, &a, readas, o);
-                }
+            if (o->numeric)
+                nb_err_set(&e, NB_E_INVALID,
+                           "not an address, and -n (--numeric) forbids looking it up as a host "
+                           "name");
+            else if (show_name(s, len, o, &e) == 0)
                 return 0;
-            }
         }
     }
     input_error(s, len, &e, o->json);
     return 1;
+}
+
+/* The quiz's score, for the Ctrl-C handler: questions answered and right,
+ * the question on screen, and how many there are. */
+static volatile sig_atomic_t quiz_answered, quiz_right, quiz_at, quiz_count;
+
+/* Appends the decimal digits of v to buf at *o (async-signal-safe). */
+static void put_uint(char *buf, size_t *o, unsigned v)
+{
+    char d[12];
+    int n = 0;
+
+    do
+        d[n++] = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    while (n > 0)
+        buf[(*o)++] = d[--n];
+}
+
+static void put_text(char *buf, size_t *o, const char *t)
+{
+    while (*t)
+        buf[(*o)++] = *t++;
+}
+
+/* Ctrl-C during the quiz: the score so far, then the exit a SIGINT gives. */
+static void quiz_interrupted(int sig)
+{
+    char buf[160];
+    size_t o = 0;
+    ssize_t ignored;
+
+    (void)sig;
+    put_text(buf, &o, "\n\nScore so far: ");
+    put_uint(buf, &o, (unsigned)quiz_right);
+    put_text(buf, &o, " of ");
+    put_uint(buf, &o, (unsigned)quiz_answered);
+    put_text(buf, &o, " answered; stopped by Ctrl-C at question ");
+    put_uint(buf, &o, (unsigned)quiz_at);
+    put_text(buf, &o, " of ");
+    put_uint(buf, &o, (unsigned)quiz_count);
+    put_text(buf, &o, "\n");
+    ignored = write(1, buf, o);
+    (void)ignored;
+    _exit(130);
 }
 
 static int run_quiz(const struct octets_opts *o)
@@ -380,7 +491,8 @@ static int run_quiz(const struct octets_opts *o)
     struct nb_lines in;
     struct nb_rng rng;
     struct nb_err e;
-    int right = 0, tty = isatty(0);
+    struct sigaction sa = {.sa_handler = quiz_interrupted};
+    int right = 0, answered = 0, tty = isatty(0);
 
     nb_rng_seed(&rng, o->seed);
     /* a person typed it: blanks around the answer go */
@@ -388,6 +500,9 @@ static int run_quiz(const struct octets_opts *o)
         return nb_report("octets", &e);
     printf("Quiz yourself: %d question%s. Type the answer and press Enter.\n", o->count,
            o->count == 1 ? "" : "s");
+    quiz_count = o->count;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
     for (int i = 0; i < o->count; i++) {
         struct nb_quiz_q q;
         const char *line;
@@ -397,6 +512,7 @@ static int run_quiz(const struct octets_opts *o)
         nb_quiz_make(&rng, i, &q);
         printf("\n%d. %s ", i + 1, q.prompt);
         fflush(stdout);
+        quiz_at = i + 1;
         got = nb_lines_next(&in, &line, &len, &toolong, &e);
         if (got < 0) {
             nb_lines_close(&in);
@@ -404,7 +520,11 @@ static int run_quiz(const struct octets_opts *o)
         }
         if (got == 0) {
             printf("\n   (no answer: the input ended)\n");
-            break;
+            signal(SIGINT, SIG_DFL);
+            nb_lines_close(&in);
+            printf("\nScore: %d of %d answered; the input ended at question %d of %d\n", right,
+                   answered, i + 1, o->count);
+            return NB_EXIT_NEGATIVE;
         }
         if (!tty) {
             nb_escape_write(stdout, line, len, NB_ESC_C); /* echo a scripted answer */
@@ -413,13 +533,16 @@ static int run_quiz(const struct octets_opts *o)
         if (!toolong && nb_quiz_check(&q, line, len)) {
             right++;
             printf("   %sRight!%s %c%s\n", o->c->green, o->c->reset,
-                   q.why[0] >= 'a' && q.why[0] <= 'z' ? q.why[0] - 'a' + 'A' : q.why[0],
-                   q.why + 1);
+                   q.why[0] >= 'a' && q.why[0] <= 'z' ? q.why[0] - 'a' + 'A' : q.why[0], q.why + 1);
         } else {
             printf("   %sNot quite:%s the answer is %s: %s\n", o->c->red, o->c->reset, q.answer,
                    q.why);
         }
+        fflush(stdout);
+        quiz_right = right;
+        quiz_answered = ++answered;
     }
+    signal(SIGINT, SIG_DFL);
     nb_lines_close(&in);
     printf("\nScore: %d of %d\n", right, o->count);
     return right == o->count ? NB_EXIT_OK : NB_EXIT_NEGATIVE;
@@ -437,7 +560,10 @@ int cmd_octets(int argc, char **argv)
         NB_OPT_UINT(0, "seed", &o.seed, "N", 0, UINT64_MAX, "seed", "make the quiz repeatable"),
         NB_OPT_UINT(0, "count", &o.count, "N", 1, 100, "count",
                     "number of quiz questions (1 to 100, default 5)"),
+        NB_OPT_BOOL('n', "numeric", &o.numeric,
+                    "addresses only: never look a host name up (as nc -n, netstat -n)"),
         NB_OPT__COLOR(&o.color),
+        NB_OPT_CLASH("--numeric --quiz"),
         NB_OPT_NEEDS("--seed", "--quiz"),
         NB_OPT_NEEDS("--count", "--quiz"),
         NB_OPT_END,
@@ -466,6 +592,7 @@ int cmd_octets(int argc, char **argv)
 
         if (nb_lines_open(&in, 0, NB_LINES_EXACT, &e) < 0)
             return nb_report("octets", &e);
+        nb_note_stdin("octets", "addresses");
         while ((got = nb_lines_next(&in, &line, &len, &toolong, &e)) > 0) {
             if (toolong) {
                 nb_err_set(&e, NB_E_INVALID, "line %lu is longer than %d bytes", in.lineno,
@@ -481,6 +608,11 @@ int cmd_octets(int argc, char **argv)
         if (got < 0)
             return nb_report("octets", &e);
         return status;
+    }
+    if (argc - argi == 2 && addr_and_mask(argv[argi], argv[argi + 1])) {
+        char both[2 * NB_ADDR_INPUT_MAX + 2]; /* ipcalc's ADDR MASK is ADDR/MASK */
+        snprintf(both, sizeof both, "%s/%s", argv[argi], argv[argi + 1]);
+        return show_one(both, strlen(both), &o) ? NB_EXIT_NEGATIVE : NB_EXIT_OK;
     }
     for (int i = argi; i < argc; i++) {
         if (show_one(argv[i], strlen(argv[i]), &o))

@@ -21,14 +21,17 @@ static const char USAGE[] =
     "The lesson's 'netstat -an': every TCP and UDP socket on this machine, IPv4\n"
     "and IPv6, with its state, local and remote address and port, and the\n"
     "process that holds it where this user may see it. Read from /proc/net\n"
-    "(Linux only).\n";
+    "(Linux only). netstat's and ss's letters mean what they mean there: -a, -n,\n"
+    "-t, -u, -l, -p, -e, -4, -6 (so 'ports -an' and 'ports -tulpn' work); the\n"
+    "port filter is -P/--port.\n";
 
 static const char EPILOG[] =
     "Exit status: 0 listed (even none), 2 usage error, 6 /proc cannot be read.\n";
 
 struct ports_opts {
-    int listening, tcp_only, udp_only, family, json, port;
-    unsigned state; /* 0: any */
+    int listening, tcp, udp, family, json, port, extended;
+    int all, numeric, program; /* netstat's -a, -n, -p: what ports always does */
+    unsigned state;            /* 0: any */
     const char *proc;
 };
 
@@ -148,7 +151,8 @@ static int ports_compute(const struct ports_opts *o, const struct nb_explain *x,
                 "processes this user may look at",
                 o->proc, l->nowners);
     for (size_t k = 0; k < sizeof TABLES / sizeof TABLES[0]; k++) {
-        if ((o->tcp_only && !TABLES[k].tcp) || (o->udp_only && TABLES[k].tcp) ||
+        /* -t and -u add up, as in netstat; neither: both */
+        if ((o->tcp != o->udp && (o->tcp ? !TABLES[k].tcp : TABLES[k].tcp)) ||
             (o->family && o->family != TABLES[k].family))
             continue;
         if (read_table(o, k, x, l, e) < 0)
@@ -174,13 +178,17 @@ static void endpoint_text(const struct nb_addr *a, uint16_t port, int remote, ch
         snprintf(buf, n, a->family == 4 ? "%s:%u" : "[%s]:%u", t, port);
 }
 
-/* netstat's table. Process names come escaped from the core (nb_escape). */
-static void print_table(const struct port_list *l)
+/* netstat's table (-e: with its User and Inode columns, numeric). Process
+ * names come escaped from the core (nb_escape). */
+static void print_table(const struct port_list *l, int extended)
 {
     struct nb_table t;
 
-    nb_table_init(&t, 5);
-    nb_table_addf(&t, "Proto\tLocal Address\tForeign Address\tState\tPID/Program");
+    nb_table_init(&t, extended ? 7 : 5);
+    if (extended)
+        nb_table_addf(&t, "Proto\tLocal Address\tForeign Address\tState\tUser\tInode\tPID/Program");
+    else
+        nb_table_addf(&t, "Proto\tLocal Address\tForeign Address\tState\tPID/Program");
     for (size_t i = 0; i < l->n; i++) {
         const struct port_row *r = &l->rows[i];
         char loc[80], rem[80], own[64];
@@ -190,8 +198,13 @@ static void print_table(const struct port_list *l)
             snprintf(own, sizeof own, "%ld/%s", r->owner->pid, r->owner->comm);
         else
             snprintf(own, sizeof own, "-");
-        nb_table_addf(&t, "%s\t%s\t%s\t%s\t%s", r->proto, loc, rem,
-                      nb_procnet_state_name(r->en.tcp, r->en.state), own);
+        if (extended)
+            nb_table_addf(&t, "%s\t%s\t%s\t%s\t%lu\t%lu\t%s", r->proto, loc, rem,
+                          nb_procnet_state_name(r->en.tcp, r->en.state), r->en.uid, r->en.inode,
+                          own);
+        else
+            nb_table_addf(&t, "%s\t%s\t%s\t%s\t%s", r->proto, loc, rem,
+                          nb_procnet_state_name(r->en.tcp, r->en.state), own);
     }
     nb_table_print(&t, stdout, "");
     nb_table_free(&t);
@@ -226,20 +239,40 @@ static int parse_state(void *dest, const char *value, struct nb_err *e)
     return nb_procnet_state_parse(value, dest, e);
 }
 
+/* -s: netstat's and ss's statistics, which ports does not keep. */
+static int refuse_statistics(void *dest, const char *value, struct nb_err *e)
+{
+    (void)dest;
+    (void)value;
+    return nb_err_set(e, NB_E_INVALID,
+                      "netstat's and ss's protocol statistics are not in ports (see 'nstat' or "
+                      "'ss -s'); the state filter is --state");
+}
+
 int cmd_ports(int argc, char **argv)
 {
     struct ports_opts o = {.port = -1, .proc = getenv("NB_PROC")};
     struct nb_explain x = {0};
     const struct nb_option options[] = {
+        NB_OPT_BOOL('a', "all", &o.all,
+                    "every socket, listening or not: the default here (netstat lists no "
+                    "listening socket without -a)"),
         NB_OPT_BOOL('l', "listening", &o.listening,
                     "only listening sockets (TCP LISTEN, unconnected UDP)"),
-        NB_OPT_BOOL('t', "tcp", &o.tcp_only, "TCP only"),
-        NB_OPT_BOOL('u', "udp", &o.udp_only, "UDP only"),
+        NB_OPT_BOOL('t', "tcp", &o.tcp, "TCP (with -u: TCP and UDP; neither: both)"),
+        NB_OPT_BOOL('u', "udp", &o.udp, "UDP"),
         NB_OPT__FAMILY(&o.family, "IPv4 or IPv6 only"),
-        NB_OPT_UINT('p', "port", &o.port, "N", 0, 65535, "port",
+        NB_OPT_BOOL('n', "numeric", &o.numeric,
+                    "numeric addresses and ports: the default, ports never looks names up"),
+        NB_OPT_BOOL('p', "program", &o.program,
+                    "the PID/Program column: always shown (the port filter is -P)"),
+        NB_OPT_BOOL('e', "extend", &o.extended, "also the User (uid) and Inode columns"),
+        NB_OPT_UINT('P', "port", &o.port, "N", 0, 65535, "port",
                     "only sockets with N as local or remote port"),
-        NB_OPT_CALLBACK('s', "state", &o.state, "S", parse_state,
+        NB_OPT_CALLBACK(0, "state", &o.state, "S", parse_state,
                         "only sockets in state S (LISTEN, ESTABLISHED, TIME_WAIT...)"),
+        NB_OPT_CALLBACK('s', "statistics", NULL, NULL, refuse_statistics,
+                        "refused: netstat's statistics are not kept here"),
         NB_OPT__JSON(&o.json, "one JSON object per socket"),
         NB_OPT_STRING(0, "proc", &o.proc, "DIR", "read DIR instead of /proc (env NB_PROC)"),
         NB_OPT__EXPLAIN(&x, "say which kernel tables are read, and what they hold"),
@@ -261,7 +294,7 @@ int cmd_ports(int argc, char **argv)
     if (o.json)
         print_json(&l);
     else
-        print_table(&l);
+        print_table(&l, o.extended);
     list_free(&l);
     return NB_EXIT_OK;
 }

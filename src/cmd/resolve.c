@@ -593,6 +593,7 @@ int cmd_resolve(int argc, char **argv)
             nb_resolver_free(&r);
             return nb_report("resolve", &e);
         }
+        nb_note_stdin("resolve", "names");
         while ((got = nb_lines_next(&in, &line, &len, &toolong, &e)) > 0) {
             int st;
             memcpy(buf, line, len);

@@ -73,9 +73,11 @@ int nb_reverse_parse(const char *s, size_t len, struct nb_addr *out, enum nb_rev
     } else if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
                all_of(s + 2, len - 2, "0123456789abcdefABCDEF")) {
         if (len - 2 > 8)
-            return nb_err_set(e, NB_E_INVALID,
-                              "%zu hex digits is more than 32 bits: an IPv4 address is 8 hex digits "
-                              "at most", len - 2);
+            return nb_err_set(
+                e, NB_E_INVALID,
+                "%zu hex digits is more than 32 bits: an IPv4 address is 8 hex digits "
+                "at most",
+                len - 2);
         nb_scan_uint(s + 2, len - 2, 16, len - 2, &v);
         *form = NB_REV_HEX;
     } else if (all_of(s, len, "0123456789")) {
@@ -105,8 +107,10 @@ void nb_explain_octet(const struct nb_explain *x, int index, uint8_t v)
         q /= 2;
     }
     nb_octet_binary(v, bin);
-    nb_explainf(x, "  the remainders read from the last to the first are %s; padded to 8 digits: "
-                   "%s", bin + (v ? __builtin_clz(v) - 24 : 7), bin);
+    nb_explainf(x,
+                "  the remainders read from the last to the first are %s; padded to 8 digits: "
+                "%s",
+                bin + (v ? __builtin_clz(v) - 24 : 7), bin);
     nb_explainf(x, "  check with the place values 128 64 32 16 8 4 2 1: %s = %s = %u", bin,
                 nb_octet_sum(v, sum, sizeof sum), (unsigned)v);
 }
@@ -171,8 +175,13 @@ void nb_quiz_make(struct nb_rng *r, int i, struct nb_quiz_q *q)
         snprintf(q->prompt, sizeof q->prompt, "What is %u.%u.%u.%u as one 32-bit number?", v >> 24,
                  v >> 16 & 255, v >> 8 & 255, v & 255);
         snprintf(q->answer, sizeof q->answer, "%u", v);
-        snprintf(q->why, sizeof q->why, "%u*16777216 + %u*65536 + %u*256 + %u = %u", v >> 24,
-                 v >> 16 & 255, v >> 8 & 255, v & 255, v);
+        /* the place-value working, one octet at a time, then the sum */
+        snprintf(q->why, sizeof q->why,
+                 "each octet times its place value: %u*16777216 = %u, %u*65536 = %u, "
+                 "%u*256 = %u, %u*1 = %u; and %u + %u + %u + %u = %u",
+                 v >> 24, (v >> 24) << 24, v >> 16 & 255, (v >> 16 & 255) << 16, v >> 8 & 255,
+                 (v >> 8 & 255) << 8, v & 255, v & 255, (v >> 24) << 24, (v >> 16 & 255) << 16,
+                 (v >> 8 & 255) << 8, v & 255, v);
         break;
     }
     }
@@ -205,14 +214,30 @@ static int64_t read_number(const char *s, size_t len, int binary_default)
     return (int64_t)v;
 }
 
+int nb_netmask_prefix(const struct nb_addr *mask, unsigned *prefix, struct nb_err *e)
+{
+    unsigned width = mask->family == 4 ? 32 : 128, ones = 0;
+
+    while (ones < width && (mask->b[ones / 8] >> (7 - ones % 8) & 1))
+        ones++;
+    for (unsigned i = ones + 1; i < width; i++)
+        if (mask->b[i / 8] >> (7 - i % 8) & 1)
+            return nb_err_set(e, NB_E_INVALID,
+                              "not a netmask: bit %u (in octet %u) is 1 after bit %u is 0, but a "
+                              "netmask is all its 1 bits, then all its 0 bits",
+                              i + 1, i / 8 + 1, ones + 1);
+    *prefix = ones;
+    return 0;
+}
+
 int nb_quiz_check(const struct nb_quiz_q *q, const char *answer, size_t len)
 {
     while (len > 0 && (answer[0] == ' ' || answer[0] == '\t')) {
         answer++;
         len--;
     }
-    while (len > 0 && (answer[len - 1] == ' ' || answer[len - 1] == '\t' ||
-                       answer[len - 1] == '\r'))
+    while (len > 0 &&
+           (answer[len - 1] == ' ' || answer[len - 1] == '\t' || answer[len - 1] == '\r'))
         len--;
     return read_number(answer, len, q->kind == 1) == (int64_t)q->value;
 }

@@ -47,8 +47,8 @@ size_t nb_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 static int unsafe_cp(uint32_t c)
 {
     return c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0xad || c == 0x061c ||
-           (c >= 0x200b && c <= 0x200f) ||
-           (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) || c == 0xfeff;
+           (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) ||
+           (c >= 0x2060 && c <= 0x206f) || c == 0xfeff;
 }
 
 /* NB_ESC_C, and NB_ESC_TEXT when text is set: the backslash then passes. */
@@ -588,6 +588,12 @@ void nb_notef(const char *fmt, ...)
     va_start(ap, fmt);
     write_line(stderr, "", fmt, ap);
     va_end(ap);
+}
+
+void nb_note_stdin(const char *cmd, const char *what)
+{
+    if (isatty(0))
+        nb_errorf(cmd, "reading %s from the terminal, one per line; Ctrl-D ends", what);
 }
 
 int nb_report(const char *cmd, const struct nb_err *e)

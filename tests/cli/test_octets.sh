@@ -342,10 +342,12 @@ assert_status "--quiz answers with blanks and empty lines: exit 0" 0
 run_in "$(printf '%s\n' "$right" | head -2)"$'\n' "$NB" octets --quiz --seed 42
 assert_status "--quiz input ends early: exit 1" 1
 assert_contains "--quiz input ends early: says so" "$OUT" "the input ended"
-assert_match "--quiz input ends early: a score" "$OUT" '^Score: 2 of 5$'
+assert_match "--quiz input ends early: the score counts only the questions answered (issue 12)" "$OUT" \
+    '^Score: 2 of 2 answered; the input ended at question 3 of 5$'
 run_in "" "$NB" octets --quiz
 assert_status "--quiz no input at all: exit 1" 1
-assert_match "--quiz no input at all: a score" "$OUT" '^Score: 0 of 5$'
+assert_match "--quiz no input at all: a score of the questions answered" "$OUT" \
+    '^Score: 0 of 0 answered; the input ended at question 1 of 5$'
 answers=$(printf 'x\n%.0s' {1..12})
 run_in "$answers" "$NB" octets --quiz --seed 7 --count 12
 assert_eq "--count 12: twelve questions" 12 "$(printf '%s\n' "$OUT" | grep -cE '^[0-9]+\. What is')"
@@ -413,5 +415,74 @@ assert_not_contains "escape sequences in the input: no raw ESC on stderr" "$ERR"
 assert_not_contains "escape sequences in the input: no raw BEL on stderr" "$ERR" $'\a'
 run_in $'\033[31m1.2.3.4\n' "$NB" octets
 assert_not_contains "ESC on stdin: no raw ESC on stderr" "$ERR" "$ESC"
+
+
+section "ipcalc's netmask: ADDR/MASK and ADDR MASK (issue 12)"
+run "$NB" octets 192.168.1.7/255.255.255.0
+assert_status "192.168.1.7/255.255.255.0: exit 0" 0
+assert_eq "192.168.1.7/255.255.255.0: nothing on stderr" "" "$ERR"
+assert_match "192.168.1.7/255.255.255.0: shown as /24" "$OUT" '^192\.168\.1\.7/24  \(IPv4 block of 256 addresses'
+assert_contains "192.168.1.7/255.255.255.0: says how the mask was read" "$OUT" "(the netmask 255.255.255.0 read as /24)"
+assert_match "the mask's netmask row" "$OUT" '^ *netmask +255\.255\.255\.0 '
+assert_match "the network" "$OUT" '^ *network +192\.168\.1\.0 '
+CIDR_OUT=$(printf '%s\n' "$OUT" | grep -v "read as")
+run "$NB" octets 192.168.1.7/24
+assert_eq "ADDR/MASK shows what ADDR/24 shows (but the 'read as' line)" "$(printf '%s\n' "$OUT")" "$CIDR_OUT"
+run "$NB" octets 192.168.1.7 255.255.255.0
+assert_status "ADDR MASK as two words: exit 0" 0
+assert_match "ADDR MASK as two words: shown as /24" "$OUT" '^192\.168\.1\.7/24  '
+assert_eq "ADDR MASK as two words: one result, not two addresses" 1 "$(printf '%s\n' "$OUT" | grep -c '^[0-9]')"
+run "$NB" octets 10.1.2.3 255.255.240.0
+assert_match "10.1.2.3 255.255.240.0: /20" "$OUT" '^10\.1\.2\.3/20 '
+run "$NB" octets 0.0.0.0/0.0.0.0
+assert_match "0.0.0.0/0.0.0.0: /0" "$OUT" '^0\.0\.0\.0/0 '
+run "$NB" octets 1.2.3.4/255.255.255.255
+assert_match "/255.255.255.255: /32" "$OUT" '^1\.2\.3\.4/32 '
+run "$NB" octets --json 10.0.0.1/255.0.0.0
+assert_eq "--json ADDR/MASK: prefix 8 and read_as" "8 the netmask 255.0.0.0 read as /8" \
+    "$(jget "$OUT" 'str(j[0]["prefix"]) + " " + j[0]["read_as"]')"
+run "$NB" octets 1.2.3.4/255.0.255.0
+assert_status "non-contiguous mask: exit 1" 1
+assert_eq "non-contiguous mask: names the first stray bit" \
+    "netbasics octets: '1.2.3.4/255.0.255.0': the mask 255.0.255.0 is not a netmask: bit 17 (in octet 3) is 1 after bit 9 is 0, but a netmask is all its 1 bits, then all its 0 bits" "$ERR"
+assert_eq "non-contiguous mask: nothing on stdout" "" "$OUT"
+run "$NB" octets 1.2.3.4 255.255.255.1
+assert_status "non-contiguous mask as a second word: exit 1" 1
+assert_contains "non-contiguous mask as a second word: bit 32" "$ERR" "bit 32 (in octet 4) is 1 after bit 25 is 0"
+run "$NB" octets 1.2.3.4/255.255.256.0
+assert_status "a mask that is no address: exit 1" 1
+assert_contains "a mask that is no address: says which part" "$ERR" "the mask 255.255.256.0: "
+run "$NB" octets 1.2.3.4 5.6.7.8
+assert_eq "two addresses (the second not a mask) are still two results" 2 "$(printf '%s\n' "$OUT" | grep -cE '^[0-9.]+$')"
+
+section "names: said on stderr, and -n/--numeric forbids them (issue 10)"
+run "$NB" octets localhost
+assert_eq "a name: says it looks it up, on stderr" \
+    "netbasics octets: 'localhost' is not an address: looking it up as a host name" "$ERR"
+for bad in 1.a.2.3 1.2.3.4e0 localhost; do
+    run "$NB" octets -n "$bad"
+    assert_status "-n $bad: exit 1" 1
+    assert_eq "-n $bad: refused, no lookup" \
+        "netbasics octets: '$bad': not an address, and -n (--numeric) forbids looking it up as a host name" "$ERR"
+    assert_eq "-n $bad: nothing on stdout" "" "$OUT"
+done
+run "$NB" octets --numeric -x localhost
+assert_not_contains "--numeric -x: no getaddrinfo narrated" "$ERR" "getaddrinfo"
+run "$NB" octets -n 1.2.3.4 ::1 10.0.0.0/8 3115099576
+assert_status "-n with addresses only: exit 0" 0
+assert_eq "-n with addresses only: nothing on stderr" "" "$ERR"
+run_in $'1.2.3.4\nlocalhost\n' "$NB" octets -n
+assert_status "-n on stdin: the name refused, exit 1" 1
+assert_contains "-n on stdin: the name refused" "$ERR" "'localhost': not an address, and -n"
+run "$NB" octets -n --quiz
+assert_status "-n with --quiz: usage error" 2
+
+section "the quiz's 32-bit question shows the place-value working (issue 12)"
+run_in $'255\n0\n0\n0\n' "$NB" octets --quiz --seed 3 --count 4
+Q4=$(printf '%s\n' "$OUT" | sed -nE 's/^4\. What is ([0-9]+)\.([0-9]+)\.([0-9]+)\.([0-9]+) as one 32-bit number\? .*/\1 \2 \3 \4/p')
+read -r A B C D <<<"$Q4"
+assert_match "question 4 is the 32-bit one" "$Q4" '^[0-9]+ [0-9]+ [0-9]+ [0-9]+$'
+assert_contains "the answer shows each octet times its place value, and the sum" "$OUT" \
+    "each octet times its place value: $A*16777216 = $((A * 16777216)), $B*65536 = $((B * 65536)), $C*256 = $((C * 256)), $D*1 = $D; and $((A * 16777216)) + $((B * 65536)) + $((C * 256)) + $D = $((A * 16777216 + B * 65536 + C * 256 + D))"
 
 finish

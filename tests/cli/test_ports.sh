@@ -165,12 +165,12 @@ assert_match "--port: the listener" "$OUT" "^tcp +127\\.0\\.0\\.1:$LPORT +0\\.0\
 assert_match "--port: the client side (remote port)" "$OUT" "^tcp +127\\.0\\.0\\.1:$CPORT +127\\.0\\.0\\.1:$LPORT +ESTABLISHED "
 assert_match "--port: the server side (local port)" "$OUT" "^tcp +127\\.0\\.0\\.1:$LPORT +127\\.0\\.0\\.1:$CPORT +ESTABLISHED "
 assert_no_row "--port: not the UDP socket" "$OUT" ":$UPORT( |\$)"
-run ports -p "$UPORT"
+run ports -P "$UPORT"
 # TCP sockets of other programs may hold the same number (another namespace):
 # only this test's sockets, those of its python, are counted
 MINE=$(printf '%s\n' "Proto" "$(rows "$OUT" | grep -E " $PYPID/python[0-9.]*\$")")
-assert_rows_all "-p $UPORT: only UDP rows" "$MINE" '^udp '
-assert_eq "-p $UPORT: the bound and the connected socket" 2 "$(rows "$MINE" | wc -l)"
+assert_rows_all "-P $UPORT: only UDP rows" "$MINE" '^udp '
+assert_eq "-P $UPORT: the bound and the connected socket" 2 "$(rows "$MINE" | wc -l)"
 run ports --port "$XPORT"
 assert_status "--port of a closed socket: still exit 0" 0
 assert_no_row "--port of a closed listener: no listener, nothing of python's" "$OUT" "( LISTEN | $OWN_RE\$)"
@@ -182,10 +182,10 @@ assert_rows_all "--state ESTABLISHED: every row ESTABLISHED" "$OUT" ' ESTABLISHE
 assert_match "--state ESTABLISHED: the client side" "$OUT" "^tcp +127\\.0\\.0\\.1:$CPORT "
 assert_match "--state ESTABLISHED: the server side" "$OUT" "^tcp +127\\.0\\.0\\.1:$LPORT +127\\.0\\.0\\.1:$CPORT "
 assert_no_row "--state ESTABLISHED: not the listener" "$OUT" ' LISTEN '
-run ports -s listen
-assert_status "-s listen (lower case): exit 0" 0
-assert_rows_all "-s listen: every row LISTEN" "$OUT" ' LISTEN '
-assert_match "-s listen: the listener" "$OUT" "127\\.0\\.0\\.1:$LPORT .* LISTEN "
+run ports --state listen
+assert_status "--state listen (lower case): exit 0" 0
+assert_rows_all "--state listen: every row LISTEN" "$OUT" ' LISTEN '
+assert_match "--state listen: the listener" "$OUT" "127\\.0\\.0\\.1:$LPORT .* LISTEN "
 run ports --state time_wait --port "$LPORT"
 assert_status "--state time_wait: exit 0" 0
 assert_eq "--state time_wait --port: at most the closed pair" "" \
@@ -225,6 +225,76 @@ if [ "$HAVE_V6" = 1 ]; then
     assert_eq "-6 -u --port: exactly the ::1 UDP socket" 1 "$(rows "$OUT" | wc -l)"
     run ports -4 --port "$L6PORT"
     assert_no_row "-4 --port of the ::1 listener: not shown" "$OUT" "\\[::1\\]:$L6PORT"
+fi
+
+section "netstat's and ss's letters (issue 12)"
+ALLT=$(ports)
+for args in "-an" "-a" "-n" "-p" "-anp"; do
+    run ports $args
+    assert_status "ports $args: exit 0" 0
+    assert_eq "ports $args: nothing on stderr" "" "$ERR"
+    assert_match "ports $args: the listener" "$OUT" "^tcp +127\\.0\\.0\\.1:$LPORT +0\\.0\\.0\\.0:\\* +LISTEN +$OWN_RE\$"
+    assert_match "ports $args: the pair (all sockets, as netstat -a)" "$OUT" \
+        "^tcp +127\\.0\\.0\\.1:$CPORT +127\\.0\\.0\\.1:$LPORT +ESTABLISHED +$OWN_RE\$"
+done
+run ports -tulpn
+assert_status "ports -tulpn: exit 0" 0
+assert_eq "ports -tulpn: nothing on stderr" "" "$ERR"
+assert_rows_all "ports -tulpn: TCP LISTEN and UDP UNCONN rows only" "$OUT" '^(tcp6? .* LISTEN|udp6? .* UNCONN) '
+assert_match "ports -tulpn: the TCP listener" "$OUT" "^tcp +127\\.0\\.0\\.1:$LPORT +0\\.0\\.0\\.0:\\* +LISTEN +$OWN_RE\$"
+assert_match "ports -tulpn: the bound UDP socket" "$OUT" "^udp +127\\.0\\.0\\.1:$UPORT +0\\.0\\.0\\.0:\\* +UNCONN +$OWN_RE\$"
+assert_no_row "ports -tulpn: not the pair" "$OUT" "^tcp +127\\.0\\.0\\.1:$CPORT "
+run ports -tu -P "$UPORT"
+assert_match "-t -u add up (netstat's way): the UDP socket with -tu" "$OUT" "^udp +127\\.0\\.0\\.1:$UPORT "
+run ports -ut -P "$LPORT"
+assert_match "-t -u add up: the TCP listener with -ut" "$OUT" "^tcp +127\\.0\\.0\\.1:$LPORT "
+run ports --port "$LPORT" -t
+assert_match "--port is the long name of -P" "$OUT" "^tcp +127\\.0\\.0\\.1:$LPORT "
+run ports -e -t -P "$LPORT"
+assert_status "-e: exit 0" 0
+assert_match "-e: netstat -e's User and Inode columns" "$(printf '%s\n' "$OUT" | head -n 1)" \
+    '^Proto +Local Address +Foreign Address +State +User +Inode +PID/Program$'
+assert_match "-e: the listener with its uid and inode" "$OUT" \
+    "^tcp +127\\.0\\.0\\.1:$LPORT +0\\.0\\.0\\.0:\\* +LISTEN +$(id -u) +$LINODE +$OWN_RE\$"
+run ports -s
+assert_status "-s: a clear refusal, exit 2" 2
+assert_eq "-s: nothing on stdout" "" "$OUT"
+assert_contains "-s: says statistics are not here, and where the state filter went" "$ERR" \
+    "option '-s': netstat's and ss's protocol statistics are not in ports (see 'nstat' or 'ss -s'); the state filter is --state"
+run ports -p 80
+assert_status "-p takes no value now (it is netstat's -p): 'ports -p 80' is a usage error" 2
+
+# side by side with the real tools, on this test's own sockets: the same
+# protocols, local endpoints and states as `ss -tuln` and `netstat -tuln`
+mine_of() { # TEXT COLS...: "proto local state" of the rows holding python's ports
+    printf '%s\n' "$1" | awk -v ports=" $LPORT $UPORT $CPORT $UCPORT " -v cols="$2" '
+        { n = split(cols, c, " "); local = $c[2]; port = local; sub(/.*:/, "", port)
+          if (index(ports, " " port " ") == 0) next
+          st = (c[3] > NF || c[3] == 0) ? "UNCONN" : $c[3]
+          print $c[1], local, st }' | sort
+}
+if command -v ss >/dev/null; then
+    SS=$(ss -tuln)
+    run ports -tuln
+    assert_eq "ports -tuln lists what ss -tuln lists (proto, local, state)" \
+        "$(mine_of "$SS" "1 5 2")" "$(mine_of "$OUT" "1 2 4")"
+    assert_match "ss -tuln shows the listener (the comparison is not empty)" "$(mine_of "$SS" "1 5 2")" \
+        "tcp 127\\.0\\.0\\.1:$LPORT LISTEN"
+else
+    echo "# skipped: ss is not installed"
+fi
+if command -v netstat >/dev/null; then
+    NS=$(netstat -tuln | tail -n +3)
+    run ports -tuln
+    # netstat leaves a UDP socket's state empty (here: UNCONN)
+    assert_eq "ports -tuln lists what netstat -tuln lists (proto, local, state)" \
+        "$(mine_of "$NS" "1 4 6")" "$(mine_of "$OUT" "1 2 4")"
+    assert_eq "ports -tuln has netstat's header words" "Proto Local Address Foreign Address State" \
+        "$(netstat -tuln | sed -n 2p | grep -oE 'Proto|Local Address|Foreign Address|State' | paste -sd' ')"
+    assert_match "ports' header starts as netstat's" "$(printf '%s\n' "$OUT" | head -n 1)" \
+        '^Proto +Local Address +Foreign Address +State '
+else
+    echo "# skipped: netstat (net-tools) is not installed"
 fi
 
 section "--json"
