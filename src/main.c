@@ -103,7 +103,12 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "help")) {
         char help[] = "--help"; /* argv holds char *, not string literals */
         char *hargv[] = {argv[2], help, NULL};
-        if (argc < 3) {
+        if (argc > 3) {
+            nb_errorf(NULL, "help takes at most one COMMAND, not %d words (see 'netbasics --help')",
+                      argc - 2);
+            return NB_EXIT_USAGE;
+        }
+        if (argc < 3 || !strcmp(argv[2], "help")) { /* help help: this usage says it */
             usage(stdout);
             return nb_finish_stdout(NULL, NB_EXIT_OK);
         }

@@ -28,13 +28,20 @@ static const char USAGE[] =
     "hosts file, octets in binary, checking ip:port, a server and a client, and a\n"
     "download. Each step shows the command a learner would type beside the line\n"
     "of the lesson's Python it stands for, then runs it. Everything happens on\n"
-    "127.0.0.1, on ports the kernel picks; nothing needs the internet or root.\n";
+    "127.0.0.1, on ports the kernel picks; nothing needs the internet or root.\n"
+    "On a terminal it waits after each step: Enter for the next one, q (and\n"
+    "Enter) to stop. The downloaded copy, mycopy.html, stays in the current\n"
+    "directory (or --dir DIR), replaced if it is there, as the lesson's Python\n"
+    "replaces it.\n";
 
 static const char EPILOG[] = "Exit status: 0 every step went as the lesson says, 1 one did not.\n";
 
 struct tour {
-    int explain, keep;
-    char dir[PATH_MAX];
+    int explain, no_pause, paced;
+    char self[PATH_MAX]; /* this program's real path: a child's name is netbasics, not exe */
+    const char *color;
+    const char *copy_dir; /* where the downloaded copy goes: --dir, else "." */
+    char dir[PATH_MAX];   /* the tour's own files: resolv.conf, the web server's answer */
     struct nb_dns_responder dns;
     struct nb_colors c;
 };
@@ -86,16 +93,29 @@ static const struct tour_step STEPS[] = {
     {
         .title = "names: asking a name server",
         .lesson = "$ nslookup gnomon.securitystandard.org",
-        .python = "# nslookup asks DNS only",
+        .python = "socket.gethostbyname('gnomon.securitystandard.org')",
         .cmd = {{
-            .args = {"resolve", "--dns-only", "localhost"},
-            .expect = 1,
-            .after = "   nslookup asks a name server only. The tour's own name server (on "
-                     "127.0.0.1)\n"
-                     "   has never heard of 'localhost' and says NXDOMAIN, as many real ones "
-                     "do: that\n"
-                     "   is why nslookup and Python can disagree about a name.\n",
-        }},
+                    .before = "   The answer below comes from the tour's own name server on "
+                              "127.0.0.1, a STAND-IN\n"
+                              "   for the real one: it knows only the lesson's example, with "
+                              "the lesson's answer.\n",
+                    .args = {"resolve", "gnomon.securitystandard.org"},
+                    .expect = 0,
+                    .after = "   gnomon is another name (CNAME) for hermes, whose address is "
+                             "185.172.165.184.\n"
+                             "   Off the tour, 'netbasics resolve gnomon.securitystandard.org' "
+                             "asks the real\n"
+                             "   name server, whose answer may have changed since the lesson.\n",
+                },
+                {
+                    .before = "\n   nslookup asks a name server only, never the hosts file:\n",
+                    .args = {"resolve", "--dns-only", "localhost"},
+                    .expect = 1,
+                    .after = "   The tour's name server has never heard of 'localhost' and says "
+                             "NXDOMAIN, as\n"
+                             "   many real ones do: that is why nslookup and Python can "
+                             "disagree about a name.\n",
+                }},
     },
     {
         .title = "octets: the loopback address",
@@ -143,12 +163,40 @@ static const struct tour_step STEPS[] = {
         }},
     },
     {
+        .title = "ports: the server seen by netstat -an",
+        .lesson = "$ netstat -an",
+        .python = "# a shell command: it lists every socket, and the server's is LISTEN",
+        .server = {.args = {"listen", "127.0.0.1:0"}, .outs = 1, .expect = 0},
+        .cmd = {{
+                    .args = {"ports", "-an", "--port", "$PORT"},
+                    .expect = 0,
+                    .after = "   The server's socket waits in state LISTEN for a client; "
+                             "netstat -an shows\n"
+                             "   it the same way (netbasics ports shows every socket with -a "
+                             "or without it).\n",
+                },
+                {
+                    .before = "\n   A client says bye, and the server stops:\n",
+                    .args = {"send", "127.0.0.1", "$PORT"},
+                    .input = "bye\n",
+                    .shown = "echo bye | ",
+                    .expect = 0,
+                }},
+    },
+    {
         .title = "downloading a page",
         .lesson = "Download the Python web page and display your local copy in a web browser",
         .python = "open('mycopy.html', 'wb').write(urllib.request.urlopen(url).read())",
         .server =
             {.args = {"listen", "--raw", "127.0.0.1:0"}, .page = PAGE, .outs = 3, .expect = -1},
-        .cmd = {{.args = {"fetch", "-o", "$COPY", "$URL"}, .expect = 0}},
+        .cmd = {{
+            .args = {"fetch", "-f", "-o", "$COPY", "$URL"},
+            .expect = 0,
+            .after = "   (-f replaces an older copy, as the lesson's open(..., 'wb') does.) "
+                     "The copy\n"
+                     "   stays there after the tour: the lesson's last exercise starts "
+                     "from it.\n",
+        }},
     },
 };
 #define NSTEPS (int)(sizeof STEPS / sizeof STEPS[0])
@@ -233,23 +281,71 @@ static void say(const struct step_run *r, const char *text)
         fputs(expand(r, text, buf, sizeof buf), stdout);
 }
 
-/* Runs one command of a step and waits for it. Returns its exit status, or
- * -1 when it could not run. */
-static int run_cmd(const struct tour *t, const struct step_run *r, const struct tour_cmd *cmd)
+/* Copies what a child writes to the pipe fd, line by line, until it ends
+ * (or ms pass) or, with stop, until a line holding stop, which it returns in
+ * line. Narration ("* ...") goes to stderr with the side's label ("server: ",
+ * "client: ") so the two sides of a step can be told apart; the rest goes to
+ * rest: stdout indented, or stderr as it came. Returns 1 when stop was seen, else 0. */
+static int relay(int fd, const char *label, FILE *rest, const char *stop, int64_t ms, char *line,
+                 size_t n)
+{
+    size_t have = 0;
+    struct nb_deadline end;
+    struct nb_err e;
+
+    nb_deadline_init(&end, ms);
+    for (;;) {
+        ssize_t got = nb_pipe_read(fd, line + have, 1, nb_deadline_left(&end), &e);
+        if (got > 0 && line[have] != '\n' && have + 2 < n) {
+            have++;
+            continue;
+        }
+        if (got > 0 && line[have] != '\n')
+            have++; /* a line longer than the buffer: shown in pieces */
+        if (got <= 0 && have == 0)
+            return 0;
+        line[have] = '\0';
+        if (line[0] == '*' && line[1] == ' ')
+            fprintf(stderr, "   %s%s\n", label, line);
+        else
+            fprintf(rest, rest == stdout ? "   %s\n" : "%s\n", line);
+        fflush(stdout);
+        if (stop && strstr(line, stop))
+            return 1;
+        if (got <= 0)
+            return 0;
+        have = 0;
+    }
+}
+
+/* Runs one command of a step and waits for it. With label (under -x, in a
+ * step with a server) its stderr is relayed labelled; else it is the
+ * tour's. Returns its exit status, or -1 when it could not run. */
+static int run_cmd(const struct tour *t, const struct step_run *r, const struct tour_cmd *cmd,
+                   const char *label)
 {
     struct cmdline c;
     struct nb_err e;
     pid_t pid;
-    int rc, fds[3] = {NB_SPAWN_DEVNULL, -1, -1};
+    int rc, in = NB_SPAWN_DEVNULL, fds[3] = {NB_SPAWN_DEVNULL, -1, -1}, out = -1;
+    char line[4096];
 
     say(r, cmd->before);
     cmdline_build(t, r, cmd->args, sizeof cmd->args / sizeof cmd->args[0], &c);
-    if (cmd->input && (fds[0] = nb_pipe_text(cmd->input, &e)) < 0)
-        fds[0] = NB_SPAWN_DEVNULL;
+    if (cmd->input && (in = nb_pipe_text(cmd->input, &e)) < 0)
+        in = NB_SPAWN_DEVNULL;
     show_command(t, cmd->shown, &c);
-    rc = nb_spawn(nb_self_path(), c.argv, fds, &pid, &e);
-    if (fds[0] >= 0)
-        close(fds[0]);
+    fds[0] = in;
+    if (label)
+        rc = nb_spawn_piped(t->self, c.argv, in, 2, &pid, &out, &e);
+    else
+        rc = nb_spawn(t->self, c.argv, fds, &pid, &e);
+    if (in >= 0)
+        close(in);
+    if (rc == 0 && out >= 0) {
+        relay(out, label, stderr, NULL, STEP_TIMEOUT_MS, line, sizeof line);
+        close(out);
+    }
     if (rc == 0)
         rc = nb_wait(pid, STEP_TIMEOUT_MS, &e);
     if (rc < 0)
@@ -258,40 +354,23 @@ static int run_cmd(const struct tour *t, const struct step_run *r, const struct 
     return rc;
 }
 
-/* Reads the server's words, showing each line, until "Listening on
- * ADDR:PORT": puts the port in r. Returns 0, or -1 when it never came. */
+/* Relays the server's words until "Listening on ADDR:PORT": puts the port
+ * in r. Returns 0, or -1 when it never came. */
 static int await_port(struct step_run *r)
 {
     char buf[512];
-    size_t have = 0;
-    struct nb_deadline end;
-    struct nb_err e;
+    const char *line, *colon;
+    uint64_t port;
 
-    nb_deadline_init(&end, 10000);
-    while (have < sizeof buf - 1) {
-        ssize_t n = nb_pipe_read(r->out, buf + have, 1, nb_deadline_left(&end), &e);
-        const char *line, *colon;
-        uint64_t port;
-        if (n <= 0)
-            break;
-        have += (size_t)n;
-        buf[have] = '\0';
-        if (buf[have - 1] != '\n')
-            continue;
-        printf("   %s", buf); /* the server's own words, as they come */
-        line = strstr(buf, "Listening on ");
-        if (line) {
-            colon = strrchr(line, ':');
-            if (!colon || nb_parse_uint_n(colon + 1, strlen(colon + 1) - 1, 1, 65535, "port", &port,
-                                          NULL) < 0)
-                return -1;
-            snprintf(r->port, sizeof r->port, "%u", (unsigned)port);
-            snprintf(r->url, sizeof r->url, "http://127.0.0.1:%u/", (unsigned)port);
-            return 0;
-        }
-        have = 0;
-    }
-    return -1;
+    if (!relay(r->out, "server: ", stdout, "Listening on ", 10000, buf, sizeof buf))
+        return -1;
+    line = strstr(buf, "Listening on ");
+    colon = strrchr(line, ':');
+    if (!colon || nb_parse_uint(colon + 1, 1, 65535, "port", &port, NULL) < 0)
+        return -1;
+    snprintf(r->port, sizeof r->port, "%u", (unsigned)port);
+    snprintf(r->url, sizeof r->url, "http://127.0.0.1:%u/", (unsigned)port);
+    return 0;
 }
 
 /* Writes a new file holding text; returns 0, or -1. */
@@ -338,7 +417,9 @@ static int start_server(const struct tour *t, const struct tour_server *s, struc
     }
     cmdline_build(t, r, s->args, sizeof s->args / sizeof s->args[0], &c);
     show_command(t, NULL, &c);
-    rc = nb_spawn_piped(nb_self_path(), c.argv, in, s->outs, &r->pid, &r->out, &e);
+    /* under -x its narration (stderr) comes through the pipe too, to be labelled */
+    rc =
+        nb_spawn_piped(t->self, c.argv, in, s->outs | (t->explain ? 2u : 0u), &r->pid, &r->out, &e);
     if (in >= 0)
         close(in);
     if (rc < 0 || await_port(r) < 0) {
@@ -348,25 +429,14 @@ static int start_server(const struct tour *t, const struct tour_server *s, struc
     return 0;
 }
 
-/* Copies what the server still prints, indented, until it ends; then waits
- * for it. Returns its exit status, or -1. */
+/* Relays what the server still prints until it ends; then waits for it.
+ * Returns its exit status, or -1. */
 static int finish_server(struct step_run *r)
 {
     char buf[4096];
-    ssize_t n;
-    int bol = 1;
-    struct nb_deadline end;
     struct nb_err e;
 
-    nb_deadline_init(&end, 10000);
-    while (r->out >= 0 &&
-           (n = nb_pipe_read(r->out, buf, sizeof buf, nb_deadline_left(&end), &e)) > 0)
-        for (ssize_t i = 0; i < n; i++) {
-            if (bol)
-                fputs("   ", stdout);
-            putchar(buf[i]);
-            bol = buf[i] == '\n';
-        }
+    relay(r->out, "server: ", stdout, NULL, 10000, buf, sizeof buf);
     if (r->out >= 0)
         close(r->out);
     r->out = -1;
@@ -379,7 +449,10 @@ static int run_commands(const struct tour *t, const struct tour_step *s)
     struct step_run r = {.out = -1};
     int ok = 1, rc;
 
-    snprintf(r.copy, sizeof r.copy, "%s/mycopy.html", t->dir);
+    if (strcmp(t->copy_dir, "."))
+        snprintf(r.copy, sizeof r.copy, "%s/mycopy.html", t->copy_dir);
+    else
+        snprintf(r.copy, sizeof r.copy, "mycopy.html");
     snprintf(r.response, sizeof r.response, "%s/response.http", t->dir);
     if (s->server.args[0] && start_server(t, &s->server, &r) < 0) {
         if (r.pid > 0)
@@ -390,7 +463,8 @@ static int run_commands(const struct tour *t, const struct tour_step *s)
     }
     for (size_t i = 0; i < sizeof s->cmd / sizeof s->cmd[0]; i++)
         if (s->cmd[i].args[0])
-            ok &= run_cmd(t, &r, &s->cmd[i]) == s->cmd[i].expect;
+            ok &= run_cmd(t, &r, &s->cmd[i], t->explain && s->server.args[0] ? "client: " : NULL) ==
+                  s->cmd[i].expect;
     if (s->server.args[0]) {
         rc = finish_server(&r);
         ok &= s->server.expect < 0 || rc == s->server.expect;
@@ -407,15 +481,42 @@ static int run_step(struct tour *t, int i)
     printf("   lesson:  %s\n   python:  %s\n", s->lesson, s->python);
     fflush(stdout);
     ok = run_commands(t, s);
-    printf("   %s%s%s\n", ok ? t->c.green : t->c.red,
-           ok ? "(as the lesson says)" : "(this step went wrong)", t->c.reset);
+    printf("   Check: %s%s%s, %s.\n", ok ? t->c.green : t->c.red, ok ? "passed" : "FAILED",
+           t->c.reset,
+           ok ? "each command did what the lesson says"
+              : "a command did not do what the lesson "
+                "says");
     fflush(stdout);
     return ok;
 }
 
+/* On a terminal, between two steps: waits for Enter (the next step) or q (stop).
+ * Enter alone is an answer here, which the item reader (lines.c) skips by
+ * policy, so this reads its one line itself. Returns 1 to go on, 0 to stop;
+ * at the end of input it goes on and stops pausing. */
+static int pause_step(struct tour *t, int next)
+{
+    char ch, first = 0;
+    ssize_t n;
+
+    printf("\n   [Enter: step %d of %d, %s; q: stop] ", next + 1, NSTEPS, STEPS[next].title);
+    fflush(stdout);
+    while ((n = read(0, &ch, 1)) == 1 || (n < 0 && errno == EINTR)) {
+        if (n < 0)
+            continue;
+        if (ch == '\n')
+            return first != 'q' && first != 'Q';
+        if (!first && ch != ' ' && ch != '\t')
+            first = ch;
+    }
+    t->paced = 0; /* no more input: the rest runs without pausing */
+    putchar('\n');
+    return 1;
+}
+
 static void remove_dir(const char *dir)
 {
-    static const char *const files[] = {"response.http", "mycopy.html", "resolv.conf"};
+    static const char *const files[] = {"response.http", "resolv.conf"};
     char p[PATH_MAX + 32];
 
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -425,8 +526,8 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
-/* Starts the tour's name server, answering NXDOMAIN to every name, and
- * writes a resolv.conf naming it into conf. Returns 0, or -1. */
+/* Starts the tour's name server (the lesson's example, NXDOMAIN for every
+ * other name) and writes a resolv.conf naming it into conf. Returns 0, or -1. */
 static int start_dns(struct tour *t, char *conf, size_t n)
 {
     struct nb_addr lo;
@@ -445,14 +546,19 @@ static int start_dns(struct tour *t, char *conf, size_t n)
 
 int cmd_tour(int argc, char **argv)
 {
-    struct tour t = {0};
+    struct tour t = {.color = "auto", .copy_dir = "."};
     struct nb_explain x = {0};
     int list = 0;
     const struct nb_option options[] = {
-        NB_OPT_OPERAND("STEP", "run only this step (1 to 7)"),
+        NB_OPT_OPERAND("STEP", "run only this step (1 to 8)"),
         NB_OPT_BOOL('l', "list", &list, "list the steps"),
-        NB_OPT_BOOL(0, "keep", &t.keep, "keep the temporary directory with the downloaded copy"),
-        NB_OPT__EXPLAIN(&x, "every step narrates its socket calls"),
+        NB_OPT_STRING('d', "dir", &t.copy_dir, "DIR",
+                      "save the downloaded copy in DIR (default: the current directory)"),
+        NB_OPT_BOOL(0, "no-pause", &t.no_pause,
+                    "run every step without waiting (the default when stdout is no terminal)"),
+        NB_OPT__EXPLAIN(&x, "every step narrates its socket calls, each line labelled "
+                            "server: or client: where a step has both"),
+        NB_OPT__COLOR(&t.color),
         NB_OPT_ARGS(0, 1, "at most one STEP"),
         NB_OPT_END,
     };
@@ -460,7 +566,7 @@ int cmd_tour(int argc, char **argv)
     char conf[PATH_MAX + 32];
     struct nb_err e;
     uint64_t only = 0;
-    int argi, failed = 0, rc;
+    int argi, failed = 0, stopped = 0, copied = 0, rc;
 
     if ((rc = cmd_options(options, USAGE, EPILOG, argc, argv, &argi)) != CMD_GO)
         return rc;
@@ -472,7 +578,10 @@ int cmd_tour(int argc, char **argv)
     t.explain = nb_explaining(&x);
     if (argi < argc && nb_parse_uint(argv[argi], 1, NSTEPS, "step", &only, &e) < 0)
         return cmd_arg_report("tour", &e);
-    nb_colors_init(&t.c, nb_color_wanted(1, "auto"));
+    nb_colors_init(&t.c, nb_color_wanted(1, t.color));
+    t.paced = !t.no_pause && isatty(1);
+    if (!realpath(nb_self_path(), t.self))
+        snprintf(t.self, sizeof t.self, "%s", nb_self_path());
     snprintf(t.dir, sizeof t.dir, "%s/netbasics-tour-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(t.dir))
         return nb_errorf("tour", "cannot make a temporary directory: %s", strerror(errno)),
@@ -489,23 +598,36 @@ int cmd_tour(int argc, char **argv)
            "(resolve uses the tour's own name server at 127.0.0.1:%u through NB_RESOLV_CONF,\n"
            "so nothing leaves this machine.)\n",
            t.dns.port);
-    for (int i = 0; i < NSTEPS; i++)
-        if (!only || (uint64_t)i + 1 == only)
-            if (!run_step(&t, i))
-                failed = failed ? failed : i + 1;
+    for (int i = 0, ran = 0; i < NSTEPS; i++) {
+        if (only && (uint64_t)i + 1 != only)
+            continue;
+        if (ran++ && t.paced && !pause_step(&t, i)) {
+            stopped = i;
+            break;
+        }
+        if (!run_step(&t, i))
+            failed = failed ? failed : i + 1;
+        if (i + 1 == NSTEPS)
+            copied = 1;
+    }
     nb_dns_responder_stop(&t.dns, &e);
-    if (t.keep) {
-        printf("\nThe downloaded copy stays in %s (--keep).\n", t.dir);
-    } else {
-        if (!only || only == NSTEPS)
-            printf("\nThe tour removes its temporary directory now; 'netbasics tour --keep' "
-                   "keeps the copy.\n");
-        remove_dir(t.dir);
+    remove_dir(t.dir);
+    if (copied) {
+        char here[PATH_MAX];
+        const char *d = strcmp(t.copy_dir, ".") ? t.copy_dir : getcwd(here, sizeof here);
+        printf("\nYour copy of the page stays in %s/mycopy.html: open it, and do the "
+               "lesson's\nlast exercise from it.\n",
+               d ? d : ".");
+    }
+    if (stopped) {
+        printf("\nStopped before step %d of %d ('netbasics tour %d' runs it alone).\n", stopped + 1,
+               NSTEPS, stopped + 1);
     }
     if (failed) {
         nb_errorf("tour", "step %d did not go as the lesson says", failed);
         return NB_EXIT_NEGATIVE;
     }
-    printf("\nAll done: every step went as the lesson says.\n");
+    if (!stopped)
+        printf("\nAll done: every step went as the lesson says.\n");
     return NB_EXIT_OK;
 }

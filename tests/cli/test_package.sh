@@ -39,19 +39,32 @@ run env DESTDIR="$ROOT" timeout 60 cmake --install "$BD"
 assert_status "DESTDIR=ROOT cmake --install" 0
 
 BIN=$ROOT/usr/bin/netbasics
-MAN=$ROOT/usr/share/man/man1/netbasics.1
+MAN=$ROOT/usr/share/man/man1/netbasics.1.gz
+DOC=$ROOT/usr/share/doc/netbasics
 BASHC=$ROOT/usr/share/bash-completion/completions/netbasics
 ZSHC=$ROOT/usr/share/zsh/vendor-completions/_netbasics
 assert_true "the binary: ROOT/usr/bin/netbasics, executable" test -x "$BIN"
-assert_true "the man page: ROOT/usr/share/man/man1/netbasics.1" test -f "$MAN"
+assert_true "the man page, gzipped (Debian policy): ROOT/usr/share/man/man1/netbasics.1.gz" test -f "$MAN"
+assert_true "the changelog: ROOT/usr/share/doc/netbasics/changelog.gz" test -f "$DOC/changelog.gz"
+assert_true "the copyright file: ROOT/usr/share/doc/netbasics/copyright" test -f "$DOC/copyright"
 assert_true "bash completion: ROOT/usr/share/bash-completion/completions/netbasics" test -f "$BASHC"
 assert_true "zsh completion: ROOT/usr/share/zsh/vendor-completions/_netbasics" test -f "$ZSHC"
 assert_eq "nothing else is installed" \
 "usr/bin/netbasics
 usr/share/bash-completion/completions/netbasics
-usr/share/man/man1/netbasics.1
+usr/share/doc/netbasics/changelog.gz
+usr/share/doc/netbasics/copyright
+usr/share/man/man1/netbasics.1.gz
 usr/share/zsh/vendor-completions/_netbasics" "$(cd "$ROOT" && find . -type f -o -type l | sed 's|^\./||' | LC_ALL=C sort)"
-assert_eq "the installed man page is docs/netbasics.1" "$(md5sum <"$SRC/docs/netbasics.1")" "$(md5sum <"$MAN" 2>/dev/null)"
+assert_eq "the installed man page is docs/netbasics.1, gzipped" "$(md5sum <"$SRC/docs/netbasics.1")" "$(gzip -dc "$MAN" 2>/dev/null | md5sum)"
+assert_eq "the installed changelog is debian/changelog, gzipped" "$(md5sum <"$SRC/debian/changelog")" "$(gzip -dc "$DOC/changelog.gz" 2>/dev/null | md5sum)"
+assert_eq "the gzip files carry no name and no time stamp (gzip -n)" "0 0" \
+    "$(for f in "$MAN" "$DOC/changelog.gz"; do od -An -tu4 -j4 -N4 "$f" | tr -d ' '; done | paste -sd' ')"
+assert_eq "the installed copyright file is debian/copyright" "$(md5sum <"$SRC/debian/copyright")" "$(md5sum <"$DOC/copyright" 2>/dev/null)"
+assert_eq "debian/changelog's version is the project's" "$VERSION" \
+    "$(sed -nE '1s/^netbasics \(([^)]+)\) .*/\1/p' "$SRC/debian/changelog")"
+assert_eq "debian/copyright carries the LICENSE text" "$(sed -n '5,$p' "$SRC/LICENSE")" \
+    "$(sed -n '/^ Permission/,$p' "$SRC/debian/copyright" | sed 's/^ //; s/^\.$//')"
 assert_eq "the installed bash completion is completions/netbasics.bash" \
     "$(md5sum <"$SRC/completions/netbasics.bash")" "$(md5sum <"$BASHC" 2>/dev/null)"
 assert_eq "the installed zsh completion is completions/_netbasics" \
@@ -122,10 +135,12 @@ if [ -n "$DEB" ] && command -v dpkg-deb >/dev/null 2>&1; then
     assert_status "dpkg-deb -c: exit 0" 0
     C=$OUT
     assert_match "dpkg-deb -c: usr/bin/netbasics, rwxr-xr-x root/root" "$C" '^-rwxr-xr-x root/root .* \./usr/bin/netbasics$'
-    assert_match "dpkg-deb -c: the man page" "$C" '^-rw-r--r-- root/root .* \./usr/share/man/man1/netbasics\.1(\.gz)?$'
+    assert_match "dpkg-deb -c: the man page, gzipped" "$C" '^-rw-r--r-- root/root .* \./usr/share/man/man1/netbasics\.1\.gz$'
+    assert_match "dpkg-deb -c: the changelog" "$C" '^-rw-r--r-- root/root .* \./usr/share/doc/netbasics/changelog\.gz$'
+    assert_match "dpkg-deb -c: the copyright file" "$C" '^-rw-r--r-- root/root .* \./usr/share/doc/netbasics/copyright$'
     assert_match "dpkg-deb -c: the bash completion" "$C" '^-rw-r--r-- root/root .* \./usr/share/bash-completion/completions/netbasics$'
     assert_match "dpkg-deb -c: the zsh completion" "$C" '^-rw-r--r-- root/root .* \./usr/share/zsh/vendor-completions/_netbasics$'
-    assert_eq "dpkg-deb -c: four files, nothing else" 4 "$(printf '%s\n' "$C" | grep -c '^-')"
+    assert_eq "dpkg-deb -c: six files, nothing else" 6 "$(printf '%s\n' "$C" | grep -c '^-')"
     assert_eq "dpkg-deb -c: everything under ./usr" "" "$(printf '%s\n' "$C" | awk '{print $NF}' | grep -v '^\./usr/')"
     run timeout 30 dpkg-deb -I "$DEB"
     assert_status "dpkg-deb -I: exit 0" 0
@@ -136,6 +151,12 @@ if [ -n "$DEB" ] && command -v dpkg-deb >/dev/null 2>&1; then
     assert_match "dpkg-deb -I: Section: net" "$OUT" '^ Section: net$'
     assert_match "dpkg-deb -I: a Maintainer" "$OUT" '^ Maintainer: .+<.+@.+>$'
     assert_match "dpkg-deb -I: a Description" "$OUT" '^ Description: .+'
+    SYN=$(dpkg-deb -f "$DEB" Description | head -n 1)
+    assert_true "the synopsis fits lintian's 80 columns with the name ($SYN)" test $((${#SYN} + 12)) -le 80
+    assert_no_article() { case "$1" in [Aa]\ * | [Aa]n\ * | [Tt]he\ *) return 1 ;; esac; }
+    assert_true "the synopsis starts with no article" assert_no_article "$SYN"
+    assert_true "an extended description of several lines" \
+        test "$(dpkg-deb -f "$DEB" Description | tail -n +2 | grep -c '^ [^ ]')" -ge 3
     assert_eq "dpkg-deb -f: Package" netbasics "$(dpkg-deb -f "$DEB" Package)"
     assert_eq "dpkg-deb -f: Version" "$VERSION" "$(dpkg-deb -f "$DEB" Version)"
 
@@ -150,7 +171,17 @@ if [ -n "$DEB" ] && command -v dpkg-deb >/dev/null 2>&1; then
     # the package strips the binary (CPACK_STRIP_FILES): the same program, no symbols
     assert_eq "the extracted binary is the installed one, stripped" "$(objcopy --strip-all "$BIN" /dev/stdout 2>/dev/null | md5sum)" "$(objcopy --strip-all "$X/usr/bin/netbasics" /dev/stdout 2>/dev/null | md5sum)"
     assert_eq "the extracted binary has no symbol table" "" "$(nm "$X/usr/bin/netbasics" 2>/dev/null)"
-    assert_true "the extracted man page renders" bash -c "MANWIDTH=80 man -l '$X/usr/share/man/man1/netbasics.1' 2>/dev/null | grep -q NETBASICS"
+    assert_true "the extracted man page renders" bash -c "MANWIDTH=80 man -l '$X/usr/share/man/man1/netbasics.1.gz' 2>/dev/null | grep -q NETBASICS"
+
+    section "lintian: Debian's own checker finds no error and no warning"
+    if command -v lintian >/dev/null 2>&1; then
+        # lintian says on stderr when it runs as root; its findings are on stdout
+        run timeout 120 lintian --fail-on error,warning "$DEB"
+        assert_status "lintian --fail-on error,warning: exit 0" 0
+        assert_eq "lintian: no E: or W: line" "" "$(printf '%s\n' "$OUT" | grep -E '^[EW]: ')"
+    else
+        nb_fail "lintian is installed (scripts/test.sh installs it)" "no lintian on PATH"
+    fi
 
     section "dpkg --root: install into a throwaway root, then remove"
     DR=$NB_TMP/dpkgroot
@@ -160,7 +191,7 @@ if [ -n "$DEB" ] && command -v dpkg-deb >/dev/null 2>&1; then
     if "${DPKG[@]}" -i "$DEB" >"$W/dpkg.out" 2>&1; then
         nb_pass "dpkg --root -i: installs"
         assert_true "dpkg --root: ROOT/usr/bin/netbasics" test -x "$DR/usr/bin/netbasics"
-        assert_true "dpkg --root: the man page" test -f "$DR/usr/share/man/man1/netbasics.1"
+        assert_true "dpkg --root: the man page" test -f "$DR/usr/share/man/man1/netbasics.1.gz"
         assert_true "dpkg --root: the bash completion" test -f "$DR/usr/share/bash-completion/completions/netbasics"
         assert_true "dpkg --root: the zsh completion" test -f "$DR/usr/share/zsh/vendor-completions/_netbasics"
         assert_match "dpkg --root -s: install ok installed" "$("${DPKG[@]}" -s netbasics 2>&1)" '^Status: install ok installed$'
@@ -203,6 +234,15 @@ done
 run timeout 10 "$NB" help nosuch
 assert_status "help nosuch: exit 2" 2
 assert_contains "help nosuch: names it" "$ERR" "'nosuch' is not a command"
+run timeout 10 "$NB" help help
+assert_status "help help: exit 0 (the usage shows help [COMMAND])" 0
+assert_eq "help help: the usage, as help alone" "$TOP" "$OUT"
+assert_eq "help help: nothing on stderr" "" "$ERR"
+run timeout 10 "$NB" help tour extra
+assert_status "help tour extra: refused, exit 2" 2
+assert_eq "help tour extra: nothing on stdout" "" "$OUT"
+assert_eq "help tour extra: says help takes one COMMAND" \
+    "netbasics: help takes at most one COMMAND, not 2 words (see 'netbasics --help')" "$ERR"
 
 # ==========================================================================
 section "every command and long option: in the man page, the bash and zsh completions"
