@@ -17,21 +17,27 @@ _netbasics()
     fi
     local opts
     case ${words[1]} in
-    tour) opts="--list --keep --explain --help" ;;
+    tour) opts="--list --dir --no-pause --explain --color --help" ;;
     resolve) opts="--type --server --timeout --retries --tcp --short --json --dns-only --system --resolv-conf --hosts --explain --help" ;;
-    octets) opts="--json --explain --quiz --seed --count --color --help" ;;
+    octets) opts="--json --explain --quiz --seed --count --numeric --color --help" ;;
     listen) opts="--keep-open --raw --sink --backlog --max-line --max-clients --idle-timeout --quiet --explain --help -6" ;;
     send) opts="--repr --timeout --quiet --explain --help -n -4 -6" ;;
     checksock) opts="--filter --quiet --json --lenient --ask --connect --timeout --explain --color --help" ;;
     fetch) opts="--output --force --head --include --header --max-redirs --timeout --connect-timeout --max-time --cacert --capath --insecure --keep-errors --quiet --json --explain --help -k -4 -6" ;;
-    ports) opts="--listening --tcp --udp --port --state --json --proc --explain --help -4 -6" ;;
+    ports) opts="--all --listening --tcp --udp --numeric --program --extend --port --state --statistics --json --proc --explain --help -4 -6" ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
     esac
     case $prev in
     -t|--type) COMPREPLY=($(compgen -W "A AAAA CNAME NS PTR MX TXT SOA SRV CAA ANY" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
-    -s|--state) [[ ${words[1]} == ports ]] && { COMPREPLY=($(compgen -W "LISTEN ESTABLISHED TIME_WAIT CLOSE_WAIT SYN_SENT UNCONN" -- "$cur")); return; } ;;
-    -o|--output|--resolv-conf|--hosts) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --state) [[ ${words[1]} == ports ]] && { COMPREPLY=($(compgen -W "LISTEN ESTABLISHED TIME_WAIT CLOSE_WAIT SYN_SENT UNCONN" -- "$cur")); return; } ;;
+    # file names: a directory gets its '/' and no space, so TAB descends into it
+    -o|--output|--resolv-conf|--hosts)
+        compopt -o filenames 2>/dev/null
+        COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    -d|--dir|--proc)
+        compopt -o filenames 2>/dev/null
+        COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
     [[ $cur == -* ]] && COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }

@@ -294,5 +294,43 @@ for c in $COMMANDS; do
     done
 done
 
+# ==========================================================================
+section "the man page: no doubled period, SEE ALSO, the table of option letters (issue 12)"
+assert_eq "man page: no doubled period after a sentence (\"..\" only where it means the parent directory)" "" \
+    "$(printf '%s\n' "$MANTXT" | tr -s ' \n' ' ' | grep -oE '[A-Za-z)]\.\.( |$)')"
+assert_contains "man page: Stopping server. (one period)" "$(printf '%s\n' "$MANTXT" | tr -s ' \n' ' ')" "then Stopping server. Lines"
+SEEALSO=$(printf '%s\n' "$MANTXT" | sed -n '/^SEE ALSO$/,$p')
+for ref in 'curl(1)' 'wget(1)' 'dig(1)' 'netstat(8)' 'ss(8)' 'nc(1)' 'ipcalc(1)'; do
+    assert_contains "man page: SEE ALSO names $ref" "$SEEALSO" "$ref"
+done
+LETTERS=$(printf '%s\n' "$MANTXT" | sed -n '/^OPTION LETTERS$/,/^SEE ALSO$/p')
+assert_match "man page: an OPTION LETTERS section" "$LETTERS" '^OPTION LETTERS$'
+# every short option of every command's --help is in the table, in the row
+# of its letter, naming the command (or "every command"); and the table
+# names no letter for a command that does not take it
+for c in $COMMANDS; do
+    H=$(timeout 10 "$NB" "$c" --help)
+    HL=$(printf '%s\n' "$H" | sed -nE 's/^ {2,}(-[A-Za-z0-9])(, (-[A-Za-z0-9]))?( |,|$).*/\1 \3/p' | tr ' ' '\n' | grep . | sort -u)
+    TL=$(printf '%s\n' "$LETTERS" | python3 -c '
+import re, sys
+c = sys.argv[1]
+rows, cur = [], None
+for line in sys.stdin:
+    m = re.match(r"^ {7}(-[A-Za-z0-9](?:, -[A-Za-z0-9])*)\s+(.*)", line)
+    if m:
+        cur = [m.group(1).split(", "), m.group(2)]
+        rows.append(cur)
+    elif cur and line.startswith(" " * 14):
+        cur[1] += " " + line.strip()
+    else:
+        cur = None
+for letters, text in rows:
+    if re.search(r"\b" + c + r"\b", text) or "every command" in text:
+        print("\n".join(letters))
+' "$c" | sort -u)
+    for l in $HL; do
+        assert_true "man page OPTION LETTERS: $c's $l is in the row of $l" grep -qx -- "$l" <<<"$TL"
+    done
+done
 echo "# test_package.sh ran in $(($(date +%s) - T_START)) s"
 finish
