@@ -305,10 +305,13 @@ static int relay(int fd, const char *label, FILE *rest, const char *stop, int64_
         if (got <= 0 && have == 0)
             return 0;
         line[have] = '\0';
+        /* a child's lines are already escaped; the writers keep them so */
         if (line[0] == '*' && line[1] == ' ')
-            fprintf(stderr, "   %s%s\n", label, line);
+            nb_notef("   %s%s", label, line);
+        else if (rest == stdout)
+            printf("   %s\n", line);
         else
-            fprintf(rest, rest == stdout ? "   %s\n" : "%s\n", line);
+            nb_notef("%s", line);
         fflush(stdout);
         if (stop && strstr(line, stop))
             return 1;
