@@ -510,9 +510,9 @@ static int run_quiz(const struct octets_opts *o)
         int toolong, got;
 
         nb_quiz_make(&rng, i, &q);
+        quiz_at = i + 1; /* before the question shows: Ctrl-C may come at once */
         printf("\n%d. %s ", i + 1, q.prompt);
         fflush(stdout);
-        quiz_at = i + 1;
         got = nb_lines_next(&in, &line, &len, &toolong, &e);
         if (got < 0) {
             nb_lines_close(&in);
