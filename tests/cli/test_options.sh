@@ -59,9 +59,9 @@ assert_eq "fetch --outptu: nothing on stdout" "" "$OUT"
 run timeout 10 "$NB" resolve --jsno localhost
 assert_status "resolve --jsno: exit 2" 2
 assert_contains "resolve --jsno: suggests --json" "$ERR" "did you mean '--json'?"
-run timeout 10 "$NB" fetch -O x http://127.0.0.1:9/
-assert_status "fetch -O: exit 2" 2
-assert_contains "fetch -O: suggests -o" "$ERR" "unknown option '-O'; did you mean '-o'?"
+run timeout 10 "$NB" fetch -F x http://127.0.0.1:9/
+assert_status "fetch -F: exit 2" 2
+assert_contains "fetch -F: suggests -f" "$ERR" "unknown option '-F'; did you mean '-f'?"
 run timeout 10 "$NB" checksock --frobnicate 1.2.3.4:80
 assert_status "checksock --frobnicate: exit 2" 2
 assert_eq "checksock --frobnicate: nothing close, no suggestion" \
