@@ -668,7 +668,7 @@ int cmd_fetch(int argc, char **argv)
         /* www.python.org: http://, as curl assumes */
         snprintf(with_scheme, sizeof with_scheme, "http://%s", url);
         if (!o.quiet)
-            nb_notef("fetch: '%s' has no scheme: fetching http://%s, as curl does",
+            nb_notef("no scheme in '%s': fetching http://%s, as curl does",
                      nb_quote(url, strlen(url), 60, quoted, sizeof quoted), quoted);
         url = with_scheme;
     }
