@@ -12,10 +12,11 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 # Debian packages the tests use: the build, cmocka, the fuzzer runtime, and the
-# real peers the integration tests start on loopback.
+# real peers the integration tests start on loopback; netbase for /etc/services
+# (service names where a port goes), which a minimal Debian 12 image lacks.
 PKGS=(cmake make gcc clang libclang-rt-14-dev libcmocka-dev valgrind python3
       netcat-openbsd socat ncat dnsmasq-base nginx-light curl bind9-dnsutils
-      busybox iproute2 man-db openssl libssl3 tinyproxy net-tools lintian)
+      busybox iproute2 man-db openssl libssl3 tinyproxy net-tools lintian netbase)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -23,6 +23,8 @@ enum nb_opt_type {
     NB_OT_NEEDS,    /* no option: rule, "--a --b": --a only together with --b */
     NB_OT_ARGS,     /* no option: min to max operands, rule says what they are */
     NB_OT_IN_ORDER, /* no option: options end at the first operand (getopt's "+") */
+    NB_OT_HABIT,    /* another tool's option: refused with the rule, which says what to use */
+    NB_OT_PLUS,     /* no option: dig's +WORD[=VALUE] (rule) given to the long option what */
 };
 
 /* One row of a command's option table. */
@@ -36,8 +38,8 @@ struct nb_option {
     int value;         /* NB_OT_SET */
     size_t size;       /* NB_OT_UINT: sizeof *dest (1, 2, 4 or 8) */
     uint64_t min, max; /* NB_OT_UINT: the range; NB_OT_SECONDS: max is the most seconds */
-    const char *what;  /* NB_OT_UINT: the number's name in messages ("port") */
-    const char *rule;  /* NB_OT_CLASH, NB_OT_NEEDS, NB_OT_ARGS: see there */
+    const char *what;  /* NB_OT_UINT: the number's name in messages; NB_OT_PLUS: "--long" */
+    const char *rule;  /* NB_OT_CLASH, NB_OT_NEEDS, NB_OT_ARGS, NB_OT_HABIT, NB_OT_PLUS */
     int (*fn)(void *dest, const char *value, struct nb_err *e); /* NB_OT_CALLBACK */
 };
 
@@ -69,6 +71,17 @@ struct nb_option {
 #define NB_OPT_NEEDS(name, needed) {.type = NB_OT_NEEDS, .rule = name " " needed}
 #define NB_OPT_ARGS(lo, hi, words) {.type = NB_OT_ARGS, .min = (lo), .max = (hi), .rule = (words)}
 #define NB_OPT_IN_ORDER {.type = NB_OT_IN_ORDER}
+/* Another tool's letter (and long name) as its users type it: not in --help,
+ * never suggested; given, it is a usage error "option '-O' is TEXT", TEXT
+ * naming the tool and what to use here ("curl's: fetch saves under the URL's
+ * name by default"). It takes no value (a long one may have =VALUE): the
+ * error comes first. */
+#define NB_OPT_HABIT(s, l, text) \
+    {.type = NB_OT_HABIT, .short_name = (s), .long_name = (l), .rule = (text)}
+/* dig's +WORD, or +WORD=VALUE, standing for the long option target ("--timeout"):
+ * an operand that begins with '+' is read as one of these rows wherever it
+ * stands, and an unknown +WORD is a usage error naming it. */
+#define NB_OPT_PLUS(word, target) {.type = NB_OT_PLUS, .rule = (word), .what = (target)}
 
 /* The options most commands share, declared once (h: the command's own help line). */
 #define NB_OPT__EXPLAIN(v, h) NB_OPT_CALLBACK('x', "explain", (v), NULL, nb_opts_explain, (h))
@@ -80,13 +93,15 @@ struct nb_option {
     NB_OPT_CALLBACK(0, "color", (v), "WHEN", nb_opts_color, "auto (default), always or never")
 /* clang-format on */
 
-#define NB_OPTS_MAX  48         /* rows in a table */
+#define NB_OPTS_MAX  64         /* rows in a table */
 #define NB_ARGS_ANY  UINT64_MAX /* NB_OPT_ARGS: no upper limit */
 #define NB_OPTS_HELP 1          /* nb_opts_parse's answer to -h/--help */
 
 /* Parses argv[1..argc) by table (argv[0] is the command's name; every table
- * also takes -h/--help): stores each value where its row says, then checks the
- * rules. Returns 0 and sets *argi to the first operand, NB_OPTS_HELP when
+ * also takes -h/--help): stores each value where its row says, reads the
+ * +WORD operands of NB_OPT_PLUS rows (moved before the other operands, which
+ * keep their order), then checks the rules. Returns 0 and sets *argi to the
+ * first operand, NB_OPTS_HELP when
  * -h/--help came first, or -1 with e set to NB_E_INVALID and a message such as
  * "option '-w': ..." or "unknown option '--outptu'; did you mean '--output'?"
  * (e may be NULL, as for the other sans-IO parsers). */

@@ -21,6 +21,8 @@ enum nb_esc_style {
     NB_ESC_TEXT,   /* as NB_ESC_C, but the backslash passes: for a whole message
                       that may already hold quoted, escaped text */
     NB_ESC_PYREPR, /* Python's repr() of bytes, quotes as Python picks them, no b prefix */
+    NB_ESC_LINES,  /* as NB_ESC_TEXT, but \n, \t and the \r of \r\n pass: a peer's text
+                      shown on a terminal as the lines it is (fetch -o - to a terminal) */
 };
 
 /* Decodes one UTF-8 sequence at p[0..n) (n at least 1): returns its length
@@ -53,8 +55,8 @@ struct nb_json {
     int depth;
     unsigned need_comma; /* bit d: the container at depth d has an element */
 };
-void nb_json_begin(struct nb_json *j, FILE *f);          /* opens the top object */
-void nb_json_end(struct nb_json *j);                     /* closes it and writes '\n' */
+void nb_json_begin(struct nb_json *j, FILE *f); /* opens the top object */
+void nb_json_end(struct nb_json *j);            /* closes it and writes '\n' */
 void nb_json_str(struct nb_json *j, const char *key, const char *v);
 void nb_json_strn(struct nb_json *j, const char *key, const void *v, size_t n);
 void nb_json_int(struct nb_json *j, const char *key, int64_t v);
@@ -63,7 +65,7 @@ void nb_json_bool(struct nb_json *j, const char *key, int v);
 void nb_json_double(struct nb_json *j, const char *key, double v, int decimals);
 void nb_json_null(struct nb_json *j, const char *key);
 void nb_json_open(struct nb_json *j, const char *key, char bracket); /* '{' or '[' */
-void nb_json_close(struct nb_json *j, char bracket);                /* '}' or ']' */
+void nb_json_close(struct nb_json *j, char bracket);                 /* '}' or ']' */
 
 /* An aligned table: cells are copied in; nb_table_print pads every column
  * but the last to its widest cell (display width of UTF-8), separated by two
@@ -72,13 +74,14 @@ void nb_json_close(struct nb_json *j, char bracket);                /* '}' or ']
 struct nb_table {
     int ncols;
     size_t nrows, cap;
-    char **cells; /* nrows * ncols */
+    char **cells;             /* nrows * ncols */
     int right[NB_TABLE_COLS]; /* 1: right-align this column */
 };
 void nb_table_init(struct nb_table *t, int ncols);
 /* Adds a row of ncols cells (NULL counts as ""). Returns 0, -1 on no memory. */
 int nb_table_add(struct nb_table *t, const char *const *cells);
-int nb_table_addf(struct nb_table *t, const char *fmt, ...) NB_PRINTF(2, 3); /* cells split on '\t' */
+int nb_table_addf(struct nb_table *t, const char *fmt, ...)
+    NB_PRINTF(2, 3); /* cells split on '\t' */
 void nb_table_print(const struct nb_table *t, FILE *f, const char *indent);
 void nb_table_free(struct nb_table *t);
 
@@ -105,8 +108,16 @@ struct nb_progress {
     int drawn;
 };
 void nb_progress_start(struct nb_progress *p, int fd, int on, uint64_t total, int64_t now_ms);
+/* Redraws the line (at most 5 times a second) in the form that fits the
+ * terminal's width now (nb_term_columns), dropping the ETA, then the rate,
+ * then the sizes as it narrows; never as wide as the last column, so it never
+ * wraps and "\r" always returns to its start. */
 void nb_progress_update(struct nb_progress *p, uint64_t bytes, int64_t now_ms);
 void nb_progress_end(struct nb_progress *p); /* clears the line */
+
+/* The width of the terminal on fd (TIOCGWINSZ); when fd is not a terminal or
+ * says 0, the COLUMNS environment variable (a number from 1 to 10000); else 80. */
+unsigned nb_term_columns(int fd);
 
 /* Writes bytes as "1023 B", "12.5 KiB", "3.2 MiB", "1.0 GiB" into buf. */
 char *nb_human_bytes(double bytes, char *buf, size_t n);

@@ -100,6 +100,20 @@ int nb_sock_resolve(const char *host, uint16_t port, int family, int socktype,
                     struct nb_sockaddr *out, size_t max, size_t *count, const struct nb_explain *x,
                     struct nb_err *e);
 
+/* The TCP port of a service name in /etc/services, as nc reads one where a
+ * port goes (getservbyname: "http" is 80). Returns 0 and sets *port, or -1
+ * with e set to NB_E_INVALID naming the word (and a missing /etc/services). */
+int nb_sock_service_port(const char *name, uint16_t *port, struct nb_err *e);
+
+/* A port text that may be a service name: "http" (only when alone_is_port),
+ * "HOST:http", "[IPv6]:http": returns it written into buf (size n) with the
+ * service's number in its place. Any other text (digits, a host alone, a bare
+ * IPv6 address) is returned as it is, for nb_hostport_parse or the number
+ * parser to judge. NULL with e set to NB_E_INVALID: a word /etc/services does
+ * not know. */
+const char *nb_sock_service_text(const char *text, int alone_is_port, char *buf, size_t n,
+                                 struct nb_err *e);
+
 /* nb_sock_resolve, giving up on a name lookup after timeout_ms (-1: no
  * limit) with NB_E_TIMEOUT. */
 int nb_sock_resolve_within(const char *host, uint16_t port, int family, int socktype,

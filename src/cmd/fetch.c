@@ -40,7 +40,13 @@ static const char USAGE[] =
     "the name, the size and a file:// URL to open in a browser. The body goes to a\n"
     "temporary file first and takes its name only when all of it has arrived: a\n"
     "failed download leaves nothing behind, and an existing file is never\n"
-    "overwritten without --force. Redirects are followed (10 at most).\n";
+    "overwritten without --force. Redirects are followed (10 at most). A URL\n"
+    "without a scheme is http://, as curl assumes (a note on stderr says so).\n"
+    "\n"
+    "With -o - (or -i) to a terminal the body is shown as text, every control\n"
+    "byte escaped (\\x1b), and a binary body (a NUL byte in its first block) is\n"
+    "refused with exit status 6 before any of it is written; --raw writes the\n"
+    "bytes as they are. A pipe or a file always gets the bytes as they are.\n";
 
 static const char EPILOG[] =
     "http_proxy (https_proxy for https URLs, through a CONNECT tunnel) and\n"
@@ -57,7 +63,7 @@ static const char EPILOG[] =
 
 struct fetch_opts {
     const char *output;
-    int force, head, include, keep_errors, quiet, json, family;
+    int force, head, include, keep_errors, quiet, json, family, raw;
     unsigned max_redirs;
     int64_t idle_ms, connect_ms, max_ms;
     const char *headers[MAX_HEADERS];
@@ -71,9 +77,13 @@ struct fetch_opts {
 struct fetch_run {
     const struct fetch_opts *o;
     struct nb_http_parser *p;
-    int to_stdout; /* the body goes to stdout (-o -, -i) */
-    int saving;    /* the body goes to save */
-    int discard;   /* a redirect's or an error's body: thrown away */
+    int to_stdout;   /* the body goes to stdout (-o -, -i) */
+    int on_tty;      /* stdout is a terminal */
+    int as_text;     /* the body goes to a terminal escaped (not --raw) */
+    uint8_t held[4]; /* as_text: a UTF-8 sequence or "\r" the last block cut short */
+    size_t nheld;
+    int saving;  /* the body goes to save */
+    int discard; /* a redirect's or an error's body: thrown away */
     struct nb_save save;
     struct nb_err err; /* why on_body, or the start of the save, failed */
     struct nb_progress progress;
@@ -198,7 +208,8 @@ static void on_headers_done(void *ctx)
             return; /* on_body, or the end of the exchange, reports it */
         r->saving = 1;
     }
-    nb_progress_start(&r->progress, 2, !r->o->quiet && !r->o->json,
+    /* no progress line between the lines of a body shown on the same terminal */
+    nb_progress_start(&r->progress, 2, !r->o->quiet && !r->o->json && !(r->to_stdout && r->on_tty),
                       r->p->framing == NB_HTTP_LENGTH ? r->p->length : 0, nb_now_ms());
 }
 
@@ -225,6 +236,58 @@ static int write_stdout(struct fetch_run *r, const uint8_t *p, size_t n)
     return -1;
 }
 
+/* How many bytes at the end of p[0..n) must wait for the next block: a "\r"
+ * (the next may begin with "\n") or the start of a UTF-8 sequence cut short. */
+static size_t cut_short(const uint8_t *p, size_t n)
+{
+    if (n && p[n - 1] == '\r')
+        return 1;
+    for (size_t k = 1; k <= 3 && k <= n; k++) {
+        uint8_t b = p[n - k];
+        size_t need = b >= 0xf0 && b <= 0xf7 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+        if (b >= 0x80 && b < 0xc0)
+            continue; /* a continuation byte: its lead is further back */
+        return b >= 0xc0 && b <= 0xf7 && need > k ? k : 0;
+    }
+    return 0;
+}
+
+/* The body to a terminal (as_text): a first block holding a NUL is binary and
+ * refused before anything is written, as curl does; else the text escaped as
+ * every byte from a peer is (NB_ESC_LINES), the bytes held back from the last
+ * block first; last: the end of the body, nothing is held back. */
+static int write_text(struct fetch_run *r, const uint8_t *p, size_t n, int last)
+{
+    size_t len = r->nheld + n, keep, need;
+    uint8_t *all;
+    char *esc;
+    int rc;
+
+    if (!r->bytes && !r->nheld && memchr(p, '\0', n))
+        return nb_err_set(&r->err, NB_E_SYS,
+                          "not writing binary content (a NUL byte) to a terminal: save it with "
+                          "-o FILE (or without -o), or add --raw to write it anyway");
+    all = malloc(len ? len : 1);
+    if (!all)
+        return nb_err_set(&r->err, NB_E_SYS, "out of memory");
+    memcpy(all, r->held, r->nheld);
+    memcpy(all + r->nheld, p, n);
+    keep = last ? 0 : cut_short(all, len);
+    memcpy(r->held, all + len - keep, keep);
+    r->nheld = keep;
+    need = nb_escape(all, len - keep, NB_ESC_LINES, NULL, 0);
+    esc = malloc(need + 1);
+    if (!esc) {
+        free(all);
+        return nb_err_set(&r->err, NB_E_SYS, "out of memory");
+    }
+    nb_escape(all, len - keep, NB_ESC_LINES, esc, need + 1);
+    rc = write_stdout(r, (const uint8_t *)esc, need);
+    free(esc);
+    free(all);
+    return rc;
+}
+
 static int on_body(void *ctx, const uint8_t *p, size_t n)
 {
     struct fetch_run *r = ctx;
@@ -238,7 +301,7 @@ static int on_body(void *ctx, const uint8_t *p, size_t n)
             return -1;
     } else if (r->to_stdout) {
         fflush(stdout);
-        if (write_stdout(r, p, n) < 0)
+        if ((r->as_text ? write_text(r, p, n, 0) : write_stdout(r, p, n)) < 0)
             return -1;
     }
     r->bytes += n;
@@ -351,6 +414,8 @@ static int transfer(struct fetch_run *r, const char *url_text)
     if (!strcmp(first.scheme, "https") && nb_tls_load(&e) < 0)
         return fail_err(r, &e);
     r->to_stdout = o->include || (o->output && !strcmp(o->output, "-"));
+    r->on_tty = isatty(1);
+    r->as_text = r->to_stdout && r->on_tty && !o->raw;
     if (!r->to_stdout && !o->head)
         r->path = o->output ? o->output : nb_url_filename(&first, name, sizeof name);
     /* refused before downloading; the save checks again at the end */
@@ -414,7 +479,9 @@ static int transfer(struct fetch_run *r, const char *url_text)
                     signal_name(stop_signal), (unsigned long long)r->bytes,
                     r->saving ? ": the partial file was removed" : "");
     if (r->status == 304)
-        return NB_EXIT_OK; /* not modified: the copy there is kept */
+        return NB_EXIT_OK;                         /* not modified: the copy there is kept */
+    if (r->nheld && write_text(r, NULL, 0, 1) < 0) /* what the last block held back */
+        return fail_err(r, &r->err);
     if (r->saving) {
         if (nb_save_commit(&r->save, &e) < 0)
             return fail_err(r, &e);
@@ -559,6 +626,9 @@ int cmd_fetch(int argc, char **argv)
                     "https: do not check the server's certificate (warns every time)"),
         NB_OPT_BOOL(0, "keep-errors", &o.keep_errors,
                     "save the body of an error response (status >= 400)"),
+        NB_OPT_BOOL(0, "raw", &o.raw,
+                    "with -o - or -i: the body's bytes to a terminal as they are (binary, "
+                    "escape sequences)"),
         NB_OPT__FAMILY(&o.family, "IPv4 or IPv6 addresses only"),
         NB_OPT__QUIET(&o.quiet, "no progress, no summary"),
         NB_OPT__JSON(&o.json, "a JSON summary on stdout"),
@@ -566,13 +636,41 @@ int cmd_fetch(int argc, char **argv)
                                     "(chunk sizes) on stderr"),
         NB_OPT_CLASH("--json --head --include"),
         NB_OPT_ARGS(1, 1, "one URL"),
+        /* curl's and wget's letters, answered with ours */
+        NB_OPT_HABIT('O', "remote-name",
+                     "curl's: fetch saves under the URL's name by default (wget's -O FILE "
+                     "is -o FILE here)"),
+        NB_OPT_HABIT(0, "output-document", "wget's: here -o FILE"),
+        NB_OPT_HABIT('L', "location",
+                     "curl's: fetch follows redirects by default (--max-redirs N limits them)"),
+        NB_OPT_HABIT('s', "silent", "curl's: here -q (--quiet)"),
+        NB_OPT_HABIT('v', "verbose",
+                     "curl's: here -x (--explain) shows the request and the "
+                     "response's headers"),
+        NB_OPT_HABIT('C', "continue-at",
+                     "curl's: resuming a download is not supported; fetch starts again (a "
+                     "failed one leaves nothing behind)"),
+        NB_OPT_HABIT('c', "continue",
+                     "wget's: resuming a download is not supported; fetch starts again (a "
+                     "failed one leaves nothing behind)"),
         NB_OPT_END,
     };
+    char with_scheme[NB_URL_MAX + 8], quoted[80];
+    const char *url;
     int argi, rc;
 
     if ((rc = cmd_options(options, USAGE, EPILOG, argc, argv, &argi)) != CMD_GO)
         return rc;
     if (o.json && o.output && !strcmp(o.output, "-"))
         return cmd_usage("fetch", "cannot use --json with -o -");
-    return run(argv[argi], &o);
+    url = argv[argi];
+    if (!strstr(url, "://") && strlen(url) < NB_URL_MAX) {
+        /* www.python.org: http://, as curl assumes */
+        snprintf(with_scheme, sizeof with_scheme, "http://%s", url);
+        if (!o.quiet)
+            nb_notef("no scheme in '%s': fetching http://%s, as curl does",
+                     nb_quote(url, strlen(url), 60, quoted, sizeof quoted), quoted);
+        url = with_scheme;
+    }
+    return run(url, &o);
 }

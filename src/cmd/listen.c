@@ -21,7 +21,8 @@ static const char USAGE[] =
     "answers every line a client sends with 'You said LINE' and prints 'I got LINE',\n"
     "until the client sends a line that is exactly 'bye'; then 'Stopping server.'.\n"
     "PORT 0 lets the kernel pick a free port; the 'Listening on' line shows it.\n"
-    "ADDR may be [IPv6] as in [::]:9087.\n";
+    "ADDR may be [IPv6] as in [::]:9087. PORT may be a service name from\n"
+    "/etc/services (http-alt), as with nc.\n";
 
 static const char EPILOG[] =
     "Exit status: 0 served (or stopped by Ctrl-C/SIGTERM), 2 usage error,\n"
@@ -98,8 +99,11 @@ static int parse_where(const char *arg, const struct listen_opts *o, struct nb_s
     struct nb_hostport hp = {.kind = NB_HOST_NONE, .port = 9087};
     size_t count;
     struct nb_err e;
+    char named[NB_HOST_TEXT_MAX + 16];
 
-    if (arg && nb_hostport_parse(arg, strlen(arg), NB_HP_LISTEN, 9087, &hp, &e) < 0)
+    /* a service name where the port goes, as nc reads one: http-alt, ADDR:http-alt */
+    if (arg && (!(arg = nb_sock_service_text(arg, 1, named, sizeof named, &e)) ||
+                nb_hostport_parse(arg, strlen(arg), NB_HP_LISTEN, 9087, &hp, &e) < 0))
         return cmd_arg_report("listen", &e);
     if (hp.kind == NB_HOST_NONE)
         snprintf(hp.host, sizeof hp.host, "%s", o->v6 ? "::" : "0.0.0.0");
@@ -164,6 +168,15 @@ int cmd_listen(int argc, char **argv)
         NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr"),
         NB_OPT_CLASH("--raw --sink"),
         NB_OPT_ARGS(0, 1, "at most one [[ADDR:]PORT]"),
+        /* nc's letters, answered with ours */
+        NB_OPT_HABIT('l', NULL,
+                     "nc's: listen always listens; give the port as the argument, "
+                     "listen [ADDR:]PORT"),
+        NB_OPT_HABIT('p', NULL, "nc's: the port is the argument here, listen [ADDR:]PORT"),
+        NB_OPT_HABIT('u', NULL, "nc's: UDP is not there yet; listen speaks TCP"),
+        NB_OPT_HABIT('v', NULL,
+                     "nc's: listen narrates by default; -x narrates each socket "
+                     "call"),
         NB_OPT_END,
     };
     struct nb_sockaddr sa, local;

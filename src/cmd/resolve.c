@@ -24,7 +24,11 @@ static const char USAGE[] =
     "addresses (A and AAAA). A name in the hosts file is answered from it (as\n"
     "Python's getaddrinfo does). An IP address as NAME is looked up in reverse\n"
     "(PTR), in the hosts file first. With no NAME or '-', reads one per line from\n"
-    "standard input.\n";
+    "standard input.\n"
+    "\n"
+    "dig's forms work too: 'resolve @SERVER NAME TYPE' (@SERVER is -s; a record\n"
+    "type's name among the arguments is -t when another argument is the name),\n"
+    "+short, +json, +tcp, +notcp, +search, +nosearch, +time=S and +tries=N.\n";
 
 static const char EPILOG[] =
     "Exit status: 0 found, 1 no such name (NXDOMAIN) or no record of that type,\n"
@@ -36,7 +40,7 @@ struct resolve_opts {
     const char *server, *conf, *hosts; /* --server, --resolv-conf, --hosts */
     int64_t timeout_ms;                /* --timeout; -1: resolv.conf's */
     unsigned retries;                  /* --retries; 0: resolv.conf's */
-    int tcp;
+    int tcp, search; /* --tcp 1, --no-tcp 0; --search 1, --no-search 0; -1 resolv.conf's */
     struct nb_explain explain;
     struct nb_resolver *r;
     int header_shown;
@@ -508,10 +512,49 @@ static int set_type(void *dest, const char *value, struct nb_err *e)
     return 0;
 }
 
+/* Whether an argument names a record type ("MX", "aaaa", "TYPE65"). */
+static int is_type_word(const char *arg)
+{
+    uint16_t type;
+
+    return nb_dns_type_parse(arg, &type, NULL) == 0;
+}
+
+/* dig's positional type: when another argument is a NAME (or '-'), each
+ * argument that names a record type is the type, as -t; two different types
+ * are refused. Returns 1 when type words are types, 0 when there is none or
+ * they are the names, -1 with e set. */
+static int positional_type(struct resolve_opts *o, int argc, char **argv, int argi,
+                           struct nb_err *e)
+{
+    int names = 0, types = 0;
+    char had[16], now[16];
+
+    for (int i = argi; i < argc; i++)
+        if (argv[i][0] != '@')
+            is_type_word(argv[i]) ? types++ : names++;
+    if (!types || !names)
+        return 0;
+    for (int i = argi; i < argc; i++) {
+        uint16_t type;
+        if (argv[i][0] == '@' || nb_dns_type_parse(argv[i], &type, NULL) < 0)
+            continue;
+        if (o->type_given && type != o->type)
+            return nb_err_set(e, NB_E_INVALID, "two record types, %s and %s: ask one at a time",
+                              nb_dns_type_name(o->type, had, sizeof had),
+                              nb_dns_type_name(type, now, sizeof now));
+        o->type = type;
+        o->type_given = 1;
+    }
+    return 1;
+}
+
 int cmd_resolve(int argc, char **argv)
 {
     struct resolve_opts o = {.type = NB_DNS_A,
                              .timeout_ms = -1,
+                             .tcp = -1,
+                             .search = -1,
                              .conf = getenv("NB_RESOLV_CONF"),
                              .hosts = getenv("NB_HOSTS")};
     const struct nb_option options[] = {
@@ -524,7 +567,13 @@ int cmd_resolve(int argc, char **argv)
                        "wait per try (default from resolv.conf, else 5)"),
         NB_OPT_UINT(0, "retries", &o.retries, "N", 1, 10, "retries",
                     "rounds over the servers (default: attempts, else 2)"),
-        NB_OPT_BOOL(0, "tcp", &o.tcp, "ask over TCP only"),
+        NB_OPT_SET_INT(0, "tcp", &o.tcp, 1, "ask over TCP only"),
+        NB_OPT_SET_INT(0, "no-tcp", &o.tcp, 0,
+                       "UDP, and TCP only for a truncated reply (the default; overrides "
+                       "resolv.conf's use-vc)"),
+        NB_OPT_SET_INT(0, "search", &o.search, 1,
+                       "try the search list of resolv.conf for a short name (the default)"),
+        NB_OPT_SET_INT(0, "no-search", &o.search, 0, "ask for NAME as it is, as dig does"),
         NB_OPT_BOOL(0, "short", &o.short_out, "answers only, one per line, like dig +short"),
         NB_OPT__JSON(&o.json, "one JSON object per name"),
         NB_OPT_BOOL(0, "dns-only", &o.dns_only, "do not read the hosts file"),
@@ -535,14 +584,28 @@ int cmd_resolve(int argc, char **argv)
         NB_OPT_STRING(0, "hosts", &o.hosts, "FILE", "the hosts file to read (env NB_HOSTS)"),
         NB_OPT__EXPLAIN(&o.explain, "the query and the reply as annotated hex, on stderr"),
         NB_OPT_CLASH("--short --json"),
+        /* dig's words; the later of +tcp/+notcp or +search/+nosearch wins, as in dig */
+        NB_OPT_PLUS("short", "--short"),
+        NB_OPT_PLUS("json", "--json"),
+        NB_OPT_PLUS("tcp", "--tcp"),
+        NB_OPT_PLUS("notcp", "--no-tcp"),
+        NB_OPT_PLUS("search", "--search"),
+        NB_OPT_PLUS("nosearch", "--no-search"),
+        NB_OPT_PLUS("time", "--timeout"),
+        NB_OPT_PLUS("tries", "--retries"),
+        NB_OPT_HABIT('p', NULL,
+                     "dig's: here the port goes with the server, "
+                     "@IP:PORT or -s IP:PORT"),
         NB_OPT_END,
     };
     struct nb_resolver r;
     struct nb_err e;
-    int argi, status, names = 0;
+    int argi, status, names = 0, type_words;
 
     if ((status = cmd_options(options, USAGE, EPILOG, argc, argv, &argi)) != CMD_GO)
         return status;
+    if ((type_words = positional_type(&o, argc, argv, argi, &e)) < 0)
+        return cmd_usage("resolve", "%s", e.msg);
     status = NB_EXIT_OK;
     /* '@IP' arguments choose the server, as with dig */
     for (int i = argi; i < argc; i++)
@@ -559,8 +622,10 @@ int cmd_resolve(int argc, char **argv)
         r.copts.timeout_ms = o.timeout_ms;
     if (o.retries)
         r.copts.attempts = o.retries;
-    if (o.tcp)
-        r.copts.tcp = 1;
+    if (o.tcp >= 0)
+        r.copts.tcp = o.tcp;
+    if (o.search == 0)
+        r.conf.nsearch = 0;
     r.copts.x = &o.explain;
     o.r = &r;
     if (nb_explaining(&o.explain)) {
@@ -575,7 +640,7 @@ int cmd_resolve(int argc, char **argv)
     }
     for (int i = argi; i < argc; i++) {
         int st;
-        if (argv[i][0] == '@' || !strcmp(argv[i], "-"))
+        if (argv[i][0] == '@' || !strcmp(argv[i], "-") || (type_words && is_type_word(argv[i])))
             continue;
         names++;
         st = resolve_one(argv[i], &o);

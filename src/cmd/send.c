@@ -22,7 +22,7 @@ static const char USAGE[] =
     "MESSAGE, then half-closes (tells the server it is done sending) and prints\n"
     "everything the server sends until it closes. Both directions run at once, so\n"
     "it works interactively and in pipelines. stdout carries exactly the bytes\n"
-    "received.\n";
+    "received. PORT may be a service name from /etc/services (http), as with nc.\n";
 
 static const char EPILOG[] =
     "Exit status: 0 done, 2 usage error, 3 HOST does not resolve, 4 refused,\n"
@@ -84,6 +84,21 @@ int cmd_send(int argc, char **argv)
         NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr"),
         NB_OPT_ARGS(1, NB_ARGS_ANY, "HOST PORT or HOST:PORT"),
         NB_OPT_IN_ORDER, /* a MESSAGE word may begin with '-' */
+        /* nc's letters, answered with ours */
+        NB_OPT_HABIT('z', NULL,
+                     "nc's: 'netbasics checksock --connect HOST:PORT' says whether "
+                     "a port accepts connections"),
+        NB_OPT_HABIT('l', NULL,
+                     "nc's: 'netbasics listen [PORT]' listens ('listen --raw' is "
+                     "nc -l's raw bytes)"),
+        NB_OPT_HABIT('p', NULL,
+                     "nc's: the port is an argument here, send HOST PORT (the "
+                     "source port is the kernel's choice)"),
+        NB_OPT_HABIT('u', NULL, "nc's: UDP is not there yet; send speaks TCP"),
+        NB_OPT_HABIT('N', NULL, "nc's: send always half-closes when its input ends"),
+        NB_OPT_HABIT('v', NULL,
+                     "nc's: send says where it connected by default; -x narrates "
+                     "each socket call"),
         NB_OPT_END,
     };
     struct nb_sockaddr addrs[NB_RESOLVE_MAX], peer;
@@ -91,7 +106,8 @@ int cmd_send(int argc, char **argv)
     struct nb_stream s;
     struct nb_err e;
     struct nb_hostport hp;
-    char ptxt[NB_SOCKADDR_TEXT_MAX], *msg = NULL;
+    char ptxt[NB_SOCKADDR_TEXT_MAX], *msg = NULL, named[NB_HOST_TEXT_MAX + 16];
+    const char *where, *port_text;
     uint64_t port;
     size_t count, msg_len = 0;
     int argi, fd, first_msg, rc;
@@ -99,13 +115,16 @@ int cmd_send(int argc, char **argv)
     if ((rc = cmd_options(options, USAGE, EPILOG, argc, argv, &argi)) != CMD_GO)
         return rc;
     rc = NB_EXIT_OK;
-    if (nb_hostport_parse(argv[argi], strlen(argv[argi]), NB_HP_CONNECT, 0, &hp, &e) < 0)
+    /* a service name where the port goes, as nc reads one: HOST:http */
+    if (!(where = nb_sock_service_text(argv[argi], 0, named, sizeof named, &e)) ||
+        nb_hostport_parse(where, strlen(where), NB_HP_CONNECT, 0, &hp, &e) < 0)
         return cmd_arg_report("send", &e);
     first_msg = argi + 1;
     if (!hp.port_given) {
         if (argi + 1 >= argc)
             return cmd_usage("send", "needs a PORT after '%.64s'", argv[argi]);
-        if (nb_parse_uint(argv[argi + 1], 1, 65535, "port", &port, &e) < 0)
+        if (!(port_text = nb_sock_service_text(argv[argi + 1], 1, named, sizeof named, &e)) ||
+            nb_parse_uint(port_text, 1, 65535, "port", &port, &e) < 0)
             return cmd_arg_report("send", &e);
         hp.port = (uint16_t)port;
         first_msg = argi + 2;
@@ -138,7 +157,8 @@ int cmd_send(int argc, char **argv)
     po.in_fd = first_msg < argc ? -1 : 0;
     po.out_fd = o.repr ? -1 : 1;
     po.on_data = o.repr ? print_repr : NULL;
-    po.read_chunk = o.repr ? 1024 : 65536; /* --repr reads 1024 bytes at a time, as the lesson does */
+    po.read_chunk =
+        o.repr ? 1024 : 65536; /* --repr reads 1024 bytes at a time, as the lesson does */
     po.idle_ms = o.timeout_ms;
     po.x = &o.explain;
     if (nb_pump(&s, &po, &e) < 0)

@@ -73,7 +73,10 @@ static void build(const struct parse *p, char *optstring, struct option *longopt
         }
         if (r->long_name) {
             longopts[l].name = r->long_name;
-            longopts[l].has_arg = r->argname ? required_argument : no_argument;
+            /* another tool's --name=VALUE meets its own answer, not "takes no value" */
+            longopts[l].has_arg = r->argname               ? required_argument
+                                  : r->type == NB_OT_HABIT ? optional_argument
+                                                           : no_argument;
             longopts[l].flag = NULL;
             longopts[l].val = LONG_VAL + (int)i;
             l++;
@@ -161,8 +164,9 @@ static int unknown(const struct parse *p, const char *word, int short_c, struct 
         char c = (char)short_c;
         /* -O for -o: the same letter in the other case */
         char other = (char)(c >= 'a' && c <= 'z' ? c - 32 : c >= 'A' && c <= 'Z' ? c + 32 : 0);
+        const struct nb_option *r = other ? row_of(p, other) : NULL;
         shown(&c, 1, txt, sizeof txt);
-        if (other && row_of(p, other))
+        if (r && r->type != NB_OT_HABIT)
             snprintf(hint, sizeof hint, "; did you mean '-%c'?", other);
         return nb_err_set(e, NB_E_INVALID, "unknown option '-%s'%s", txt, hint);
     }
@@ -174,7 +178,8 @@ static int unknown(const struct parse *p, const char *word, int short_c, struct 
         const char *name = i < p->nrows ? p->t[i].long_name : HELP_ROW.long_name;
         if (!name)
             continue;
-        names[n++] = name;
+        if (i == p->nrows || p->t[i].type != NB_OT_HABIT) /* never suggest another tool's */
+            names[n++] = name;
         if (len && !strncmp(name, word + 2, len)) {
             size_t w = strlen(which);
             snprintf(which + w, sizeof which - w, "%s--%s", nprefix++ ? ", " : "", name);
@@ -188,6 +193,70 @@ static int unknown(const struct parse *p, const char *word, int short_c, struct 
     if (near)
         snprintf(hint, sizeof hint, "; did you mean '--%s'?", near);
     return nb_err_set(e, NB_E_INVALID, "unknown option '%s'%s", txt, hint);
+}
+
+/* The row a name in a clash or needs rule stands for ("--json", "-n"). */
+static long rule_row(const struct parse *p, const char *name, size_t len);
+
+/* One +WORD[=VALUE] operand (dig's form): given to the long option its
+ * NB_OPT_PLUS row names, or refused naming it. */
+static int plus_word(struct parse *p, const char *arg, struct nb_err *e)
+{
+    const char *word = arg + 1, *names[NB_OPTS_MAX], *value = NULL, *near;
+    size_t len = strcspn(word, "="), n = 0;
+    char txt[64], stem[40], hint[80] = "";
+
+    if (word[len] == '=')
+        value = word + len + 1;
+    shown(arg, 1 + len, txt, sizeof txt);
+    for (size_t i = 0; i < p->nrows; i++) {
+        const struct nb_option *r = &p->t[i];
+        long target;
+        if (r->type != NB_OT_PLUS)
+            continue;
+        names[n++] = r->rule;
+        if (strlen(r->rule) != len || strncmp(r->rule, word, len))
+            continue;
+        target = rule_row(p, r->what, strlen(r->what));
+        if (target < 0)
+            return nb_err_set(e, NB_E_INVALID, "option '%s' stands for %s, not in the table", txt,
+                              r->what);
+        if (p->t[target].argname && !value)
+            return nb_err_set(e, NB_E_INVALID, "option '%s' needs a value: %s=%s", txt, txt,
+                              p->t[target].argname);
+        if (!p->t[target].argname && value)
+            return nb_err_set(e, NB_E_INVALID, "option '%s' takes no value", txt);
+        if (store(&p->t[target], txt, value, e) < 0)
+            return -1;
+        p->given[target]++;
+        return 0;
+    }
+    snprintf(stem, sizeof stem, "%.*s", (int)(len < sizeof stem - 1 ? len : sizeof stem - 1), word);
+    near = len < sizeof stem - 1 ? nb_closest(stem, names, n) : NULL;
+    if (near)
+        snprintf(hint, sizeof hint, "; did you mean '+%s'?", near);
+    return nb_err_set(e, NB_E_INVALID, "unknown option '%s'%s", txt, hint);
+}
+
+/* Reads the +WORD operands of argv[*first..argc) when the table has NB_OPT_PLUS
+ * rows, and moves them before the other operands (whose order stays), past
+ * *first. */
+static int plus_words(struct parse *p, int argc, char **argv, int *first, struct nb_err *e)
+{
+    int any = 0;
+
+    for (size_t i = 0; i < p->nrows; i++)
+        any |= p->t[i].type == NB_OT_PLUS;
+    for (int i = *first; any && i < argc; i++) {
+        char *word = argv[i];
+        if (word[0] != '+')
+            continue;
+        if (plus_word(p, word, e) < 0)
+            return -1;
+        memmove(&argv[*first + 1], &argv[*first], (size_t)(i - *first) * sizeof *argv);
+        argv[(*first)++] = word;
+    }
+    return 0;
 }
 
 /* The row a name in a clash or needs rule stands for ("--json", "-n"). */
@@ -230,7 +299,8 @@ static int check_rules(const struct parse *p, struct nb_err *e)
     for (size_t i = 0; i < p->nrows; i++) {
         const char *rule = p->t[i].rule;
         if (p->t[i].type == NB_OT_CLASH && rule_given(p, rule, w, wl) == 2)
-            return nb_err_set(e, NB_E_INVALID, "cannot use %.*s with %.*s", wl[0], w[0], wl[1], w[1]);
+            return nb_err_set(e, NB_E_INVALID, "cannot use %.*s with %.*s", wl[0], w[0], wl[1],
+                              w[1]);
         if (p->t[i].type == NB_OT_NEEDS) {
             size_t first = strcspn(rule, " ");
             const char *other = rule + first + strspn(rule + first, " ");
@@ -287,13 +357,16 @@ int nb_opts_parse(const struct nb_option *table, int argc, char **argv, int *arg
         if (r == &HELP_ROW)
             return NB_OPTS_HELP;
         typed_name(r, ch >= LONG_VAL, name, sizeof name);
+        if (r->type == NB_OT_HABIT)
+            return nb_err_set(e, NB_E_INVALID, "option '%s' is %s", name, r->rule);
         if (store(r, name, optarg, e) < 0)
             return -1;
         p.given[r - table]++;
     }
-    if (check_rules(&p, e) < 0 || check_count(&p, argc - optind, e) < 0)
-        return -1;
     *argi = optind;
+    if (plus_words(&p, argc, argv, argi, e) < 0 || check_rules(&p, e) < 0 ||
+        check_count(&p, argc - *argi, e) < 0)
+        return -1;
     return 0;
 }
 

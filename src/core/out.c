@@ -1,11 +1,13 @@
 /* out.c - terminal-safe escaping, JSON lines, aligned tables, colour and the
  * --explain channel: everything that shapes text for a person or a pipeline. */
 #include <netbasics/buf.h>
+#include <netbasics/num.h>
 #include <netbasics/out.h>
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 size_t nb_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
@@ -51,17 +53,23 @@ static int unsafe_cp(uint32_t c)
            (c >= 0x2060 && c <= 0x206f) || c == 0xfeff;
 }
 
-/* NB_ESC_C, and NB_ESC_TEXT when text is set: the backslash then passes. */
-static void esc_c(struct nb_builder *b, const unsigned char *p, size_t n, int text)
+/* NB_ESC_C; NB_ESC_TEXT and NB_ESC_LINES pass the backslash, NB_ESC_LINES
+ * line breaks and tabs too. */
+static void esc_c(struct nb_builder *b, const unsigned char *p, size_t n, enum nb_esc_style style)
 {
     size_t i = 0;
+    int lines = style == NB_ESC_LINES;
 
     while (i < n) {
         uint32_t c;
         size_t len = nb_utf8_decode(p + i, n - i, &c);
 
         if (len == 1 && p[i] == '\\') {
-            nb_builder_puts(b, text ? "\\" : "\\\\");
+            nb_builder_puts(b, style != NB_ESC_C ? "\\" : "\\\\");
+        } else if (lines && len == 1 &&
+                   (p[i] == '\n' || p[i] == '\t' ||
+                    (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n'))) {
+            nb_builder_putc(b, (char)p[i]);
         } else if (len == 1 && p[i] == '\n') {
             nb_builder_puts(b, "\\n");
         } else if (len == 1 && p[i] == '\r') {
@@ -118,7 +126,8 @@ size_t nb_escape(const void *p, size_t n, enum nb_esc_style style, char *buf, si
     switch (style) {
     case NB_ESC_C:
     case NB_ESC_TEXT:
-        esc_c(&b, p, n, style == NB_ESC_TEXT);
+    case NB_ESC_LINES:
+        esc_c(&b, p, n, style);
         break;
     case NB_ESC_PYREPR:
         esc_pyrepr(&b, p, n);
@@ -453,11 +462,26 @@ void nb_progress_start(struct nb_progress *p, int fd, int on, uint64_t total, in
     p->drawn = 0;
 }
 
+unsigned nb_term_columns(int fd)
+{
+    struct winsize ws;
+    const char *env = getenv("COLUMNS");
+    uint64_t cols;
+
+    if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    if (env && nb_parse_uint(env, 1, 10000, "columns", &cols, NULL) == 0)
+        return (unsigned)cols;
+    return 80;
+}
+
 void nb_progress_update(struct nb_progress *p, uint64_t bytes, int64_t now_ms)
 {
-    char line[160], got[32], all[32], rate[32];
+    char forms[5][160], line[176], got[32], all[32], rate[32];
+    unsigned width;
+    size_t nforms = 0;
     double secs;
-    int n;
+    int n = 0, pct;
 
     if (!p->on || now_ms - p->last_ms < 200)
         return;
@@ -465,17 +489,32 @@ void nb_progress_update(struct nb_progress *p, uint64_t bytes, int64_t now_ms)
     secs = (double)(now_ms - p->start_ms) / 1000.0;
     nb_human_bytes((double)bytes, got, sizeof got);
     nb_human_bytes(secs > 0 ? (double)bytes / secs : 0, rate, sizeof rate);
+    /* the forms, widest first: what a narrower terminal drops goes first */
     if (p->total) {
         double left = bytes && secs > 0
                           ? (double)(p->total - (bytes < p->total ? bytes : p->total)) /
                                 ((double)bytes / secs)
                           : 0;
-        n = snprintf(line, sizeof line, "\r  %s of %s  %3d%%  %s/s  ETA %.0f s\033[K", got,
-                     nb_human_bytes((double)p->total, all, sizeof all),
-                     (int)(bytes * 100 / p->total), rate, left);
+        nb_human_bytes((double)p->total, all, sizeof all);
+        pct = (int)(bytes * 100 / p->total);
+        snprintf(forms[nforms++], sizeof forms[0], "  %s of %s  %3d%%  %s/s  ETA %.0f s", got, all,
+                 pct, rate, left);
+        snprintf(forms[nforms++], sizeof forms[0], "  %s of %s  %3d%%  %s/s", got, all, pct, rate);
+        snprintf(forms[nforms++], sizeof forms[0], "  %s of %s  %3d%%", got, all, pct);
+        snprintf(forms[nforms++], sizeof forms[0], "%s %d%%", got, pct);
+        snprintf(forms[nforms++], sizeof forms[0], "%d%%", pct);
     } else {
-        n = snprintf(line, sizeof line, "\r  %s  %s/s\033[K", got, rate);
+        snprintf(forms[nforms++], sizeof forms[0], "  %s  %s/s", got, rate);
+        snprintf(forms[nforms++], sizeof forms[0], "  %s", got);
+        snprintf(forms[nforms++], sizeof forms[0], "%s", got);
     }
+    /* the last column stays empty: a line that reaches it wraps on many terminals */
+    width = nb_term_columns(p->fd) - 1;
+    for (size_t i = 0; i < nforms; i++)
+        if (strlen(forms[i]) <= width) {
+            n = snprintf(line, sizeof line, "\r%s\033[K", forms[i]);
+            break;
+        }
     if (n > 0 && write(p->fd, line, (size_t)n) == n)
         p->drawn = 1;
 }

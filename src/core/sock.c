@@ -5,6 +5,7 @@
 
 #include <netbasics/io.h>
 #include <netbasics/num.h>
+#include <netbasics/out.h>
 #include <netbasics/sock.h>
 
 #include <errno.h>
@@ -911,4 +912,54 @@ void nb_sock_close(int fd, const struct nb_explain *x)
     nb_explainf(x, "close(%d)", fd);
     /* Linux frees the fd even when close says EINTR: never retry. */
     close(fd);
+}
+
+int nb_sock_service_port(const char *name, uint16_t *port, struct nb_err *e)
+{
+    struct servent *se = getservbyname(name, "tcp");
+    char q[48];
+
+    endservent();
+    if (se) {
+        *port = ntohs((uint16_t)se->s_port);
+        return 0;
+    }
+    nb_quote(name, strlen(name), 32, q, sizeof q);
+    if (access("/etc/services", R_OK) < 0)
+        return nb_err_set(e, NB_E_INVALID,
+                          "port '%s' is not a number, and there is no /etc/services to look "
+                          "service names up in (Debian: apt-get install netbase)",
+                          q);
+    return nb_err_set(e, NB_E_INVALID,
+                      "port '%s' is neither a number nor a TCP service name in /etc/services", q);
+}
+
+/* Whether s is a service name's shape: a letter, then letters, digits, '-'. */
+static int service_word(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+
+    return n > 0 && n <= 32 && !s[n] &&
+           ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z'));
+}
+
+const char *nb_sock_service_text(const char *text, int alone_is_port, char *buf, size_t n,
+                                 struct nb_err *e)
+{
+    const char *colon = strrchr(text, ':');
+    /* HOST:WORD with one ':', or [IPv6]:WORD; a bare IPv6 address is left alone */
+    int split = colon && (memchr(text, ':', (size_t)(colon - text)) == NULL ||
+                          (colon > text && colon[-1] == ']'));
+    const char *word = split ? colon + 1 : text;
+    uint16_t port;
+
+    if (!(split || (alone_is_port && !colon)) || !service_word(word))
+        return text;
+    if (nb_sock_service_port(word, &port, e) < 0)
+        return NULL;
+    if ((size_t)snprintf(buf, n, "%.*s%u", (int)(word - text), text, port) >= n) {
+        nb_err_set(e, NB_E_INVALID, "'%.40s...' is too long", text);
+        return NULL;
+    }
+    return buf;
 }

@@ -59,9 +59,9 @@ assert_eq "fetch --outptu: nothing on stdout" "" "$OUT"
 run timeout 10 "$NB" resolve --jsno localhost
 assert_status "resolve --jsno: exit 2" 2
 assert_contains "resolve --jsno: suggests --json" "$ERR" "did you mean '--json'?"
-run timeout 10 "$NB" fetch -O x http://127.0.0.1:9/
-assert_status "fetch -O: exit 2" 2
-assert_contains "fetch -O: suggests -o" "$ERR" "unknown option '-O'; did you mean '-o'?"
+run timeout 10 "$NB" fetch -F x http://127.0.0.1:9/
+assert_status "fetch -F: exit 2" 2
+assert_contains "fetch -F: suggests -f" "$ERR" "unknown option '-F'; did you mean '-f'?"
 run timeout 10 "$NB" checksock --frobnicate 1.2.3.4:80
 assert_status "checksock --frobnicate: exit 2" 2
 assert_eq "checksock --frobnicate: nothing close, no suggestion" \
@@ -133,5 +133,84 @@ run timeout 10 "$NB" send 127.0.0.1 1 -x
 assert_not_contains "send HOST PORT -x: -x is the message, not --explain" "$ERR" "* socket("
 run timeout 10 "$NB" checksock -- -1.2.3.4:80
 assert_status "checksock -- -1.2.3.4:80: an operand after --, exit 1" 1
+
+# ==========================================================================
+section "other tools' options: one line saying what to use here, exit 2"
+# Every NB_OPT_HABIT row of every command, read from its source: the letter
+# (or the long name) is refused with the tool's name and our way, in one line,
+# and it is never listed in --help nor suggested for a typo.
+for c in $COMMANDS; do
+    ROWS=$(sed -nE "s/.*NB_OPT_HABIT\\('(.)', .*/-\\1/p; s/.*NB_OPT_HABIT\\((0|'.'), \"([a-z-]+)\".*/--\\2/p" \
+        "$SRC/src/cmd/$c.c")
+    H=$("$NB" "$c" --help)
+    for o in $ROWS; do
+        run timeout 10 "$NB" "$c" "$o" 127.0.0.1 9
+        assert_status "$c $o: exit 2" 2
+        assert_match "$c $o: names it and the tool it comes from" "$ERR" \
+            "^netbasics $c: option '$o' is (curl|wget|nc|dig)'s: .+ \\(see 'netbasics $c --help'\\)\$"
+        assert_eq "$c $o: one line" 1 "$(count_lines "$ERR")"
+        assert_eq "$c $o: nothing on stdout" "" "$OUT"
+        assert_eq "$c $o: not in --help's list" "" "$(grep -E "^ +(-[A-Za-z0-9], )?$o( |,|\$)" <<<"$H")"
+    done
+done
+run timeout 10 "$NB" fetch -O http://127.0.0.1:9/x
+assert_eq "fetch -O (curl's, and wget's with a FILE)" \
+    "netbasics fetch: option '-O' is curl's: fetch saves under the URL's name by default (wget's -O FILE is -o FILE here) (see 'netbasics fetch --help')" "$ERR"
+run timeout 10 "$NB" fetch -fsSL http://127.0.0.1:9/x
+assert_contains "curl -fsSL's letters: -f is ours, -s is answered" "$ERR" "option '-s' is curl's: here -q (--quiet)"
+run timeout 10 "$NB" fetch --location http://127.0.0.1:9/x
+assert_contains "fetch --location: curl's long name" "$ERR" "option '--location' is curl's: fetch follows redirects by default"
+run timeout 10 "$NB" fetch --continue-at=100 http://127.0.0.1:9/x
+assert_contains "fetch --continue-at=100: resuming is not supported, said so" "$ERR" "resuming a download is not supported"
+run timeout 10 "$NB" fetch -v http://127.0.0.1:9/x
+assert_contains "fetch -v: is -x here" "$ERR" "option '-v' is curl's: here -x (--explain)"
+run timeout 10 "$NB" send -z 127.0.0.1 9
+assert_contains "send -z: use checksock --connect" "$ERR" "option '-z' is nc's: 'netbasics checksock --connect HOST:PORT'"
+run timeout 10 "$NB" send -u 127.0.0.1 9
+assert_contains "send -u: UDP is not there yet" "$ERR" "option '-u' is nc's: UDP is not there yet"
+run timeout 10 "$NB" listen -lvp 9087
+assert_contains "listen -lvp (nc -lvp): the first letter answered" "$ERR" "option '-l' is nc's: listen always listens"
+run timeout 10 "$NB" fetch --remote-nam3 http://127.0.0.1:9/x
+assert_eq "a typo is never pointed at another tool's option" \
+    "netbasics fetch: unknown option '--remote-nam3' (see 'netbasics fetch --help')" "$ERR"
+
+# ==========================================================================
+section "dig's +words in resolve: mapped, or refused naming the word"
+run timeout 10 "$NB" resolve +trace example.org
+assert_status "resolve +trace: exit 2" 2
+assert_eq "resolve +trace: named" \
+    "netbasics resolve: unknown option '+trace' (see 'netbasics resolve --help')" "$ERR"
+run timeout 10 "$NB" resolve example.org +shrot
+assert_contains "resolve +shrot: the closest +word" "$ERR" "unknown option '+shrot'; did you mean '+short'?"
+run timeout 10 "$NB" resolve +time example.org
+assert_contains "resolve +time without =: needs a value" "$ERR" "option '+time' needs a value: +time=S"
+run timeout 10 "$NB" resolve +time=abc example.org
+assert_contains "resolve +time=abc: the number parser's message, named as typed" "$ERR" "option '+time': timeout 'abc' is not a number"
+run timeout 10 "$NB" resolve +tries=99 example.org
+assert_contains "resolve +tries=99: out of range" "$ERR" "option '+tries': retries 99 is out of range"
+run timeout 10 "$NB" resolve +short=yes example.org
+assert_contains "resolve +short=yes: takes no value" "$ERR" "option '+short' takes no value"
+run timeout 10 "$NB" resolve +short +json example.org
+assert_contains "resolve +short +json: the clash of what they stand for" "$ERR" "cannot use --short with --json"
+run timeout 10 "$NB" resolve -t TXT example.org MX
+assert_status "resolve -t TXT NAME MX: exit 2" 2
+assert_contains "resolve -t TXT NAME MX: two types refused" "$ERR" "two record types, TXT and MX: ask one at a time"
+run timeout 10 "$NB" resolve "+$(printf '\033')[2J" example.org
+assert_not_contains "an unknown +word with ESC: never raw" "$ERR" $'\033'
+assert_contains "an unknown +word with ESC: escaped" "$ERR" "unknown option '+\\x1b[2J'"
+run timeout 10 "$NB" send 127.0.0.1 9 +short
+assert_not_contains "send: a MESSAGE word with '+' is a message" "$ERR" "unknown option"
+
+# ==========================================================================
+section "a service name where a port goes: /etc/services, as nc reads it"
+run timeout 10 "$NB" send 127.0.0.1 no-such-service
+assert_status "send HOST no-such-service: exit 2" 2
+assert_eq "send HOST no-such-service: named" \
+    "netbasics send: port 'no-such-service' is neither a number nor a TCP service name in /etc/services (see 'netbasics send --help')" "$ERR"
+run timeout 10 "$NB" send 127.0.0.1:no-such-service
+assert_contains "send HOST:no-such-service: the same" "$ERR" "port 'no-such-service' is neither a number nor a TCP service name"
+run timeout 10 "$NB" listen no-such-service
+assert_status "listen no-such-service: exit 2" 2
+assert_contains "listen no-such-service: named" "$ERR" "port 'no-such-service' is neither a number nor a TCP service name"
 
 finish

@@ -808,4 +808,66 @@ run resolve --json 127.0.0.1
 assert_eq "127.0.0.1 --json: source" hosts "$(jget "$OUT" 'j[0]["source"]')"
 assert_eq "127.0.0.1 --json: the name" localhost "$(jget "$OUT" 'j[0]["answers"][0]["data"]')"
 
+
+# ==========================================================================
+# dig's forms: @SERVER NAME TYPE, +words, side by side with dig's own output
+# against a dnsmasq of their own (the one above is stopped by now).
+if [ -x "$DNSMASQ" ] && [ "$HAVE_DIG" = 1 ] &&
+    start_dnsmasq "$W" dnsmasq_ready --local=/nb.test/ \
+        --host-record=target.nb.test,192.0.2.10,2001:db8::10 \
+        --cname=c1.nb.test,target.nb.test \
+        --mx-host=nb.test,mail.nb.test,10 --mx-host=nb.test,mail2.nb.test,20 \
+        '--txt-record=txt.nb.test,"hello world"' \
+        --host-record=www.search.nb.test,192.0.2.30; then
+    section "dig's forms: @SERVER NAME TYPE and +words (dnsmasq on port $DP)"
+    for t in MX mx TXT A AAAA; do
+        case $t in [Mm][Xx]) n=nb.test ;; TXT) n=txt.nb.test ;; *) n=c1.nb.test ;; esac
+        run resolve "@127.0.0.1:$DP" "$n" "$t" +short
+        assert_status "@SERVER $n $t +short: exit 0" 0
+        assert_eq "@SERVER $n $t +short: as dig @SERVER $n $t +short" \
+            "$(sorted "$(d "$n" "$t" +short)")" "$(sorted "$OUT")"
+        run resolve +short "$t" "@127.0.0.1:$DP" "$n"
+        assert_eq "+short $t @SERVER $n (type first, as dig takes it): the same" \
+            "$(sorted "$(d "$t" "$n" +short)")" "$(sorted "$OUT")"
+    done
+    run resolve "@127.0.0.1:$DP" nb.test MX
+    assert_contains "NAME MX without +short: nslookup's view of MX" "$OUT" "nb.test${TAB}mail exchanger = 10 mail.nb.test."
+    assert_not_contains "NAME MX: MX was not looked up as a name" "$OUT$ERR" "MX: not found"
+    run resolve "@127.0.0.1:$DP" -x +short mx
+    assert_contains "a lone type word is the NAME (no other name given): 'mx' asked" "$ERR" "asking for mx A"
+    run resolve "@127.0.0.1:$DP" +json nb.test MX
+    assert_eq "+json: --json's object" MX "$(jget "$OUT" 'j[0]["answers"][0]["type"]')"
+    run resolve "@127.0.0.1:$DP" +tcp -x +short target.nb.test A
+    assert_eq "+tcp: the answer" 192.0.2.10 "$OUT"
+    assert_contains "+tcp: asked over TCP" "$ERR" "SOCK_STREAM"
+    assert_not_contains "+tcp: never over UDP" "$ERR" "SOCK_DGRAM"
+    write_conf "$W/vc.conf" "nameserver 127.0.0.1#$DP
+options use-vc"
+    run resolve --resolv-conf "$W/vc.conf" +notcp -x +short target.nb.test A
+    assert_eq "+notcp over resolv.conf's use-vc: the answer" 192.0.2.10 "$OUT"
+    assert_not_contains "+notcp over use-vc: not over TCP" "$ERR" "SOCK_STREAM"
+    run resolve --resolv-conf "$W/vc.conf" -x +short target.nb.test A
+    assert_contains "use-vc alone: over TCP (what +notcp overrode)" "$ERR" "SOCK_STREAM"
+    write_conf "$W/search2.conf" "nameserver 127.0.0.1#$DP
+search search.nb.test"
+    run resolve --resolv-conf "$W/search2.conf" +short www
+    assert_eq "the search list by default (nslookup's way)" 192.0.2.30 "$(head -n 1 <<<"$OUT")"
+    run resolve --resolv-conf "$W/search2.conf" +search +short www A
+    assert_eq "+search: the same" 192.0.2.30 "$OUT"
+    run resolve --resolv-conf "$W/search2.conf" +nosearch +short www A
+    assert_contains "+nosearch: www alone asked (dnsmasq refuses it: not its domain)" "$ERR" "www: "
+    assert_eq "+nosearch: no answer, as dig's default" "$(d www A +short)" "$OUT"
+    run resolve --resolv-conf "$W/search2.conf" --no-search -x www A
+    assert_not_contains "--no-search: www.search.nb.test never asked" "$ERR" "www.search.nb.test"
+    DEADP=$(free_port)
+    T0=$(now_ms)
+    run resolve "@127.0.0.1:$DEADP" +time=0.3 +tries=2 +short target.nb.test
+    T1=$(now_ms)
+    assert_status "+time=0.3 +tries=2 at a closed port: no answer" 3
+    assert_true "+time=0.3 +tries=2: ended within 2 s ($((T1 - T0)) ms)" test $((T1 - T0)) -lt 2000
+    run resolve "@127.0.0.1:$DP" -x +time=0.5 +tries=3 +short target.nb.test A
+    assert_contains "+time and +tries: the configuration told" "$ERR" "timeout 500 ms, 3 rounds"
+    stop_pid "$DNS_PID"
+fi
+
 finish

@@ -284,6 +284,86 @@ static void test_help(void **state)
     assert_int_equal(nb_opts_help(options, NULL, 0), strlen(want));
 }
 
+/* Another tool's options (NB_OPT_HABIT) and dig's +words (NB_OPT_PLUS). */
+static int dig_parse(char **argv, int *argi, int *brief, int64_t *wait_ms, int *tcp,
+                     struct nb_err *e)
+{
+    const struct nb_option options[] = {
+        NB_OPT_BOOL(0, "brief", brief, "short lines"),
+        NB_OPT_SECONDS('w', "wait", wait_ms, "S", 3600, "wait S seconds"),
+        NB_OPT_SET_INT(0, "tcp", tcp, 1, "TCP"),
+        NB_OPT_SET_INT(0, "no-tcp", tcp, 0, "UDP"),
+        NB_OPT_PLUS("short", "--brief"),
+        NB_OPT_PLUS("time", "--wait"),
+        NB_OPT_PLUS("tcp", "--tcp"),
+        NB_OPT_PLUS("notcp", "--no-tcp"),
+        NB_OPT_HABIT('O', "remote-name", "curl's: saved by default"),
+        NB_OPT_HABIT('v', NULL, "curl's: here -x"),
+        NB_OPT_ARGS(0, 2, "at most two THINGs"),
+        NB_OPT_END,
+    };
+    int argc = 0;
+
+    while (argv[argc])
+        argc++;
+    *brief = 0;
+    *wait_ms = -1;
+    *tcp = -1;
+    nb_err_clear(e);
+    return nb_opts_parse(options, argc, argv, argi, e);
+}
+
+static void test_habits_and_plus(void **state)
+{
+    const struct bad_case cases[] = {
+        {ARGV("-O", "x"), "option '-O' is curl's: saved by default"},
+        {ARGV("x", "--remote-name"), "option '--remote-name' is curl's: saved by default"},
+        {ARGV("--remote-name=x"), "option '--remote-name' is curl's: saved by default"},
+        {ARGV("--brief", "-Ov"), "option '-O' is curl's: saved by default"}, /* the first */
+        {ARGV("--remot"), "option '--remote-name' is curl's: saved by default"},
+        {ARGV("x", "+trace"), "unknown option '+trace'"},
+        {ARGV("+shrot", "x"), "unknown option '+shrot'; did you mean '+short'?"},
+        {ARGV("+time"), "option '+time' needs a value: +time=S"},
+        {ARGV("+time=abc"), "option '+time': timeout 'abc' is not a number"},
+        {ARGV("+short=1"), "option '+short' takes no value"},
+        {ARGV("+"), "unknown option '+'"},
+        {ARGV("+\x1b[31m"), "unknown option '+\\x1b[31m'"},
+        {ARGV("a", "+short", "b", "c"), "takes at most two THINGs, not 3 arguments"},
+        /* a habit is never suggested for a typo */
+        {ARGV("--remote-nam3"), "unknown option '--remote-nam3'"},
+        {ARGV("-V"), "unknown option '-V'"},
+    };
+    char *ok[] = {"demo", "a.example", "+short", "-w", "2", "+time=0.5", "b", "+notcp", NULL};
+    int brief, tcp, argi;
+    int64_t wait_ms;
+    struct nb_err e;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(dig_parse(cases[i].argv, &argi, &brief, &wait_ms, &tcp, &e), -1);
+        assert_int_equal(e.code, NB_E_INVALID);
+        if (strncmp(e.msg, cases[i].msg, strlen(cases[i].msg)))
+            fail_msg("got '%s', want '%s'", e.msg, cases[i].msg);
+    }
+    /* +words anywhere: read in order (the later wins), moved before the operands */
+    assert_int_equal(dig_parse(ok, &argi, &brief, &wait_ms, &tcp, &e), 0);
+    assert_int_equal(brief, 1);
+    assert_true(wait_ms == 500);
+    assert_int_equal(tcp, 0);
+    assert_int_equal(argi, 6);
+    assert_string_equal(ok[argi], "a.example");
+    assert_string_equal(ok[argi + 1], "b");
+    /* the rows of both kinds are not in --help */
+    {
+        const struct nb_option t[] = {NB_OPT_BOOL(0, "brief", &brief, "short lines"),
+                                      NB_OPT_PLUS("short", "--brief"),
+                                      NB_OPT_HABIT('O', NULL, "curl's -O"), NB_OPT_END};
+        char help[256];
+        nb_opts_help(t, help, sizeof help);
+        assert_string_equal(help, "      --brief  short lines\n  -h, --help   this help\n");
+    }
+}
+
 int main(void)
 {
     /* clang-format off */
@@ -294,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_operand_count),
         cmocka_unit_test(test_help),
+        cmocka_unit_test(test_habits_and_plus),
     };
     /* clang-format on */
 
