@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define STEP_TIMEOUT_MS 30000
@@ -40,8 +41,10 @@ struct tour {
     int explain, no_pause, paced;
     char self[PATH_MAX]; /* this program's real path: a child's name is netbasics, not exe */
     const char *color;
-    const char *copy_dir; /* where the downloaded copy goes: --dir, else "." */
-    char dir[PATH_MAX];   /* the tour's own files: resolv.conf, the web server's answer */
+    const char *copy_dir;     /* where the downloaded copy goes: --dir, else "." */
+    char copy[PATH_MAX + 32]; /* the copy's name there: mycopy.html, or the first free
+                               * mycopy-N.html (a copy already there is never replaced) */
+    char dir[PATH_MAX];       /* the tour's own files: resolv.conf, the web server's answer */
     struct nb_dns_responder dns;
     struct nb_colors c;
 };
@@ -190,12 +193,12 @@ static const struct tour_step STEPS[] = {
         .server =
             {.args = {"listen", "--raw", "127.0.0.1:0"}, .page = PAGE, .outs = 3, .expect = -1},
         .cmd = {{
-            .args = {"fetch", "-f", "-o", "$COPY", "$URL"},
+            .args = {"fetch", "-o", "$COPY", "$URL"},
             .expect = 0,
-            .after = "   (-f replaces an older copy, as the lesson's open(..., 'wb') does.) "
-                     "The copy\n"
-                     "   stays there after the tour: the lesson's last exercise starts "
-                     "from it.\n",
+            .after = "   The copy stays there after the tour: the lesson's last exercise "
+                     "starts from it.\n"
+                     "   (Unlike the lesson's open(..., 'wb'), fetch never replaces a file "
+                     "that is there.)\n",
         }},
     },
 };
@@ -446,16 +449,29 @@ static int finish_server(struct step_run *r)
     return r->pid > 0 ? nb_wait(r->pid, 10000, &e) : -1;
 }
 
+/* The name of the downloaded copy: mycopy.html in copy_dir, or the first of
+ * mycopy-2.html ... mycopy-99.html not taken yet, so no file there is lost. */
+static void pick_copy_name(struct tour *t)
+{
+    const char *dir = strcmp(t->copy_dir, ".") ? t->copy_dir : NULL;
+    struct stat st;
+
+    for (int n = 1; n < 100; n++) {
+        char name[32];
+        snprintf(name, sizeof name, n == 1 ? "mycopy.html" : "mycopy-%d.html", n);
+        snprintf(t->copy, sizeof t->copy, "%s%s%.31s", dir ? dir : "", dir ? "/" : "", name);
+        if (lstat(t->copy, &st) < 0)
+            return;
+    }
+}
+
 /* Runs a step's server and commands; returns 1 when each did as the lesson says. */
 static int run_commands(const struct tour *t, const struct tour_step *s)
 {
     struct step_run r = {.out = -1};
     int ok = 1, rc;
 
-    if (strcmp(t->copy_dir, "."))
-        snprintf(r.copy, sizeof r.copy, "%s/mycopy.html", t->copy_dir);
-    else
-        snprintf(r.copy, sizeof r.copy, "mycopy.html");
+    snprintf(r.copy, sizeof r.copy, "%s", t->copy);
     snprintf(r.response, sizeof r.response, "%s/response.http", t->dir);
     if (s->server.args[0] && start_server(t, &s->server, &r) < 0) {
         if (r.pid > 0)
@@ -583,6 +599,7 @@ int cmd_tour(int argc, char **argv)
         return cmd_arg_report("tour", &e);
     nb_colors_init(&t.c, nb_color_wanted(1, t.color));
     t.paced = !t.no_pause && isatty(1);
+    pick_copy_name(&t);
     if (!realpath(nb_self_path(), t.self))
         snprintf(t.self, sizeof t.self, "%s", nb_self_path());
     snprintf(t.dir, sizeof t.dir, "%s/netbasics-tour-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -617,10 +634,10 @@ int cmd_tour(int argc, char **argv)
     remove_dir(t.dir);
     if (copied) {
         char here[PATH_MAX];
-        const char *d = strcmp(t.copy_dir, ".") ? t.copy_dir : getcwd(here, sizeof here);
-        printf("\nYour copy of the page stays in %s/mycopy.html: open it, and do the "
+        const char *d = strcmp(t.copy_dir, ".") ? "" : getcwd(here, sizeof here);
+        printf("\nYour copy of the page stays in %s%s%s: open it, and do the "
                "lesson's\nlast exercise from it.\n",
-               d ? d : ".");
+               d ? d : ".", d && *d ? "/" : "", t.copy);
     }
     if (stopped) {
         printf("\nStopped before step %d of %d ('netbasics tour %d' runs it alone).\n", stopped + 1,

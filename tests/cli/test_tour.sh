@@ -286,7 +286,7 @@ assert_contains "step 8: the Python line" "$S" "urllib.request.urlopen(url).read
 assert_contains "step 8: the web server command" "$S" "   \$ netbasics listen --raw 127.0.0.1:0"
 HPORT=$(printf '%s\n' "$S" | sed -nE 's/^   Listening on 127\.0\.0\.1:([0-9]+)$/\1/p')
 assert_contains "step 8: the fetch command, from that server, into the current directory" "$S" \
-    "   \$ netbasics fetch -f -o mycopy.html http://127.0.0.1:$HPORT/"
+    "   \$ netbasics fetch -o mycopy.html http://127.0.0.1:$HPORT/"
 assert_contains "step 8: the server saw the request" "$S" "   GET / HTTP/1.1"
 assert_contains "step 8: Saved mycopy.html" "$S" "Saved mycopy.html: 74 B"
 assert_contains "step 8: HTTP 200" "$S" "HTTP 200 OK"
@@ -349,18 +349,22 @@ section "--dir DIR: the copy goes there, and stays"
 mkdir -p "$NB_TMP/copies"
 tour --dir "$NB_TMP/copies" 8
 assert_status "--dir: exits 0" 0
-assert_contains "--dir: the fetch command saves into DIR" "$OUT" "fetch -f -o $NB_TMP/copies/mycopy.html http://127.0.0.1:"
+assert_contains "--dir: the fetch command saves into DIR" "$OUT" "fetch -o $NB_TMP/copies/mycopy.html http://127.0.0.1:"
 assert_contains "--dir: says where the copy stays" "$OUT" "Your copy of the page stays in $NB_TMP/copies/mycopy.html"
 assert_eq "--dir: mycopy.html is the page the tour served" \
     '<!doctype html><title>netbasics tour</title><h1>Hello from 127.0.0.1</h1>' "$(cat "$NB_TMP/copies/mycopy.html" 2>/dev/null)"
 assert_true "--dir: the page has its 74 bytes" test "$(wc -c <"$NB_TMP/copies/mycopy.html" 2>/dev/null)" = 74
 assert_eq "--dir: nothing in the current directory" "" "$(ls -A "$CWD")"
 no_leftovers "--dir"
-echo 'an older copy' >"$NB_TMP/copies/mycopy.html"
-tour -d "$NB_TMP/copies" 8
-assert_status "-d over an older copy: exits 0 (replaced, as Python's open(..., 'wb'))" 0
-assert_eq "-d: the older copy is replaced" \
-    '<!doctype html><title>netbasics tour</title><h1>Hello from 127.0.0.1</h1>' "$(cat "$NB_TMP/copies/mycopy.html" 2>/dev/null)"
+mkdir -p "$NB_TMP/older"
+echo 'an older copy' >"$NB_TMP/older/mycopy.html"
+tour -d "$NB_TMP/older" 8
+assert_status "-d over an older copy: exits 0" 0
+assert_eq "-d: the older copy is kept: no file of the user's is lost" "an older copy" \
+    "$(cat "$NB_TMP/older/mycopy.html" 2>/dev/null)"
+assert_eq "-d: the new copy takes the next free name" \
+    '<!doctype html><title>netbasics tour</title><h1>Hello from 127.0.0.1</h1>' "$(cat "$NB_TMP/older/mycopy-2.html" 2>/dev/null)"
+assert_contains "-d: says where the new copy stays" "$OUT" "Your copy of the page stays in $NB_TMP/older/mycopy-2.html"
 tour --dir "$NB_TMP/no/such/dir" 8
 assert_status "--dir that does not exist: the step goes wrong, exit 1" 1
 assert_contains "--dir that does not exist: fetch says why" "$ALL" "$NB_TMP/no/such/dir"
