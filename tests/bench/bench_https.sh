@@ -100,7 +100,7 @@ SMALL_SHA=$(sha256sum <"$WWW/small.bin" | cut -d' ' -f1)
 # the TLS server of the same nginx: the CLI tests' "good" certificate
 nginx_more_servers() {
     TPORT=$(free_port)
-    printf 'server { listen 127.0.0.1:%s ssl; root %s; ssl_certificate %s; ssl_certificate_key %s; }\n' \
+    printf 'server { listen 127.0.0.1:%s ssl; root %s; ssl_protocols TLSv1.2 TLSv1.3; ssl_certificate %s; ssl_certificate_key %s; }\n' \
         "$TPORT" "$WWW" "$PKI/good.pem" "$PKI/good.key"
 }
 https_answers() { curl -q -s --max-time 5 --cacert "$CA" "https://127.0.0.1:$TPORT/small.bin" | cmp -s - "$WWW/small.bin"; }
@@ -248,8 +248,8 @@ fi
     echo "Command: \`BIG_MIB=$BIG_MIB R=$R WARM=$WARM SMALL_N=$SMALL_N SMALL_R=$SMALL_R tests/bench/bench_https.sh\`."
     echo "Machine: $(machine_line). Files and outputs on $WORK_FS."
     echo "netbasics: $(nb_line)."
-    echo "TLS as netbasics saw it: \`$(printf '%s' "$TLS_FACTS" | grep -o '"tls":{[^}]*}' || echo 'no --json facts')\`."
-    echo "Server: nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), one process, access log off, files on tmpfs; https with the tests' CA (RSA 2048) on one port, plain http on another."
+    echo "TLS as netbasics saw it (--json): $(printf '%s' "$TLS_FACTS" | grep -o '"tls_version":"[^"]*","tls_cipher":"[^"]*"' || echo 'no TLS facts in --json')."
+    echo "Server: nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), one process, access log off, files on tmpfs; https (TLS 1.2 and 1.3 offered) with the tests' CA (RSA 2048) on one port, plain http on another."
     echo "Rounds: $R timed (+$WARM warm-up) for the big file, $SMALL_R (+$WARM) for the small one; each round runs every tool once, order rotated. Time: from fork until the process (tree) exits (runner.c)."
     if [[ -n ${TABLES[file]:-} ]]; then
         echo
