@@ -242,30 +242,9 @@ fi
     echo "netbasics: $(nb_line)."
     echo "Server: nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), one process, sendfile on, access log off, files on tmpfs."
     echo "Rounds: $R timed (+$WARM warm-up) for the big file, $SMALL_R (+$WARM) for the small one; each round runs every tool once, order rotated. Time: from fork until the process (tree) exits (runner.c); outputs are removed between runs, untimed."
-    if [[ -n ${TABLES[file]:-} ]]; then
-        echo
-        echo "#### (a) $BIG_MIB MiB to a file on tmpfs; ${SECONDS_TAKEN[file]}s"
-        echo
-        echo "${TABLES[file]}"
-        echo
-        echo "${TARGETS[file]}"
-    fi
-    if [[ -n ${TABLES[null]:-} ]]; then
-        echo
-        echo "#### (b) $BIG_MIB MiB to /dev/null; ${SECONDS_TAKEN[null]}s"
-        echo
-        echo "${TABLES[null]}"
-        echo
-        echo "${TARGETS[null]}"
-    fi
-    if [[ -n ${TABLES[small]:-} ]]; then
-        echo
-        echo "#### (c) $SMALL_N sequential fetches of a 1 KiB file, one process each (one sh loop per run); ${SECONDS_TAKEN[small]}s"
-        echo
-        echo "${TABLES[small]}"
-        echo
-        echo "${TARGETS[small]}"
-    fi
+    scenario_report file "(a) $BIG_MIB MiB to a file on tmpfs"
+    scenario_report null "(b) $BIG_MIB MiB to /dev/null"
+    scenario_report small "(c) $SMALL_N sequential fetches of a 1 KiB file, one process each (one sh loop per run)"
     echo
     echo "Speed vs X: median over rounds of (X's time ÷ the tool's time in the same round); above 1 = faster than X."
     echo "C reference: http_get.c (HTTP/1.0 GET, read()/write() of 1 MiB or 256 KiB, no parsing beyond the status and the blank line); the fastest reference by median is the ceiling."

@@ -116,8 +116,8 @@ rm -f "$OUTD/facts.bin"
 NB_FAILED=0
 declare -A TABLES=() TARGETS=() SECONDS_TAKEN=()
 
-# time_ratio FILE NB-LABEL CURL-LABEL: the line with the median over rounds of
-# netbasics's time / curl's and the issue's limit
+# time_target LINE-PREFIX FILE NB-LABEL CURL-LABEL: the line with the median
+# over rounds of netbasics's time / curl's, against the issue's limit
 time_target() {
     local what=$1 tsv=$2 a=$3 b=$4 sp wins pairs tr ok
     if ! has_label "$tsv" "$a" || ! has_label "$tsv" "$b"; then
@@ -251,30 +251,9 @@ fi
     echo "TLS as netbasics saw it (--json): $(printf '%s' "$TLS_FACTS" | grep -o '"tls_version":"[^"]*","tls_cipher":"[^"]*"' || echo 'no TLS facts in --json')."
     echo "Server: nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), one process, access log off, files on tmpfs; https (TLS 1.2 and 1.3 offered) with the tests' CA (RSA 2048) on one port, plain http on another."
     echo "Rounds: $R timed (+$WARM warm-up) for the big file, $SMALL_R (+$WARM) for the small one; each round runs every tool once, order rotated. Time: from fork until the process (tree) exits (runner.c)."
-    if [[ -n ${TABLES[file]:-} ]]; then
-        echo
-        echo "#### (a) $BIG_MIB MiB to a file on tmpfs; ${SECONDS_TAKEN[file]}s"
-        echo
-        echo "${TABLES[file]}"
-        echo
-        echo "${TARGETS[file]}"
-    fi
-    if [[ -n ${TABLES[null]:-} ]]; then
-        echo
-        echo "#### (b) $BIG_MIB MiB to /dev/null; ${SECONDS_TAKEN[null]}s"
-        echo
-        echo "${TABLES[null]}"
-        echo
-        echo "${TARGETS[null]}"
-    fi
-    if [[ -n ${TABLES[small]:-} ]]; then
-        echo
-        echo "#### (c) $SMALL_N sequential fetches of a 1 KiB file, one process each (one sh loop per run); ${SECONDS_TAKEN[small]}s"
-        echo
-        echo "${TABLES[small]}"
-        echo
-        echo "${TARGETS[small]}"
-    fi
+    scenario_report file "(a) $BIG_MIB MiB to a file on tmpfs"
+    scenario_report null "(b) $BIG_MIB MiB to /dev/null"
+    scenario_report small "(c) $SMALL_N sequential fetches of a 1 KiB file, one process each (one sh loop per run)"
     echo
     echo "Speed vs X: median over rounds of (X's time ÷ the tool's time in the same round); above 1 = faster than X. Time ratio = 1 ÷ speed vs curl-https (the issue asks for at most $MAX_TIME_RATIO)."
     echo "Peak RSS: largest ru_maxrss over the tool's runs (for (c): of the loop's process tree, so at least the shell's)."

@@ -236,3 +236,9 @@ rss_target() { # rss_target FILE LABEL
     else echo "- ${2#nb:} peak RSS under 8 MiB: **does not hold** — $kb KiB."; STATUS=1; fi
 }
 
+# scenario_report KEY TITLE: the heading (with the seconds it took), table and
+# targets of scenario KEY (from TABLES, TARGETS, SECONDS_TAKEN), if it ran
+scenario_report() {
+    [[ -n ${TABLES[$1]:-} ]] || return 0
+    printf '\n#### %s; %ss\n\n%s\n\n%s\n' "$2" "${SECONDS_TAKEN[$1]}" "${TABLES[$1]}" "${TARGETS[$1]}"
+}
