@@ -48,24 +48,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 # shellcheck source=fetch_lib.sh
 . "$HERE/fetch_lib.sh"
 
-BIG_MIB=${BIG_MIB:-1024} R=${R:-5} WARM=${WARM:-1} SMALL_N=${SMALL_N:-1000}
-SMALL_R=${SMALL_R:-$R}
-RUN_TIMEOUT=${RUN_TIMEOUT:-120} SMALL_TIMEOUT=${SMALL_TIMEOUT:-600}
-TOTAL_TIMEOUT=${TOTAL_TIMEOUT:-1800}
-SCEN=${SCEN:-file null small}
-need_uint BIG_MIB "$BIG_MIB" 1 8192
-need_uint R "$R" 1 100
-need_uint SMALL_R "$SMALL_R" 1 100
-need_uint WARM "$WARM" 0 10
-need_uint SMALL_N "$SMALL_N" 1 100000
-need_uint RUN_TIMEOUT "$RUN_TIMEOUT" 1 3600
-need_uint SMALL_TIMEOUT "$SMALL_TIMEOUT" 1 7200
-need_uint TOTAL_TIMEOUT "$TOTAL_TIMEOUT" 1 86400
-for s in $SCEN; do
-    [[ $s == file || $s == null || $s == small ]] || die "SCEN lists file, null and/or small, not '$s'"
-done
-BYTES=$((BIG_MIB * 1048576))
-SMALL_BYTES=1024
+fetch_knobs
 RSS_LIMIT_KB=8192
 
 find_nb "${1:-}"

@@ -5,6 +5,31 @@
 # Expects WORK, WWW, GET (http_get), RUNNER, PY, WARM, RUN_TIMEOUT,
 # TOTAL_TIMEOUT and the LABELS/CMDS/OUTS/SIZES lists.
 
+# fetch_knobs: reads and checks the knobs both scripts take (BIG_MIB, R,
+# WARM, SMALL_N, SMALL_R, RUN_TIMEOUT, SMALL_TIMEOUT, TOTAL_TIMEOUT, SCEN);
+# sets BYTES and SMALL_BYTES. Dies on a bad value.
+fetch_knobs() {
+    local s
+    BIG_MIB=${BIG_MIB:-1024} R=${R:-5} WARM=${WARM:-1} SMALL_N=${SMALL_N:-1000}
+    SMALL_R=${SMALL_R:-$R}
+    RUN_TIMEOUT=${RUN_TIMEOUT:-120} SMALL_TIMEOUT=${SMALL_TIMEOUT:-600}
+    TOTAL_TIMEOUT=${TOTAL_TIMEOUT:-1800}
+    SCEN=${SCEN:-file null small}
+    need_uint BIG_MIB "$BIG_MIB" 1 8192
+    need_uint R "$R" 1 100
+    need_uint SMALL_R "$SMALL_R" 1 100
+    need_uint WARM "$WARM" 0 10
+    need_uint SMALL_N "$SMALL_N" 1 100000
+    need_uint RUN_TIMEOUT "$RUN_TIMEOUT" 1 3600
+    need_uint SMALL_TIMEOUT "$SMALL_TIMEOUT" 1 7200
+    need_uint TOTAL_TIMEOUT "$TOTAL_TIMEOUT" 1 86400
+    for s in $SCEN; do
+        [[ $s == file || $s == null || $s == small ]] || die "SCEN lists file, null and/or small, not '$s'"
+    done
+    BYTES=$((BIG_MIB * 1048576))
+    SMALL_BYTES=1024
+}
+
 free_port() {
     "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
