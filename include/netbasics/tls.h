@@ -18,8 +18,8 @@ struct nb_tls_opts {
     const char *host;       /* the name or IP literal the user gave: verified against the
                              * certificate, and sent as SNI when it is a name */
     const char *servername; /* another SNI to send instead (send --servername); NULL: host */
-    const char *cafile;     /* --cacert: trust the CA certificates in this file; NULL: none */
-    const char *capath;     /* --capath: trust the hashed certificate directory; NULL: none */
+    const char *cafile;     /* --cacert: trust the CA certificates in this file (only) */
+    const char *capath;     /* --capath: trust the hashed certificate directory (only) */
     int insecure;           /* -k: no verification (the caller warns) */
     const char *alpn;       /* one protocol to offer with ALPN ("http/1.1"), or NULL */
     const struct nb_explain *x;
@@ -46,8 +46,8 @@ const char *nb_tls_version(void);
  * deadline d (NULL: none) and makes *s a stream over the session: reads and
  * writes are decrypted and encrypted, shutdown_write sends close_notify (TLS's
  * end of stream) and close frees the session and closes fd. Verification is
- * on unless o->insecure: the system trust store (SSL_CERT_FILE and
- * SSL_CERT_DIR work) plus o->cafile/capath, the host name or IP literal
+ * on unless o->insecure: o->cafile/capath when given, else the system trust
+ * store (SSL_CERT_FILE and SSL_CERT_DIR work), the host name or IP literal
  * checked against the certificate, TLS 1.2 at least. Fills *info (may be
  * NULL). Returns 0; or -1 with e set - NB_E_NOTLS (no library), NB_E_TLS
  * (the handshake failed or the identity could not be verified: the message

@@ -194,6 +194,16 @@ static int64_t bounded(int64_t want_ms, const struct nb_deadline *total)
     return left >= 0 && (want_ms < 0 || left < want_ms) ? left : want_ms;
 }
 
+/* A step that timed out because --max-time ran out says so, with what it was
+ * doing, rather than naming its own limit (a connect cut short after 1 s did
+ * not time out "after 10 s"). Returns -1, for the caller's return. */
+static int over_max_time(const struct nb_http_get_opts *o, const char *during, struct nb_err *e)
+{
+    if (e->code == NB_E_TIMEOUT && o->total && nb_deadline_passed(o->total))
+        nb_err_set(e, NB_E_TIMEOUT, "the transfer took longer than --max-time (%s)", during);
+    return -1;
+}
+
 /* Asks the proxy on s for a tunnel to u (CONNECT), for TLS to go through.
  * Returns 0 once the proxy said 2xx, or -1 with e set. */
 static int tunnel(struct nb_stream *s, const struct nb_url *u, const struct nb_http_get_opts *o,
@@ -255,16 +265,16 @@ static int open_stream(const struct nb_url *u, const struct nb_http_get_opts *o,
     snprintf(host, sizeof host, "%s", via->host);
     if (nb_sock_resolve_within(host, via->port, o->family, SOCK_STREAM, bounded(-1, o->total),
                                addrs, NB_RESOLVE_MAX, &count, o->x, e) < 0)
-        return -1;
+        return over_max_time(o, "looking up the name", e);
     fd = nb_sock_connect_within(addrs, count, o->connect_ms, o->total, o->x, e);
     if (fd < 0)
-        return -1;
+        return over_max_time(o, "connecting", e);
     nb_sock_stream(s, fd, o->x);
     if (strcmp(u->scheme, "https"))
         return 0;
     if (o->proxy && tunnel(s, u, o, e) < 0) {
         nb_stream_close(s);
-        return -1;
+        return over_max_time(o, "asking the proxy for a tunnel", e);
     }
     {
         struct nb_tls_opts t = o->tls ? *o->tls : (struct nb_tls_opts){0};
@@ -275,7 +285,7 @@ static int open_stream(const struct nb_url *u, const struct nb_http_get_opts *o,
         nb_deadline_init(&d, bounded(o->idle_ms, o->total));
         if (nb_tls_stream(s, fd, &t, &d, o->tls_info, e) < 0) {
             nb_stream_close(s);
-            return -1;
+            return over_max_time(o, "in the TLS handshake", e);
         }
     }
     return 0;
@@ -306,6 +316,8 @@ int nb_http_get(const struct nb_url *u, const struct nb_http_get_opts *o,
     explain_request(o->x, req, rlen);
     if (nb_stream_write_all(&s, req, rlen, bounded(o->idle_ms, o->total), e) == 0)
         rc = read_reply(&s, o, &wrapped, p, e);
+    else
+        over_max_time(o, "sending the request", e);
     nb_stream_close(&s);
     return rc;
 }

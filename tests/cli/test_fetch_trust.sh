@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # test_fetch_trust.sh - what fetch owes the user beyond the bytes (issue 10's
-# fetch items 1, 2, 3, 9, 10, 12): credentials stay with their origin across
+# fetch items 1, 2, 3, 8, 9, 10, 12): credentials stay with their origin across
 # redirects, no hidden .NAME.part-* is ever left (signals, a 3xx without a
 # usable Location, an empty body into a missing directory), a 304 keeps the
 # copy, the order in which failures are found, one --json object on every
 # outcome, and proxy credentials sent to the proxy only.
 #
+# Item 8 (--max-time from the connect to the last byte) uses the same nginx,
+# a listener whose accept queue is full, http_hostile.py drip and
+# silent_server.py.
 # Real servers where one produces the case: two nginx (127.0.0.1, and
 # 127.0.0.2 as the other origin) that log the credential headers they get,
 # one of them rate-limited for the signals; peers/http_trust.py only for a
@@ -314,6 +317,108 @@ if peer proxy --log "$NB_TMP/proxy.log"; then
         "$(log_line "$ALOG" /landing)"
     assert_eq "no_proxy: the proxy saw nothing" "$n_before" "$(grep -c '^GET ' "$NB_TMP/proxy.log")"
     stop_pid "$PPID_"
+fi
+
+# =============================================================================
+section "8. --max-time bounds the whole transfer, from the first lookup to the rename"
+# Bounds are generous (under 4 s for a 1 s rule: an ASan build on a loaded
+# machine); each case prints what it measured.
+# mt_check NAME MS PATTERN: exit 7 within 4 s, the message names --max-time.
+mt_check() {
+    assert_eq "$1: exit 7" 7 "$STATUS"
+    assert_true "$1: ended within 4 s of a 1 s --max-time ($2 ms)" test "$2" -lt 4000
+    assert_match "$1: the message names --max-time" "$ERR" '^netbasics fetch: .*--max-time'
+}
+# mt_fetch DIR ARGS...: in_dir DIR -- --max-time 1 ARGS, timed; TOOK in ms.
+mt_fetch() {
+    local dir=$1 t0
+    shift
+    t0=$(now_ms)
+    in_dir "$dir" -- --max-time 1 "$@"
+    TOOK=$(($(now_ms) - t0))
+}
+truncate -s 100M "$WWW/big100.bin"
+
+# (a) the body goes to a reader that starts reading after 3 s: the write to
+# the full pipe is what has to be cut short
+newdir
+t0=$(now_ms)
+{
+    (cd "$D" && exec timeout 30 "$NB" fetch --max-time 1 -o - "$U/big100.bin") 2>"$ERR_FILE"
+    echo $? >"$NB_TMP/mt-a.status"
+    now_ms >"$NB_TMP/mt-a.end"
+} | (sleep 3; cat >/dev/null)
+STATUS=$(cat "$NB_TMP/mt-a.status")
+TOOK=$(($(cat "$NB_TMP/mt-a.end") - t0))
+ERR=$(cat "$ERR_FILE")
+nb_check_sanitizer "fetch --max-time 1 into a slow reader"
+mt_check "100 MiB into a reader that sleeps 3 s" "$TOOK"
+echo "# measured: 100 MiB into a slow reader: $TOOK ms, exit $STATUS"
+newdir
+mt_fetch "$D" "$U/slow/big.bin"
+mt_check "20 MiB at 100 KiB/s to a file" "$TOOK"
+assert_eq "20 MiB at 100 KiB/s: no file, no .part file left" "" "$(listing "$D")"
+echo "# measured: 20 MiB at 100 KiB/s: $TOOK ms, exit $STATUS"
+
+# (b) a connect that hangs: a listener with listen(0) whose accept queue is
+# full of connections it never accepts, so the kernel drops the next SYN. The
+# peer checks that a plain connect really hangs before it prints its port.
+FULL_PEER='
+import socket, sys, time
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(0)
+port = srv.getsockname()[1]
+held = []
+for _ in range(4):
+    c = socket.socket()
+    c.setblocking(False)
+    c.connect_ex(("127.0.0.1", port))
+    held.append(c)
+time.sleep(0.5)
+probe = socket.socket()
+probe.settimeout(1.5)
+try:
+    probe.connect(("127.0.0.1", port))
+    sys.exit("a plain connect did not hang")
+except socket.timeout:
+    pass
+probe.close()
+print(port, flush=True)
+time.sleep(60)
+'
+if start_peer full_backlog "$PY" -c "$FULL_PEER"; then
+    newdir
+    mt_fetch "$D" --connect-timeout 10 "http://127.0.0.1:$PEER_PORT/x"
+    mt_check "a connect that hangs, --connect-timeout 10" "$TOOK"
+    assert_eq "a connect that hangs: no file" "" "$(listing "$D")"
+    echo "# measured: a connect that hangs: $TOOK ms, exit $STATUS"
+    stop_pid "$PEER_PID"
+fi
+
+# (c) a server that sends a head, then one body byte a second: the idle
+# timeout (--timeout 30) never fires, --max-time must
+if start_peer drip "$PY" "$PEERS/http_hostile.py" drip --time 20; then
+    newdir
+    mt_fetch "$D" --timeout 30 "http://127.0.0.1:$PEER_PORT/drip"
+    mt_check "a head, then a byte a second, --timeout 30" "$TOOK"
+    assert_eq "a head, then a byte a second: no file, no .part file left" "" "$(listing "$D")"
+    echo "# measured: a head then a byte a second: $TOOK ms, exit $STATUS"
+    stop_pid "$PEER_PID"
+fi
+
+# (d) https: a server that accepts and never says a word of the handshake
+if start_peer silent_tls "$PY" "$PEERS/silent_server.py"; then
+    newdir
+    mt_fetch "$D" --timeout 30 "https://127.0.0.1:$PEER_PORT/"
+    if [ "$STATUS" = 8 ]; then
+        echo "# skipped: https (no OpenSSL here): $ERR"
+    else
+        mt_check "https: a handshake that never ends, --timeout 30" "$TOOK"
+        assert_eq "https: a handshake that never ends: no file" "" "$(listing "$D")"
+        echo "# measured: a TLS handshake that never ends: $TOOK ms, exit $STATUS"
+    fi
+    stop_pid "$PEER_PID"
 fi
 
 finish

@@ -77,6 +77,8 @@ if [ "$HAVE_V6" = 1 ]; then
 fi
 SSL_CERT_FILE=$PKI/ca.pem fetch -o - "https://localhost:$G/index.html"
 assert_eq "SSL_CERT_FILE works as for every OpenSSL program" "<html>hello over https</html>" "$OUT"
+SSL_CERT_FILE=$PKI/ca.pem fetch --cacert "$PKI/self.pem" -o - "https://localhost:$G/index.html"
+assert_eq "--cacert replaces the system's store (as in curl): the CA in SSL_CERT_FILE is not trusted" 9 "$STATUS"
 fetch --json "${CA[@]}" -o out.html "https://localhost:$G/index.html"
 assert_eq "--json: valid" "" "$(json_lines_ok "$OUT")"
 assert_match "--json: the TLS version" "$(jget "$OUT" 'j[0]["tls_version"]')" '^TLSv1\.[23]$'
