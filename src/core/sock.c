@@ -689,8 +689,10 @@ static int udp_bind_error(const char *at, uint16_t port, int err, struct nb_err 
     if (err == EADDRINUSE && port != 0)
         nb_err_set(e, NB_E_SYS, "cannot bind %s: UDP port %u is in use", at, (unsigned)port);
     else if (err == EACCES && port != 0 && port < 1024)
-        nb_err_set(e, NB_E_SYS, "cannot bind %s: ports below 1024 need root or "
-                               "CAP_NET_BIND_SERVICE", at);
+        nb_err_set(e, NB_E_SYS,
+                   "cannot bind %s: ports below 1024 need root or "
+                   "CAP_NET_BIND_SERVICE",
+                   at);
     else if (err == EADDRNOTAVAIL)
         nb_err_set(e, NB_E_SYS, "cannot bind %s: the address is not one of this machine's", at);
     else
