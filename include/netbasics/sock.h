@@ -77,6 +77,9 @@ uint16_t nb_sockaddr_port(const struct nb_sockaddr *sa);
  * other than IPv4 and IPv6. Returns buf. */
 char *nb_sockaddr_format(const struct nb_sockaddr *sa, char *buf, size_t n);
 
+/* 1 when a and b are the same family, address, scope and port, else 0. */
+int nb_sockaddr_equal(const struct nb_sockaddr *a, const struct nb_sockaddr *b);
+
 /* --- the socket calls -------------------------------------------------- */
 
 /* Blocks SIGINT and SIGTERM outside nb_sock_poll, which lets them in only
@@ -159,6 +162,40 @@ ssize_t nb_sock_recvfrom(int fd, void *buf, size_t cap, int64_t timeout_ms,
  * Returns 0, or -1 with e set to NB_E_CONNECT or NB_E_SYS. */
 int nb_sock_sendto(int fd, const void *buf, size_t len, const struct nb_sockaddr *peer,
                    struct nb_err *e);
+
+/* The largest UDP payload for an address family (AF_INET: 65,507 bytes, the
+ * IPv4 packet's 65,535 less its 20-byte header and UDP's 8; AF_INET6: 65,527,
+ * the IPv6 payload's 65,535 less UDP's 8, without jumbograms). */
+size_t nb_sock_udp_max(int af);
+
+/* Opens a non-blocking, close-on-exec UDP socket bound to sa for a server
+ * (port 0: the kernel picks, and the narration says which). For IPv6,
+ * v6only 1 or 0 sets IPV6_V6ONLY, -1 keeps the system default. Returns the
+ * fd, which the caller owns, or -1 with e set to NB_E_SYS and a message
+ * saying why ("port 9087 is in use"). */
+int nb_sock_udp_serve(const struct nb_sockaddr *sa, int v6only, const struct nb_explain *x,
+                      struct nb_err *e);
+
+/* One datagram now, without waiting: fills *peer (may be NULL) and returns
+ * its full length, which is more than cap when it was cut to cap bytes.
+ * Returns NB_SOCK_AGAIN when none is waiting (or a signal came), or -1 with
+ * e set: NB_E_CONNECT with sys_errno ECONNREFUSED (an ICMP "port
+ * unreachable" for the fixed peer of a connected socket), NB_E_SYS. */
+ssize_t nb_sock_recvfrom_now(int fd, void *buf, size_t cap, struct nb_sockaddr *peer,
+                             struct nb_err *e);
+
+/* One datagram of a batch read by nb_sock_recv_batch. */
+struct nb_sock_dgram {
+    struct nb_sockaddr peer;
+    size_t len; /* its full length: more than the buffer when it was cut */
+};
+
+/* Up to n datagrams now, in one system call (recvmmsg), without waiting:
+ * datagram i lands in bufs + i * each (cut to each bytes) and out[i] says
+ * who sent it and how long it was. Returns how many arrived (at least 1),
+ * NB_SOCK_AGAIN when none was waiting, or -1 with e set to NB_E_SYS. */
+ssize_t nb_sock_recv_batch(int fd, char *bufs, size_t each, struct nb_sock_dgram *out, size_t n,
+                           struct nb_err *e);
 
 /* Opens a blocking, close-on-exec TCP socket listening on sa with the given
  * backlog, with SO_REUSEADDR so a restart can reuse the port at once. For

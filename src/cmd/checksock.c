@@ -30,6 +30,7 @@ static const char EPILOG[] =
 
 struct checksock_opts {
     int filter, quiet, json, lenient, ask, connect;
+    int udp;
     const char *color;
     int64_t timeout_ms;
     struct nb_explain explain;
@@ -426,6 +427,7 @@ int cmd_checksock(int argc, char **argv)
         NB_OPT_BOOL('c', "connect", &o.connect,
                     "also try a TCP connection to each valid socket, like nc -z: open, closed "
                     "(refused) or no answer (timed out)"),
+        NB_OPT_BOOL('u', "udp", &o.udp, "refused: --connect probes TCP only (the error says why)"),
         NB_OPT_SECONDS('w', "timeout", &o.timeout_ms, "S", 3600,
                        "how long --connect waits for an answer (default 3)"),
         NB_OPT__EXPLAIN(&o.explain, "say how each socket is split and checked, on stderr"),
@@ -440,6 +442,10 @@ int cmd_checksock(int argc, char **argv)
 
     if ((rc = cmd_options(options, USAGE, EPILOG, argc, argv, &argi)) != CMD_GO)
         return rc;
+    if (o.udp)
+        return cmd_usage("checksock",
+                         "--connect probes TCP only: a UDP port cannot be probed reliably (no "
+                         "handshake answers; silence may mean open, or a datagram lost)");
     if (o.ask && argi < argc)
         return cmd_usage("checksock", "--ask reads its answers from stdin: give no SOCKET with it");
     o.tty_out = isatty(1);

@@ -8,6 +8,7 @@
 #include <netbasics/pump.h>
 #include <netbasics/serve.h>
 #include <netbasics/sock.h>
+#include <netbasics/udp.h>
 
 #include <signal.h>
 #include <stdio.h>
@@ -22,7 +23,12 @@ static const char USAGE[] =
     "until the client sends a line that is exactly 'bye'; then 'Stopping server.'.\n"
     "PORT 0 lets the kernel pick a free port; the 'Listening on' line shows it.\n"
     "ADDR may be [IPv6] as in [::]:9087. PORT may be a service name from\n"
-    "/etc/services (http-alt), as with nc.\n";
+    "/etc/services (http-alt), as with nc.\n"
+    "\n"
+    "With -u, the same server over UDP: each datagram is one message, answered\n"
+    "'You said TEXT' to its sender (one trailing newline is not part of TEXT); a\n"
+    "sender's 'bye' ends it, or with -k it serves every sender until Ctrl-C and\n"
+    "counts each. --raw and --sink run until Ctrl-C or --idle-timeout.\n";
 
 static const char EPILOG[] =
     "Exit status: 0 served (or stopped by Ctrl-C/SIGTERM), 2 usage error,\n"
@@ -31,6 +37,7 @@ static const char EPILOG[] =
 
 struct listen_opts {
     int keep_open, raw, sink, v6, quiet;
+    int udp;
     int backlog;
     size_t max_line;
     unsigned max_clients;
@@ -147,6 +154,132 @@ static int serve_raw(int lfd, const struct listen_opts *o)
     return NB_EXIT_OK;
 }
 
+/* --- listen -u ---------------------------------------------------------- */
+
+static void udp_first(void *ctx, const struct nb_udp_sender *s)
+{
+    const struct listen_opts *o = ctx;
+
+    if (o->raw) {
+        if (!o->quiet)
+            nb_notef("Datagram from %s", s->peer);
+        return;
+    }
+    if (o->keep_open)
+        printf("Datagram from %s (sender %u)\n", s->peer, s->id);
+    else
+        printf("Datagram from %s\n", s->peer);
+}
+
+static void udp_message(void *ctx, const struct nb_udp_sender *s, const char *text, size_t len,
+                        int cut)
+{
+    const struct listen_opts *o = ctx;
+
+    if (o->keep_open)
+        printf("%s: ", s->peer);
+    fputs("I got ", stdout);
+    nb_escape_write(stdout, text, len, NB_ESC_C); /* a peer never reaches the terminal raw */
+    fputs(cut ? " (answered in part: the reply would not fit a datagram)\n" : "\n", stdout);
+    if (len == 3 && !memcmp(text, "bye", 3))
+        printf("%s said bye\n", s->peer);
+    fflush(stdout);
+}
+
+static void udp_tally(void *ctx, const struct nb_udp_sender *s)
+{
+    const struct listen_opts *o = ctx;
+
+    if (o->quiet || (!o->keep_open && !o->raw && !o->sink))
+        return;
+    nb_notef("netbasics listen: %s (sender %u): %llu datagram%s in (%llu bytes), %llu out "
+             "(%llu bytes)%s",
+             s->peer, s->id, (unsigned long long)s->datagrams_in, s->datagrams_in == 1 ? "" : "s",
+             (unsigned long long)s->bytes_in, (unsigned long long)s->datagrams_out,
+             (unsigned long long)s->bytes_out, s->said_bye ? ", said bye" : "");
+}
+
+/* The summary on stderr: totals, and for --sink the rate. */
+static void udp_summary(const struct listen_opts *o, int rc, const struct nb_udp_serve_stats *st)
+{
+    const char *how = rc == NB_STOPPED ? "stopped by a signal" : "done";
+    char others[64] = "";
+
+    if (o->quiet)
+        return;
+    if (st->untracked)
+        snprintf(others, sizeof others, " (and %llu datagrams from senders past --max-clients)",
+                 (unsigned long long)st->untracked);
+    if (o->sink) {
+        double secs = (double)(st->last_ms - st->first_ms) / 1000.0;
+        double dps = secs > 0 ? (double)st->datagrams_in / secs : 0;
+        double mib = secs > 0 ? (double)st->bytes_in / secs / (1 << 20) : 0;
+        nb_notef("netbasics listen: %s: received %llu datagrams (%llu bytes) from %u sender%s "
+                 "in %.3f s (%.0f datagrams/s, %.1f MiB/s)%s",
+                 how, (unsigned long long)st->datagrams_in, (unsigned long long)st->bytes_in,
+                 st->senders, st->senders == 1 ? "" : "s", secs, dps, mib, others);
+        return;
+    }
+    nb_notef("netbasics listen: %s: served %u sender%s, %llu datagrams in (%llu bytes), %llu out "
+             "(%llu bytes)%s",
+             how, st->senders, st->senders == 1 ? "" : "s", (unsigned long long)st->datagrams_in,
+             (unsigned long long)st->bytes_in, (unsigned long long)st->datagrams_out,
+             (unsigned long long)st->bytes_out, others);
+}
+
+/* listen -u: the lesson's server, raw or sink mode over one UDP socket. */
+static int listen_udp(const struct listen_opts *o, const struct nb_sockaddr *sa)
+{
+    struct nb_udp_serve_opts so = {
+        .mode = o->raw    ? NB_UDP_RAW
+                : o->sink ? NB_UDP_SINK
+                          : NB_UDP_ECHO,
+        .keep_open = o->keep_open,
+        .in_fd = 0,
+        .out_fd = 1,
+        .idle_ms = o->idle_ms,
+        .max_senders = o->max_clients,
+        .stop = &stop_flag,
+        .x = &o->explain,
+    };
+    struct nb_udp_serve_events ev = {(void *)o, udp_first, udp_message, udp_tally, ev_notice};
+    struct nb_udp_serve_stats st;
+    struct nb_sockaddr local;
+    struct nb_err e;
+    char where[NB_SOCKADDR_TEXT_MAX];
+    int fd, rc;
+
+    fd = nb_sock_udp_serve(sa, o->v6 ? 1 : -1, &o->explain, &e);
+    if (fd < 0)
+        return nb_report("listen", &e);
+    if (nb_sock_local(fd, &local, &e) < 0) {
+        nb_sock_close(fd, &o->explain);
+        return nb_report("listen", &e);
+    }
+    nb_sockaddr_format(&local, where, sizeof where);
+    if (o->raw || o->sink) {
+        if (!o->quiet)
+            nb_notef("Starting UDP server.");
+        if (!o->quiet || nb_sockaddr_port(sa) == 0)
+            nb_notef("Listening on %s", where);
+        if (o->sink)
+            ev.first = NULL;
+    } else {
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        printf("Starting UDP server.\nListening on %s\n", where);
+        fflush(stdout);
+    }
+    rc = nb_udp_serve(fd, &so, &ev, &st, &e);
+    nb_sock_close(fd, &o->explain);
+    if (rc < 0)
+        return nb_report("listen", &e);
+    if (so.mode == NB_UDP_ECHO)
+        printf("Stopping server.\n");
+    if (o->keep_open || o->raw || o->sink || rc == NB_STOPPED)
+        udp_summary(o, rc, &st);
+    return NB_EXIT_OK;
+}
+
 int cmd_listen(int argc, char **argv)
 {
     struct listen_opts o = {.backlog = -1, .max_line = 4096, .max_clients = 1000, .idle_ms = -1};
@@ -156,6 +289,9 @@ int cmd_listen(int argc, char **argv)
         NB_OPT_BOOL('r', "raw", &o.raw, "like nc -l: bytes from the client to stdout, stdin to it"),
         NB_OPT_BOOL('s', "sink", &o.sink, "read and discard, then report bytes and rate (stderr)"),
         NB_OPT_BOOL('6', NULL, &o.v6, "listen on [::] by default, and on IPv6 only"),
+        NB_OPT_BOOL('u', "udp", &o.udp,
+                    "UDP: each datagram is one message; with -k, --max-clients counts senders "
+                    "and --idle-timeout ends the server"),
         NB_OPT_UINT('b', "backlog", &o.backlog, "N", 1, 65535, "backlog",
                     "queue of waiting connections (default 50; 4096 with -k)"),
         NB_OPT_UINT(0, "max-line", &o.max_line, "N", 1, 1 << 20, "line length",
@@ -167,13 +303,14 @@ int cmd_listen(int argc, char **argv)
         NB_OPT__QUIET(&o.quiet, "no narration on stderr"),
         NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr"),
         NB_OPT_CLASH("--raw --sink"),
+        NB_OPT_CLASH("--udp --backlog"),
+        NB_OPT_CLASH("--udp --max-line"),
         NB_OPT_ARGS(0, 1, "at most one [[ADDR:]PORT]"),
         /* nc's letters, answered with ours */
         NB_OPT_HABIT('l', NULL,
                      "nc's: listen always listens; give the port as the argument, "
                      "listen [ADDR:]PORT"),
         NB_OPT_HABIT('p', NULL, "nc's: the port is the argument here, listen [ADDR:]PORT"),
-        NB_OPT_HABIT('u', NULL, "nc's: UDP is not there yet; listen speaks TCP"),
         NB_OPT_HABIT('v', NULL,
                      "nc's: listen narrates by default; -x narrates each socket "
                      "call"),
@@ -199,6 +336,8 @@ int cmd_listen(int argc, char **argv)
     sigaction(SIGINT, &act, NULL);
     sigaction(SIGTERM, &act, NULL);
     nb_sock_block_stop_signals();
+    if (o.udp)
+        return listen_udp(&o, &sa);
 
     lfd = nb_sock_listen(&sa, o.backlog, o.v6 ? 1 : -1, &o.explain, &e);
     if (lfd < 0)

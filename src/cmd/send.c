@@ -7,6 +7,7 @@
 #include <netbasics/out.h>
 #include <netbasics/pump.h>
 #include <netbasics/sock.h>
+#include <netbasics/udp.h>
 
 #include <signal.h>
 #include <stdio.h>
@@ -22,14 +23,22 @@ static const char USAGE[] =
     "MESSAGE, then half-closes (tells the server it is done sending) and prints\n"
     "everything the server sends until it closes. Both directions run at once, so\n"
     "it works interactively and in pipelines. stdout carries exactly the bytes\n"
-    "received. PORT may be a service name from /etc/services (http), as with nc.\n";
+    "received. PORT may be a service name from /etc/services (http), as with nc.\n"
+    "\n"
+    "With -u, UDP: each MESSAGE (with a newline unless -n), each read of standard\n"
+    "input, or each line with --lines, goes out as one datagram, and every reply\n"
+    "is printed as it arrives. UDP has no end of stream: after the input, send\n"
+    "waits for replies until none came for -w seconds (default 2), or stops at\n"
+    "once with --no-wait.\n";
 
 static const char EPILOG[] =
-    "Exit status: 0 done, 2 usage error, 3 HOST does not resolve, 4 refused,\n"
-    "unreachable or reset, 6 local error, 7 timed out.\n";
+    "Exit status: 0 done, 1 a datagram too long for UDP, 2 usage error, 3 HOST does\n"
+    "not resolve, 4 refused, unreachable or reset (with -u: nothing listens on the\n"
+    "UDP port), 6 local error, 7 timed out.\n";
 
 struct send_opts {
     int no_newline, repr, quiet, family;
+    int udp, lines, no_wait;
     int64_t timeout_ms;
     struct nb_explain explain;
 };
@@ -69,6 +78,49 @@ static char *join(char **args, int n, int newline, size_t *len)
     return msg;
 }
 
+/* send -u: each message or input one datagram, replies as they arrive. */
+static int send_udp(const struct send_opts *o, const struct nb_hostport *hp, char **msgs, int n)
+{
+    struct nb_sockaddr addrs[NB_RESOLVE_MAX];
+    struct nb_udp_send_opts uo = {0};
+    struct nb_udp_send_stats st;
+    struct nb_err e;
+    char ptxt[NB_SOCKADDR_TEXT_MAX];
+    size_t count;
+    int fd, rc;
+
+    if (nb_sock_resolve(hp->host, hp->port, o->family, SOCK_DGRAM, addrs, NB_RESOLVE_MAX, &count,
+                        &o->explain, &e) < 0)
+        return cmd_arg_report("send", &e);
+    /* no handshake tells which address answers: the first one is used */
+    fd = nb_sock_udp_connect(&addrs[0], &o->explain, &e);
+    if (fd < 0)
+        return nb_report("send", &e);
+    if (!o->quiet)
+        nb_notef("Sending to %s over UDP (no connection: each message is one datagram)",
+                 nb_sockaddr_format(&addrs[0], ptxt, sizeof ptxt));
+    uo.msgs = msgs;
+    uo.nmsgs = n > 0 ? (size_t)n : 0;
+    uo.no_newline = o->no_newline;
+    uo.in_fd = n > 0 ? -1 : 0;
+    uo.lines = o->lines;
+    uo.wait_ms = o->no_wait ? 0 : o->timeout_ms >= 0 ? o->timeout_ms : 2000;
+    uo.out_fd = o->repr ? -1 : 1;
+    uo.on_datagram = o->repr ? print_repr : NULL;
+    uo.host = hp->host;
+    uo.x = &o->explain;
+    rc = nb_udp_send(fd, &uo, &st, &e);
+    nb_sock_close(fd, &o->explain);
+    if (rc < 0)
+        return nb_report("send", &e);
+    if (!o->quiet)
+        nb_notef("sent %llu datagram%s (%llu bytes), received %llu (%llu bytes)",
+                 (unsigned long long)st.sent, st.sent == 1 ? "" : "s",
+                 (unsigned long long)st.bytes_sent, (unsigned long long)st.received,
+                 (unsigned long long)st.bytes_received);
+    return NB_EXIT_OK;
+}
+
 int cmd_send(int argc, char **argv)
 {
     struct send_opts o = {.timeout_ms = -1};
@@ -78,10 +130,17 @@ int cmd_send(int argc, char **argv)
                     "print the lesson's view: Received: '...' per read, then Connection closed."),
         NB_OPT_SECONDS('w', "timeout", &o.timeout_ms, "S", 86400,
                        "give up connecting, or waiting for data, after S seconds (default: 10 "
-                       "to connect, no idle limit)"),
+                       "to connect, no idle limit); with -u, stop once no reply came for S "
+                       "seconds after the input (default 2)"),
+        NB_OPT_BOOL('u', "udp", &o.udp, "UDP: each message, or read of stdin, is one datagram"),
+        NB_OPT_BOOL(0, "lines", &o.lines, "with -u, each line of stdin is one datagram"),
+        NB_OPT_BOOL(0, "no-wait", &o.no_wait,
+                    "with -u, stop right after the last datagram (like nc -q 0)"),
         NB_OPT__FAMILY(&o.family, "use IPv4 or IPv6 addresses only"),
         NB_OPT__QUIET(&o.quiet, "no narration on stderr"),
         NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr"),
+        NB_OPT_NEEDS("--lines", "--udp"),
+        NB_OPT_NEEDS("--no-wait", "--udp"),
         NB_OPT_ARGS(1, NB_ARGS_ANY, "HOST PORT or HOST:PORT"),
         NB_OPT_IN_ORDER, /* a MESSAGE word may begin with '-' */
         /* nc's letters, answered with ours */
@@ -94,7 +153,6 @@ int cmd_send(int argc, char **argv)
         NB_OPT_HABIT('p', NULL,
                      "nc's: the port is an argument here, send HOST PORT (the "
                      "source port is the kernel's choice)"),
-        NB_OPT_HABIT('u', NULL, "nc's: UDP is not there yet; send speaks TCP"),
         NB_OPT_HABIT('N', NULL, "nc's: send always half-closes when its input ends"),
         NB_OPT_HABIT('v', NULL,
                      "nc's: send says where it connected by default; -x narrates "
@@ -129,6 +187,8 @@ int cmd_send(int argc, char **argv)
         hp.port = (uint16_t)port;
         first_msg = argi + 2;
     }
+    if (o.udp)
+        return send_udp(&o, &hp, argv + first_msg, argc - first_msg);
     if (nb_sock_resolve(hp.host, hp.port, o.family, SOCK_STREAM, addrs, NB_RESOLVE_MAX, &count,
                         &o.explain, &e) < 0)
         return cmd_arg_report("send", &e);

@@ -196,6 +196,11 @@ static int sockaddr_same(const struct nb_sockaddr *a, const struct nb_sockaddr *
     return a->len == b->len && memcmp(&a->u, &b->u, a->len) == 0;
 }
 
+int nb_sockaddr_equal(const struct nb_sockaddr *a, const struct nb_sockaddr *b)
+{
+    return sockaddr_same(a, b);
+}
+
 /* --- narration helpers ------------------------------------------------- */
 
 static const char *family_name(int af)
@@ -671,6 +676,127 @@ int nb_sock_sendto(int fd, const void *buf, size_t len, const struct nb_sockaddr
         return nb_err_sys(e, errno == ECONNREFUSED ? NB_E_CONNECT : NB_E_SYS, errno,
                           "cannot send a datagram");
     return 0;
+}
+
+size_t nb_sock_udp_max(int af)
+{
+    return af == AF_INET6 ? 65527 : 65507;
+}
+
+/* Why a UDP server could not own its address, in the user's words. */
+static int udp_bind_error(const char *at, uint16_t port, int err, struct nb_err *e)
+{
+    if (err == EADDRINUSE && port != 0)
+        nb_err_set(e, NB_E_SYS, "cannot bind %s: UDP port %u is in use", at, (unsigned)port);
+    else if (err == EACCES && port != 0 && port < 1024)
+        nb_err_set(e, NB_E_SYS,
+                   "cannot bind %s: ports below 1024 need root or "
+                   "CAP_NET_BIND_SERVICE",
+                   at);
+    else if (err == EADDRNOTAVAIL)
+        nb_err_set(e, NB_E_SYS, "cannot bind %s: the address is not one of this machine's", at);
+    else
+        nb_err_sys(e, NB_E_SYS, err, "cannot bind %s", at);
+    if (e)
+        e->sys_errno = err;
+    return -1;
+}
+
+int nb_sock_udp_serve(const struct nb_sockaddr *sa, int v6only, const struct nb_explain *x,
+                      struct nb_err *e)
+{
+    char at[NB_SOCKADDR_TEXT_MAX], got[NB_SOCKADDR_TEXT_MAX];
+    struct nb_sockaddr local;
+    int af = sa->u.sa.sa_family, fd, err;
+    uint16_t port = nb_sockaddr_port(sa);
+
+    if (af != AF_INET && af != AF_INET6)
+        return nb_err_set(e, NB_E_INVALID, "can only serve UDP on an IPv4 or IPv6 address");
+    nb_sockaddr_format(sa, at, sizeof at);
+    fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return nb_err_sys(e, NB_E_SYS, errno, "cannot make a UDP socket for %s", at);
+    nb_explainf(x,
+                "socket(%s, SOCK_DGRAM) = %d — a UDP socket: no listen(), no accept(), "
+                "one socket for every sender",
+                family_name(af), fd);
+    if (af == AF_INET6 && v6only >= 0) {
+        int on = v6only ? 1 : 0;
+        if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) < 0) {
+            nb_err_sys(e, NB_E_SYS, errno, "cannot set IPV6_V6ONLY for %s", at);
+            nb_sock_close(fd, x);
+            return -1;
+        }
+    }
+    if (bind(fd, &sa->u.sa, sa->len) < 0) {
+        err = errno;
+        nb_explainf(x, "bind(%d, %s) = %s — could not own the IP and port", fd, at, strerror(err));
+        nb_sock_close(fd, x);
+        return udp_bind_error(at, port, err, e);
+    }
+    nb_explainf(x, "bind(%d, %s) — own the IP and port: datagrams to it now queue for us", fd, at);
+    if (port == 0 && nb_explaining(x) && nb_sock_local(fd, &local, NULL) == 0)
+        nb_explainf(x, "getsockname(%d) = %s — the port the kernel picked", fd,
+                    nb_sockaddr_format(&local, got, sizeof got));
+    return fd;
+}
+
+ssize_t nb_sock_recvfrom_now(int fd, void *buf, size_t cap, struct nb_sockaddr *peer,
+                             struct nb_err *e)
+{
+    ssize_t n;
+    int err;
+
+    if (peer) {
+        memset(peer, 0, sizeof *peer);
+        peer->len = sizeof peer->u.ss;
+    }
+    /* MSG_TRUNC: the answer is the datagram's full length, so a cut one shows */
+    n = recvfrom(fd, buf, cap, MSG_DONTWAIT | MSG_TRUNC, peer ? &peer->u.sa : NULL,
+                 peer ? &peer->len : NULL);
+    if (n >= 0)
+        return n;
+    err = errno;
+    if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR)
+        return NB_SOCK_AGAIN;
+    return nb_err_sys(e, err == ECONNREFUSED ? NB_E_CONNECT : NB_E_SYS, err,
+                      "cannot receive a datagram");
+}
+
+#define BATCH_MAX 64
+
+ssize_t nb_sock_recv_batch(int fd, char *bufs, size_t each, struct nb_sock_dgram *out, size_t n,
+                           struct nb_err *e)
+{
+    struct mmsghdr m[BATCH_MAX];
+    struct iovec v[BATCH_MAX];
+    int got, err;
+
+    if (n > BATCH_MAX)
+        n = BATCH_MAX;
+    memset(m, 0, n * sizeof m[0]);
+    for (size_t i = 0; i < n; i++) {
+        v[i].iov_base = bufs + i * each;
+        v[i].iov_len = each;
+        m[i].msg_hdr.msg_iov = &v[i];
+        m[i].msg_hdr.msg_iovlen = 1;
+        m[i].msg_hdr.msg_name = &out[i].peer.u.ss;
+        m[i].msg_hdr.msg_namelen = sizeof out[i].peer.u.ss;
+    }
+    got = recvmmsg(fd, m, (unsigned)n, MSG_DONTWAIT | MSG_TRUNC, NULL);
+    if (got < 0) {
+        err = errno;
+        if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR)
+            return NB_SOCK_AGAIN;
+        return nb_err_sys(e, NB_E_SYS, err, "cannot receive datagrams");
+    }
+    for (int i = 0; i < got; i++) {
+        out[i].peer.len = m[i].msg_hdr.msg_namelen;
+        out[i].len = m[i].msg_len;
+        if (m[i].msg_hdr.msg_flags & MSG_TRUNC && out[i].len <= each)
+            out[i].len = each + 1; /* cut, full length unknown */
+    }
+    return got == 0 ? NB_SOCK_AGAIN : got;
 }
 
 int nb_sock_listen(const struct nb_sockaddr *sa, int backlog, int v6only,

@@ -166,8 +166,8 @@ run timeout 10 "$NB" fetch -v http://127.0.0.1:9/x
 assert_contains "fetch -v: is -x here" "$ERR" "option '-v' is curl's: here -x (--explain)"
 run timeout 10 "$NB" send -z 127.0.0.1 9
 assert_contains "send -z: use checksock --connect" "$ERR" "option '-z' is nc's: 'netbasics checksock --connect HOST:PORT'"
-run timeout 10 "$NB" send -u 127.0.0.1 9
-assert_contains "send -u: UDP is not there yet" "$ERR" "option '-u' is nc's: UDP is not there yet"
+run timeout 10 "$NB" send -u --no-wait 127.0.0.1 9 hi
+assert_not_contains "send -u: nc's -u is UDP here too, not a habit answered" "$ERR" "option '-u' is nc's"
 run timeout 10 "$NB" listen -lvp 9087
 assert_contains "listen -lvp (nc -lvp): the first letter answered" "$ERR" "option '-l' is nc's: listen always listens"
 run timeout 10 "$NB" fetch --remote-nam3 http://127.0.0.1:9/x
