@@ -11,7 +11,7 @@ nb_need_binary "${1:-}"
 PEERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/peers
 . "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 
-listening_port() { sed -n -E 's/^Listening on .*:([0-9]+)$/\1/p' "$1" | head -n 1; }
+listening_port() { sed -n -E 's/^Listening on .*:([0-9]+)$/\1/p' "$1" 2>/dev/null | head -n 1; }
 listening_or_gone() { [ -n "$(listening_port "$1")" ] || pid_gone "$2"; }
 
 # start_server NAME ARGS...: netbasics listen ARGS in the background, its
@@ -69,6 +69,8 @@ done
 
 start_server busy900 -k 127.0.0.1:0
 if [ -n "$SPORT" ] && start_load busy900 busy 900 60; then
+    # connected is not yet served: wait until the server has taken all 900
+    poll_until 20 grep -sq '(client 900)$' "$NB_TMP/busy900.out"
     poll_until 5 grep -sq 'I got keep me busy' "$NB_TMP/busy900.out"
     signal_time busy900 TERM
     echo "# 900 busy clients, SIGTERM: listen -k ended after $TOOK_MS ms"
