@@ -20,7 +20,7 @@ _netbasics()
     tour) opts="--list --dir --no-pause --explain --color --help" ;;
     resolve) opts="--type --server --timeout --retries --tcp --no-tcp --search --no-search --short --json --dns-only --system --resolv-conf --hosts --explain --help" ;;
     octets) opts="--json --explain --quiz --seed --count --numeric --color --help" ;;
-    listen) opts="--keep-open --raw --sink --backlog --max-line --max-clients --idle-timeout --quiet --explain --help -6" ;;
+    listen) opts="--keep-open --raw --sink --backlog --max-line --max-clients --idle-timeout --line-timeout --quiet --explain --help -6" ;;
     send) opts="--repr --timeout --quiet --explain --help -n -4 -6" ;;
     checksock) opts="--filter --quiet --json --lenient --ask --connect --timeout --explain --color --help" ;;
     fetch) opts="--output --force --head --include --header --max-redirs --timeout --connect-timeout --max-time --cacert --capath --insecure --keep-errors --raw --quiet --json --explain --help -k -4 -6" ;;
