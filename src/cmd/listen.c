@@ -182,8 +182,8 @@ int cmd_listen(int argc, char **argv)
         NB_OPT_SECONDS(0, "idle-timeout", &o.idle_ms, "S", 86400,
                        "close a client silent for S seconds"),
         NB_OPT_SECONDS(0, "line-timeout", &o.line_timeout_ms, "S", 86400,
-                       "close a client whose line stays unfinished S seconds (default 30);\n"
-                       "with -k out of rows or fds, the oldest unfinished line makes room"),
+                       "close a client whose line stays unfinished S seconds (default 30); "
+                       "when -k runs out of rows or fds, the oldest unfinished line makes room"),
         NB_OPT__QUIET(&o.quiet, "no narration on stderr"),
         NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr"),
         NB_OPT_CLASH("--raw --sink"),
