@@ -818,20 +818,25 @@ static int sigpipe_child(void)
     return 1;
 }
 
-static void test_sigpipe_survived(void **state)
+/* Runs fn in a child process and asserts that it exited 0 (no signal). */
+static void expect_child_ok(int (*fn)(void))
 {
     int status;
-    pid_t pid;
+    pid_t pid = fork();
 
-    (void)state;
-    pid = fork();
     assert_true(pid >= 0);
     if (pid == 0)
-        _exit(sigpipe_child());
+        _exit(fn());
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_false(WIFSIGNALED(status));
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_sigpipe_survived(void **state)
+{
+    (void)state;
+    expect_child_ok(sigpipe_child);
 }
 
 static void test_read_and_write_timeouts(void **state)
@@ -981,32 +986,28 @@ static void test_reader_gone(void **state)
 }
 
 /* Started with 0 and 2 closed, a command first puts /dev/null there, so the
- * next socket does not become stdin or stderr. */
+ * next socket does not become stdin or stderr. Returns 0 when so. */
+static int closed_std_fds_child(void)
+{
+    struct stat null, st0, st2;
+    int fd;
+
+    close(0);
+    close(2);
+    if (nb_io_std_open() < 0)
+        return 10;
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (stat("/dev/null", &null) < 0 || fstat(0, &st0) < 0 || fstat(2, &st2) < 0)
+        return 11;
+    if (st0.st_rdev != null.st_rdev || st2.st_rdev != null.st_rdev)
+        return 12;
+    return fd > 2 ? 0 : 13;
+}
+
 static void test_closed_std_fds(void **state)
 {
-    pid_t pid;
-    int status;
-
     (void)state;
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        struct stat null, st0, st2;
-        int fd;
-        close(0);
-        close(2);
-        if (nb_io_std_open() < 0)
-            _exit(10);
-        fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (stat("/dev/null", &null) < 0 || fstat(0, &st0) < 0 || fstat(2, &st2) < 0)
-            _exit(11);
-        if (st0.st_rdev != null.st_rdev || st2.st_rdev != null.st_rdev)
-            _exit(12);
-        _exit(fd > 2 ? 0 : 13);
-    }
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
+    expect_child_ok(closed_std_fds_child);
 }
 
 /* The whole lesson, narrated: the exact lines, in order. */
