@@ -3,6 +3,7 @@
 
 #include <netbasics/cli.h>
 #include <netbasics/err.h>
+#include <netbasics/io.h>
 #include <netbasics/out.h>
 #include <netbasics/tls.h>
 
@@ -82,6 +83,8 @@ int main(int argc, char **argv)
 {
     const struct command *c;
 
+    if (nb_io_std_open() < 0) /* a closed 0, 1 or 2 must not become a socket */
+        return NB_EXIT_SYS;
     signal(SIGPIPE, SIG_IGN); /* a closed pipe or peer is an error return, not a death */
     if (argc < 2) {
         usage(stderr);

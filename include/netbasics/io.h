@@ -10,6 +10,12 @@
 #include <netbasics/out.h>
 #include <netbasics/stream.h>
 
+/* Opens /dev/null on each of the standard descriptors 0, 1 and 2 that is
+ * closed, so no socket or file opened later can take its number (a socket on
+ * fd 0 would be read as stdin). Call first thing in main(). Returns 0, or -1
+ * with errno set when /dev/null cannot be opened. */
+int nb_io_std_open(void);
+
 /* Reads a whole file of at most max bytes into a new NUL-terminated buffer
  * (*out, freed by the caller). Returns 0, or -1 with e set to NB_E_SYS. */
 int nb_file_read(const char *path, size_t max, char **out, size_t *len, struct nb_err *e);
@@ -24,6 +30,12 @@ ssize_t nb_read_some(int fd, void *p, size_t n);
 /* One write(2) of up to n bytes to fd, EINTR retried. Returns the bytes
  * written (at least 1), or -1 with errno set (EPIPE: the reader is gone). */
 ssize_t nb_write_some(int fd, const void *p, size_t n);
+
+/* Whether a write to fd that failed with errno err (0 when stdio did not
+ * keep it) failed because the reader is gone: EPIPE, or fd is a pipe or
+ * socket whose other end is closed. The one rule for stdout: then the
+ * command ends quietly with the status it had (docs/exit-codes.md). */
+int nb_io_reader_gone(int fd, int err);
 
 /* A buffered writer to a file descriptor: full writes over partial writes
  * and EINTR. Errors stick: after one, puts are ignored and flush fails. */

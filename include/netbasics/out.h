@@ -152,7 +152,8 @@ void nb_note_stdin(const char *cmd, const char *what);
 int nb_report(const char *cmd, const struct nb_err *e);
 
 /* Flushes stdout at exit; returns NB_EXIT_SYS with a message if a write to
- * stdout failed (EPIPE stays quiet, as a pipeline expects), else status. */
+ * stdout failed, now or earlier, else status. A reader that is gone
+ * (nb_io_reader_gone: `| head`) is not a failure: status, quietly. */
 int nb_finish_stdout(const char *cmd, int status);
 
 #endif

@@ -34,8 +34,10 @@ struct nb_serve_events {
     void (*line)(void *ctx, const struct nb_serve_client *c, const char *line, size_t len, int cut);
     /* the client is gone; why is one phrase: "said bye", "closed the connection
      * without 'bye'" (echo), "closed the connection" (sink), "reset the
-     * connection", "was idle too long (--idle-timeout)", "was disconnected:
-     * the server is stopping" */
+     * connection", "was idle too long (--idle-timeout)", "left a line
+     * unfinished too long (--line-timeout)", "was dropped to make room: its
+     * line had been unfinished longest", "was disconnected: the server is
+     * stopping" */
     void (*closed)(void *ctx, const struct nb_serve_client *c, const char *why);
     /* something the operator should know that is not about one client */
     void (*notice)(void *ctx, const char *msg);
@@ -43,10 +45,12 @@ struct nb_serve_events {
 
 struct nb_serve_opts {
     enum nb_serve_mode mode;
-    int keep_open;        /* 0: serve one client, then return (the lesson) */
-    size_t max_line;      /* longest line; longer input is answered in pieces */
-    int64_t idle_ms;      /* close a client silent this long; -1 never */
-    unsigned max_clients; /* at most this many at once; others wait in the backlog */
+    int keep_open;           /* 0: serve one client, then return (the lesson) */
+    size_t max_line;         /* longest line; longer input is answered in pieces */
+    int64_t idle_ms;         /* close a client silent this long; -1 never */
+    int64_t line_timeout_ms; /* echo: close a client whose line is unfinished this long
+                              * after its first byte (or its last piece); -1 never */
+    unsigned max_clients;    /* at most this many at once; others wait in the backlog */
     const volatile sig_atomic_t *stop;
     const struct nb_explain *x;
 };
@@ -54,11 +58,15 @@ struct nb_serve_opts {
 struct nb_serve_stats {
     unsigned clients; /* clients served */
     uint64_t bytes_in, bytes_out;
+    unsigned dropped_late; /* of them, closed by line_timeout_ms */
+    unsigned dropped_room; /* of them, dropped to make room for a new client */
 };
 
 /* Serves clients arriving on the listening socket lfd until one client has
  * been served (keep_open 0) or the stop flag is set. A client that does not
- * read its replies only stalls itself. Returns 0, NB_STOPPED (sock.h: the
+ * read its replies only stalls itself; when every row (max_clients) or every
+ * fd is taken, a new client is let in by dropping the client whose line has
+ * been unfinished longest (echo mode). Returns 0, NB_STOPPED (sock.h: the
  * stop flag ended it; *st still counts what was served), or -1 with e set
  * (NB_E_SYS: out of memory, poll failed). Closes every client it accepted,
  * not lfd. */

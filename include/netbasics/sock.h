@@ -47,12 +47,18 @@ struct nb_sockaddr {
 
 /* poll() until an fd is ready or the deadline d (NULL: none) passes, polling
  * again with the time left after EINTR. If stop is not NULL and is set before
- * the wait or when a signal interrupts it, returns 0 at once so the caller
- * can stop; SIGINT, SIGTERM and SIGHUP are let in during that wait. Returns
- * the number of ready fds, 0 on deadline or stop, or -1 with e set to
- * NB_E_SYS. */
+ * the wait, by a signal during it, or by one pending when fds were ready
+ * (nb_sock_stopping), returns 0 at once so the caller can stop; SIGINT,
+ * SIGTERM and SIGHUP are let in during that wait. Returns the number of
+ * ready fds, 0 on deadline or stop, or -1 with e set to NB_E_SYS. */
 int nb_sock_poll(struct pollfd *fds, size_t n, const struct nb_deadline *d,
                  const volatile sig_atomic_t *stop, struct nb_err *e);
+
+/* Whether *stop is set, after letting in SIGINT, SIGTERM and SIGHUP when
+ * one of them is pending (blocked outside nb_sock_poll) so its handler runs:
+ * for a loop with much work between two waits, to stop within the time of
+ * one step of that work (one sigpending call when none is pending). */
+int nb_sock_stopping(const volatile sig_atomic_t *stop);
 
 /* --- addresses --------------------------------------------------------- */
 

@@ -89,6 +89,7 @@ struct fetch_run {
     struct nb_progress progress;
     uint64_t bytes;
     int status;
+    int stdout_gone;   /* stdout's reader left (-o - | head): stop, quietly */
     int have_location; /* the response had a Location header, maybe an empty one */
     char reason[128];
     const char *path;                /* where the final body is saved */
@@ -223,16 +224,21 @@ static int write_stdout(struct fetch_run *r, const uint8_t *p, size_t n)
     if (!r->total) {
         if (nb_write_all(1, p, n) == 0)
             return 0;
-        return nb_err_sys(&r->err, NB_E_SYS, errno, "cannot write to standard output");
+        nb_err_sys(&r->err, NB_E_SYS, errno, "cannot write to standard output");
+    } else {
+        left = nb_deadline_left(r->total);
+        nb_io_stream(&out, 1, NULL); /* a view of stdout: never closed here */
+        if (nb_stream_write_all(&out, p, n, left, &r->err) == 0)
+            return 0;
+        if (r->err.code == NB_E_TIMEOUT)
+            nb_err_set(&r->err, NB_E_TIMEOUT,
+                       "the transfer took longer than --max-time (standard output took the body "
+                       "too slowly)");
     }
-    left = nb_deadline_left(r->total);
-    nb_io_stream(&out, 1, NULL); /* a view of stdout: never closed here */
-    if (nb_stream_write_all(&out, p, n, left, &r->err) == 0)
-        return 0;
-    if (r->err.code == NB_E_TIMEOUT)
-        nb_err_set(&r->err, NB_E_TIMEOUT,
-                   "the transfer took longer than --max-time (standard output took the body too "
-                   "slowly)");
+    if (r->err.code == NB_E_SYS && nb_io_reader_gone(1, r->err.sys_errno)) {
+        nb_err_clear(&r->err); /* `| head`: end quietly with the status we had */
+        r->stdout_gone = 1;
+    }
     return -1;
 }
 
@@ -462,7 +468,7 @@ static int transfer(struct fetch_run *r, const char *url_text)
         r->status = 0;
         rc = nb_http_get(&url, &go, &cb, &p, &e);
         nb_progress_end(&r->progress);
-        if (stop_signal)
+        if (stop_signal || r->stdout_gone)
             break;
         if (r->err.code) /* our side failed: the file (even for an empty body), or stdout */
             return fail_err(r, &r->err);
@@ -479,8 +485,9 @@ static int transfer(struct fetch_run *r, const char *url_text)
                     signal_name(stop_signal), (unsigned long long)r->bytes,
                     r->saving ? ": the partial file was removed" : "");
     if (r->status == 304)
-        return NB_EXIT_OK;                         /* not modified: the copy there is kept */
-    if (r->nheld && write_text(r, NULL, 0, 1) < 0) /* what the last block held back */
+        return NB_EXIT_OK; /* not modified: the copy there is kept */
+    /* what the last block held back, while stdout is still read */
+    if (r->nheld && !r->stdout_gone && write_text(r, NULL, 0, 1) < 0)
         return fail_err(r, &r->err);
     if (r->saving) {
         if (nb_save_commit(&r->save, &e) < 0)

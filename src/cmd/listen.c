@@ -3,6 +3,7 @@
 #include "cmd/cmd.h"
 
 #include <netbasics/addr.h>
+#include <netbasics/clock.h>
 #include <netbasics/num.h>
 #include <netbasics/out.h>
 #include <netbasics/pump.h>
@@ -41,7 +42,7 @@ struct listen_opts {
     int backlog;
     size_t max_line;
     unsigned max_clients;
-    int64_t idle_ms;
+    int64_t idle_ms, line_timeout_ms;
     struct nb_explain explain;
 };
 
@@ -98,6 +99,18 @@ static void ev_notice(void *ctx, const char *msg)
 {
     (void)ctx;
     nb_errorf("listen", "%s", msg);
+}
+
+/* The summary's word on clients dropped for a line left unfinished. */
+static void print_dropped(const struct nb_serve_stats *st, int64_t line_timeout_ms)
+{
+    char limit[NB_DURATION_TEXT_MAX];
+    unsigned n = st->dropped_late + st->dropped_room;
+
+    nb_notef("netbasics listen: dropped %u client%s whose line stayed unfinished: %u past "
+             "--line-timeout (%s), %u to make room for new clients",
+             n, n == 1 ? "" : "s", st->dropped_late,
+             nb_duration_format(line_timeout_ms, limit, sizeof limit), st->dropped_room);
 }
 
 /* Parses [[ADDR:]PORT] into a socket address. Returns 0 or an exit status. */
@@ -282,7 +295,11 @@ static int listen_udp(const struct listen_opts *o, const struct nb_sockaddr *sa)
 
 int cmd_listen(int argc, char **argv)
 {
-    struct listen_opts o = {.backlog = -1, .max_line = 4096, .max_clients = 1000, .idle_ms = -1};
+    struct listen_opts o = {.backlog = -1,
+                            .max_line = 4096,
+                            .max_clients = 1000,
+                            .idle_ms = -1,
+                            .line_timeout_ms = 30000};
     const struct nb_option options[] = {
         NB_OPT_BOOL('k', "keep-open", &o.keep_open,
                     "serve any number of clients at once until Ctrl-C"),
@@ -300,6 +317,9 @@ int cmd_listen(int argc, char **argv)
                     "clients served at once with -k (default 1000)"),
         NB_OPT_SECONDS(0, "idle-timeout", &o.idle_ms, "S", 86400,
                        "close a client silent for S seconds"),
+        NB_OPT_SECONDS(0, "line-timeout", &o.line_timeout_ms, "S", 86400,
+                       "close a client whose line stays unfinished S seconds (default 30); "
+                       "when -k runs out of rows or fds, the oldest unfinished line makes room"),
         NB_OPT__QUIET(&o.quiet, "no narration on stderr"),
         NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr"),
         NB_OPT_CLASH("--raw --sink"),
@@ -368,6 +388,7 @@ int cmd_listen(int argc, char **argv)
             .keep_open = o.keep_open,
             .max_line = o.max_line,
             .idle_ms = o.idle_ms,
+            .line_timeout_ms = o.line_timeout_ms,
             .max_clients = o.keep_open ? o.max_clients : 1,
             .stop = &stop_flag,
             .x = &o.explain,
@@ -389,5 +410,7 @@ int cmd_listen(int argc, char **argv)
                  rc == NB_STOPPED ? "stopped by a signal" : "done", st.clients,
                  st.clients == 1 ? "" : "s", (unsigned long long)st.bytes_in,
                  (unsigned long long)st.bytes_out);
+    if (st.dropped_late + st.dropped_room > 0 && !o.quiet)
+        print_dropped(&st, o.line_timeout_ms);
     return NB_EXIT_OK;
 }

@@ -11,6 +11,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+int nb_io_std_open(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        /* open takes the lowest free number: fd, as 0..fd-1 are open by now */
+        if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Grows *buf (capacity *cap + 1 for the NUL) to twice its size, up to max.
  * Returns 0, or -1 with e set. */
 static int grow(char **buf, size_t *cap, size_t max, const char *path, struct nb_err *e)
@@ -108,6 +120,21 @@ ssize_t nb_write_some(int fd, const void *p, size_t n)
         return -1;
     }
     return k;
+}
+
+int nb_io_reader_gone(int fd, int err)
+{
+    struct pollfd p = {fd, POLLOUT, 0};
+    struct nb_deadline now;
+    struct nb_err e;
+
+    if (err == EPIPE)
+        return 1;
+    if (err != 0)
+        return 0;
+    /* a pipe with no reader polls POLLERR; a socket whose peer left, POLLHUP */
+    nb_deadline_init(&now, 0);
+    return nb_sock_poll(&p, 1, &now, NULL, &e) == 1 && (p.revents & (POLLERR | POLLHUP));
 }
 
 void nb_wbuf_init(struct nb_wbuf *w, int fd)

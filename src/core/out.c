@@ -1,6 +1,7 @@
 /* out.c - terminal-safe escaping, JSON lines, aligned tables, colour and the
  * --explain channel: everything that shapes text for a person or a pipeline. */
 #include <netbasics/buf.h>
+#include <netbasics/io.h>
 #include <netbasics/num.h>
 #include <netbasics/out.h>
 
@@ -643,12 +644,19 @@ int nb_report(const char *cmd, const struct nb_err *e)
 
 int nb_finish_stdout(const char *cmd, int status)
 {
-    int bad = fflush(stdout) != 0 || ferror(stdout);
+    int failed_before = ferror(stdout), err = 0;
 
-    if (!bad)
+    errno = 0;
+    if (fflush(stdout) != 0)
+        err = errno;
+    else if (!failed_before)
         return status;
-    if (errno == EPIPE)
+    /* a write that failed earlier left no errno behind (err 0): ask the fd */
+    if (nb_io_reader_gone(STDOUT_FILENO, err))
         return status;
-    nb_errorf(cmd, "cannot write to standard output: %s", strerror(errno));
+    if (err)
+        nb_errorf(cmd, "cannot write to standard output: %s", strerror(err));
+    else
+        nb_errorf(cmd, "cannot write to standard output");
     return NB_EXIT_SYS;
 }

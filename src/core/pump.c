@@ -166,7 +166,7 @@ static enum step write_stdout(struct pump *pm, struct nb_err *e)
     if (k < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK)
             return GO_ON;
-        if (errno == EPIPE)
+        if (nb_io_reader_gone(pm->o->out_fd, errno))
             return DONE; /* stdout closed: end quietly, as a pipeline expects */
         nb_err_sys(e, NB_E_SYS, errno, "cannot write to standard output");
         return FAILED;

@@ -11,6 +11,7 @@
 #define SINK_MORE         64           /* full sink reads taken in a row before others get a turn */
 #define OUT_HIGH          (64u * 1024) /* stop reading a client whose replies pile up past this */
 #define ACCEPT_BACKOFF_MS 100          /* out of fds: leave the backlog alone this long */
+#define ADMIT_TURN        64           /* clients taken from the backlog per turn of the loop */
 
 static const char SAID[] = "You said ";
 
@@ -75,6 +76,7 @@ struct client {
     char *out; /* replies not yet taken by the client */
     size_t out_len, out_off, out_cap;
     int64_t last_ms; /* last byte in or out */
+    int64_t line_ms; /* first byte of the line not yet ended (or since its last piece); 0 none */
 };
 
 /* The server's state, shared by the phases of the loop. */
@@ -88,9 +90,12 @@ struct server {
     char *rbuf;
     size_t rbuf_size;
     unsigned cap, nclients, next_id;
-    int accepting, listen_armed;
+    int accepting;
     int64_t now, accept_paused_until;
 };
+
+static const char LINE_LATE[] = "left a line unfinished too long (--line-timeout)";
+static const char LINE_ROOM[] = "was dropped to make room: its line had been unfinished longest";
 
 /* Queues "You said LINE\n". Returns 0, or -1 when out of memory. */
 static int queue_reply(struct client *c, const char *line, size_t len)
@@ -133,10 +138,13 @@ static int take_line(struct server *sv, struct client *c, const struct nb_serve_
     return 0;
 }
 
-/* Frames the bytes just read; bytes after "bye" are not read. Returns 0, or
- * -1 when out of memory. */
+/* Frames the bytes just read; bytes after "bye" are not read. The clock of
+ * the line left unfinished starts at its first byte (or at its last piece
+ * answered). Returns 0, or -1 when out of memory. */
 static int frame(struct server *sv, struct client *c, const char *p, size_t n)
 {
+    int ended = 0;
+
     while (n > 0 && !c->closing) {
         struct nb_serve_line l;
         size_t k = nb_serve_frame(&c->framer, p, n, &l);
@@ -144,7 +152,12 @@ static int frame(struct server *sv, struct client *c, const char *p, size_t n)
         n -= k;
         if (l.ready && take_line(sv, c, &l) < 0)
             return -1;
+        ended |= l.ready;
     }
+    if (c->framer.len == 0)
+        c->line_ms = 0;
+    else if (ended || c->line_ms == 0)
+        c->line_ms = sv->now;
     return 0;
 }
 
@@ -269,31 +282,66 @@ static int serve_client(struct server *sv, struct client *c, short rev, struct n
         if (c->s.fd < 0)
             return 0;
     }
-    if (sv->o->idle_ms >= 0 && sv->now - c->last_ms >= sv->o->idle_ms)
+    if (sv->o->idle_ms >= 0 && sv->now - c->last_ms >= sv->o->idle_ms) {
         finish(sv, c, "was idle too long (--idle-timeout)");
+    } else if (c->line_ms && sv->o->line_timeout_ms >= 0 &&
+               sv->now - c->line_ms >= sv->o->line_timeout_ms) {
+        sv->st->dropped_late++;
+        finish(sv, c, LINE_LATE);
+    }
+    return 0;
+}
+
+/* The client whose line has been unfinished longest, or NULL when no line
+ * is unfinished. */
+static struct client *oldest_line(struct server *sv)
+{
+    struct client *old = NULL;
+
+    for (unsigned i = 0; i < sv->cap; i++) {
+        struct client *c = &sv->cl[i];
+        if (c->s.fd >= 0 && c->line_ms && (!old || c->line_ms < old->line_ms))
+            old = c;
+    }
+    return old;
+}
+
+/* Drops the client whose line has been unfinished longest, so that a new
+ * client can have its row and fd. Returns 0, or -1 when there is none. */
+static int make_room(struct server *sv)
+{
+    struct client *c = oldest_line(sv);
+
+    if (!c)
+        return -1;
+    sv->st->dropped_room++;
+    finish(sv, c, LINE_ROOM);
     return 0;
 }
 
 /* --- the loop --------------------------------------------------------------- */
 
-/* Fills sv->pf: the listening socket when a client may join now, then every
- * client, reading only while its replies do not pile up. Returns how many
- * slots, and sets *wait_ms to the time until the next idle deadline or the
- * end of an accept back-off (-1: none). */
+/* Lowers *wait_ms (-1: none yet) to the time left until the deadline at. */
+static void nearer(int64_t *wait_ms, int64_t at, int64_t now)
+{
+    int64_t left = at > now ? at - now : 0;
+
+    if (*wait_ms < 0 || left < *wait_ms)
+        *wait_ms = left;
+}
+
+/* Fills sv->pf: slot 0 the listening socket when a client may join now
+ * (fd -1 when not: with every row taken, only while some client's line is
+ * unfinished, as make_room can then drop it), then every client, reading
+ * only while its replies do not pile up. Returns how many slots, and sets
+ * *wait_ms to the time until the next idle or line deadline or the end of
+ * an accept back-off (-1: none). */
 static size_t arm(struct server *sv, int64_t *wait_ms)
 {
-    size_t n = 0;
+    size_t n = 1;
+    int unfinished = 0;
 
     *wait_ms = -1;
-    sv->listen_armed = 0;
-    if (sv->accepting && sv->nclients < sv->cap) {
-        if (sv->now >= sv->accept_paused_until) {
-            sv->pf[n++] = (struct pollfd){sv->lfd, POLLIN, 0};
-            sv->listen_armed = 1;
-        } else {
-            *wait_ms = sv->accept_paused_until - sv->now;
-        }
-    }
     for (unsigned i = 0; i < sv->cap; i++) {
         struct client *c = &sv->cl[i];
         if (c->s.fd < 0)
@@ -302,26 +350,39 @@ static size_t arm(struct server *sv, int64_t *wait_ms)
                                       (short)((c->out_len < OUT_HIGH && !c->closing ? POLLIN : 0) |
                                               (c->out_len ? POLLOUT : 0)),
                                       0};
-        if (sv->o->idle_ms >= 0) {
-            int64_t left = c->last_ms + sv->o->idle_ms - sv->now;
-            if (left < 0)
-                left = 0;
-            if (*wait_ms < 0 || left < *wait_ms)
-                *wait_ms = left;
-        }
+        if (sv->o->idle_ms >= 0)
+            nearer(wait_ms, c->last_ms + sv->o->idle_ms, sv->now);
+        if (c->line_ms && sv->o->line_timeout_ms >= 0)
+            nearer(wait_ms, c->line_ms + sv->o->line_timeout_ms, sv->now);
+        unfinished |= c->line_ms != 0;
+    }
+    sv->pf[0] = (struct pollfd){-1, POLLIN, 0};
+    if (sv->accepting && (sv->nclients < sv->cap || unfinished)) {
+        if (sv->now >= sv->accept_paused_until)
+            sv->pf[0].fd = sv->lfd;
+        else
+            nearer(wait_ms, sv->accept_paused_until, sv->now);
     }
     return n;
 }
 
-/* Takes one waiting client into a free row. Returns 0 (also when there was
- * none after all, or fds ran out: then accepting pauses), or -1 with e set. */
+/* Takes one waiting client into a free row. When every row is taken, or
+ * fds run out, the client whose line has been unfinished longest makes room
+ * (a slowloris crowd cannot lock others out). Returns 1 when a client
+ * joined, 0 when none did (none was waiting, no line is unfinished to make
+ * room, or fds ran out: then accepting pauses), or -1 with e set. */
 static int admit(struct server *sv, struct nb_err *e)
 {
     struct nb_sockaddr peer;
     struct client *c;
     unsigned i;
-    int fd = nb_sock_accept(sv->lfd, &peer, SOCK_NONBLOCK, sv->o->x, e);
+    int fd;
 
+    if (sv->nclients == sv->cap && !oldest_line(sv))
+        return 0; /* no room to make: the newcomer waits in the backlog */
+    fd = nb_sock_accept(sv->lfd, &peer, SOCK_NONBLOCK, sv->o->x, e);
+    if (fd == -1 && (e->sys_errno == EMFILE || e->sys_errno == ENFILE) && make_room(sv) == 0)
+        fd = nb_sock_accept(sv->lfd, &peer, SOCK_NONBLOCK, sv->o->x, e);
     if (fd == NB_SOCK_AGAIN)
         return 0;
     if (fd < 0) {
@@ -333,6 +394,8 @@ static int admit(struct server *sv, struct nb_err *e)
         sv->accept_paused_until = sv->now + ACCEPT_BACKOFF_MS;
         return 0;
     }
+    if (sv->nclients == sv->cap)
+        make_room(sv); /* succeeds: a line was unfinished above, and still is */
     for (i = 0; i < sv->cap && sv->cl[i].s.fd >= 0; i++)
         ;
     c = &sv->cl[i];
@@ -354,17 +417,18 @@ static int admit(struct server *sv, struct nb_err *e)
         sv->accepting = 0;
     if (sv->ev->connected)
         sv->ev->connected(sv->ev->ctx, &c->info);
-    return 0;
+    return 1;
 }
 
 /* The loop, phase by phase, until the one client of the lesson is served,
  * the stop flag is set, or an error:
  *   arm    - a poll slot for the listening socket (when a client may join)
  *            and one per client;
- *   wait   - for a slot, the nearest idle deadline, or the stop flag;
+ *   wait   - for a slot, the nearest idle or line deadline, or the stop flag;
  *   serve  - each client in table order: send its replies, read and frame
- *            what it sent, or close it when idle;
- *   admit  - take a new client into a free row. */
+ *            what it sent, or close it when idle or its line is late;
+ *   admit  - take new clients (up to ADMIT_TURN) into free rows, making
+ *            room if needed. */
 static int run(struct server *sv, struct nb_err *e)
 {
     for (;;) {
@@ -382,15 +446,22 @@ static int run(struct server *sv, struct nb_err *e)
         if (sv->o->stop && *sv->o->stop)
             return NB_STOPPED;
         sv->now = nb_now_ms();
-        k = sv->listen_armed; /* the clients' slots follow the listening socket's */
+        k = 1; /* the clients' slots follow the listening socket's */
         for (unsigned i = 0; i < sv->cap; i++) {
             if (sv->cl[i].s.fd < 0)
                 continue;
             if (serve_client(sv, &sv->cl[i], sv->pf[k++].revents, e) < 0)
                 return -1;
+            if (sv->o->stop && nb_sock_stopping(sv->o->stop))
+                return NB_STOPPED; /* 900 busy clients take longer than the signal may wait */
         }
-        if (sv->listen_armed && sv->pf[0].revents && admit(sv, e) < 0)
-            return -1;
+        for (unsigned t = 0; sv->pf[0].fd >= 0 && sv->pf[0].revents && t < ADMIT_TURN; t++) {
+            int r = sv->accepting ? admit(sv, e) : 0;
+            if (r < 0)
+                return -1;
+            if (r == 0)
+                break;
+        }
     }
 }
 
@@ -398,6 +469,7 @@ int nb_serve(int lfd, const struct nb_serve_opts *o, const struct nb_serve_event
              struct nb_serve_stats *st, struct nb_err *e)
 {
     struct server sv = {.lfd = lfd, .o = o, .ev = ev, .st = st, .next_id = 1, .accepting = 1};
+    struct nb_err undo;
     int rc = -1;
 
     memset(st, 0, sizeof *st);
@@ -408,13 +480,14 @@ int nb_serve(int lfd, const struct nb_serve_opts *o, const struct nb_serve_event
     sv.rbuf = malloc(sv.rbuf_size);
     if (!sv.cl || !sv.pf || !sv.rbuf) {
         nb_err_sys(e, NB_E_SYS, ENOMEM, "cannot allocate the client table");
-    } else {
+    } else if (nb_sock_set_nonblock(lfd, 1, e) == 0) { /* admit takes clients until none is left */
         for (unsigned i = 0; i < sv.cap; i++)
             sv.cl[i].s.fd = -1;
         rc = run(&sv, e);
         for (unsigned i = 0; i < sv.cap; i++)
             if (sv.cl[i].s.fd >= 0)
                 finish(&sv, &sv.cl[i], "was disconnected: the server is stopping");
+        nb_sock_set_nonblock(lfd, 0, &undo); /* lfd is the caller's: as it was */
     }
     free(sv.cl);
     free(sv.pf);

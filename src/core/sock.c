@@ -24,6 +24,39 @@
 
 /* --- clock and waiting ------------------------------------------------- */
 
+/* The signals that end a wait given a stop flag. */
+static const int STOP_SIGNALS[] = {SIGINT, SIGTERM, SIGHUP};
+#define NSTOP (sizeof STOP_SIGNALS / sizeof STOP_SIGNALS[0])
+
+/* Runs the handlers of stop signals that are pending (blocked): on Linux a
+ * ppoll that finds an fd ready returns without delivering a signal that
+ * arrived during it, so a server kept busy would never see its flag. Letting
+ * the signals in for the length of one sigprocmask call delivers them there. */
+static void deliver_pending(void)
+{
+    sigset_t pending, stops, old;
+    int any = 0;
+
+    if (sigpending(&pending) < 0)
+        return;
+    sigemptyset(&stops);
+    for (size_t i = 0; i < NSTOP; i++) {
+        sigaddset(&stops, STOP_SIGNALS[i]);
+        any |= sigismember(&pending, STOP_SIGNALS[i]) == 1;
+    }
+    if (!any)
+        return;
+    sigprocmask(SIG_UNBLOCK, &stops, &old);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+int nb_sock_stopping(const volatile sig_atomic_t *stop)
+{
+    if (!*stop)
+        deliver_pending();
+    return *stop != 0;
+}
+
 int nb_sock_poll(struct pollfd *fds, size_t n, const struct nb_deadline *d,
                  const volatile sig_atomic_t *stop, struct nb_err *e)
 {
@@ -32,12 +65,12 @@ int nb_sock_poll(struct pollfd *fds, size_t n, const struct nb_deadline *d,
 
     /* With a stop flag, SIGINT, SIGTERM and SIGHUP are let in only inside
      * ppoll, so a signal can never land between the flag check and the wait
-     * (the caller blocks them beforehand, e.g. with nb_sock_block_stop_signals). */
+     * (the caller blocks them beforehand, e.g. with nb_sock_block_stop_signals),
+     * and after it, for one that came while fds were ready (nb_sock_stopping). */
     if (stop) {
         sigprocmask(SIG_SETMASK, NULL, &during);
-        sigdelset(&during, SIGINT);
-        sigdelset(&during, SIGTERM);
-        sigdelset(&during, SIGHUP);
+        for (size_t i = 0; i < NSTOP; i++)
+            sigdelset(&during, STOP_SIGNALS[i]);
     }
     for (;;) {
         int left = d ? nb_deadline_left(d) : -1;
@@ -46,6 +79,8 @@ int nb_sock_poll(struct pollfd *fds, size_t n, const struct nb_deadline *d,
         if (stop) {
             struct timespec ts = {left / 1000, (long)(left % 1000) * 1000000L};
             r = ppoll(fds, (nfds_t)n, left < 0 ? NULL : &ts, &during);
+            if (r > 0 && nb_sock_stopping(stop))
+                return 0;
         } else {
             r = poll(fds, (nfds_t)n, left);
         }
@@ -960,6 +995,21 @@ static int peer_gone(int err)
            err == ENETUNREACH || err == ENOTCONN;
 }
 
+/* Fills e for a stream call (recv, send, shutdown) that failed with err and
+ * returns -1. A peer that is gone is NB_E_CONNECT, and a reset is said in
+ * one way for every command and every call: after an RST, recv says
+ * ECONNRESET, and send, shutdown and a later recv say EPIPE or ENOTCONN. */
+static int stream_failed(struct nb_err *e, const char *call, int err)
+{
+    if (err == ECONNRESET || err == ENOTCONN || err == EPIPE) {
+        nb_err_set(e, NB_E_CONNECT, "the peer reset the connection");
+        if (e)
+            e->sys_errno = err;
+        return -1;
+    }
+    return nb_err_sys(e, peer_gone(err) ? NB_E_CONNECT : NB_E_SYS, err, "%s failed", call);
+}
+
 /* --- the socket stream ------------------------------------------------ */
 
 static ssize_t sock_read(struct nb_stream *s, void *buf, size_t cap, struct nb_err *e)
@@ -977,7 +1027,7 @@ static ssize_t sock_read(struct nb_stream *s, void *buf, size_t cap, struct nb_e
             nb_io_stream(s, s->fd, s->x);
             return s->ops->read(s, buf, cap, e);
         }
-        return nb_err_sys(e, peer_gone(err) ? NB_E_CONNECT : NB_E_SYS, err, "receive failed");
+        return stream_failed(e, "receive", err);
     }
 }
 
@@ -999,7 +1049,7 @@ static ssize_t sock_write(struct nb_stream *s, const void *buf, size_t len, stru
             nb_io_stream(s, s->fd, s->x);
             return s->ops->write(s, buf, len, e);
         }
-        return nb_err_sys(e, peer_gone(err) ? NB_E_CONNECT : NB_E_SYS, err, "send failed");
+        return stream_failed(e, "send", err);
     }
 }
 
@@ -1011,7 +1061,7 @@ static int sock_shutdown_write(struct nb_stream *s, struct nb_err *e)
         err = errno;
         nb_explainf(s->x, "shutdown(%d, SHUT_WR) = %s — could not half-close", s->fd,
                     strerror(err));
-        return nb_err_sys(e, err == ENOTCONN ? NB_E_CONNECT : NB_E_SYS, err, "shutdown failed");
+        return stream_failed(e, "shutdown", err);
     }
     nb_explainf(s->x, "shutdown(%d, SHUT_WR) — tell the peer we are done sending (half-close)",
                 s->fd);

@@ -253,6 +253,29 @@ if start_listen term -k 127.0.0.1:0; then
 fi
 
 # -----------------------------------------------------------------------------
+section "--line-timeout: a line left unfinished too long closes its client"
+if start_listen linet -k --line-timeout 0.5 127.0.0.1:0; then
+    t0=$(now_ms)
+    client linet "${SCRIPT_CLIENT[@]}" 127.0.0.1 "$LPORT" 'send:ok\n' 'expect:You said ok\n' \
+        'send:half a line' eof
+    took=$(($(now_ms) - t0))
+    assert_eq "line timeout: the server closed the client" "ok" "$CLIENT_OUT$CLIENT_ERR"
+    assert_true "line timeout: after 0.5 s or more (took $took ms)" test "$took" -ge 500
+    assert_true "line timeout: within 3 s (took $took ms)" test "$took" -lt 3000
+    poll_until 5 grep -sq 'unfinished too long' "$LOUT"
+    assert_match "line timeout: says why" "$(cat "$LOUT")" \
+        "^127\.0\.0\.1:[0-9]+ left a line unfinished too long \(--line-timeout\)$"
+    stop_pid "$LPID" TERM
+    assert_eq "line timeout: SIGTERM, exit 0" 0 "$EXIT_STATUS"
+    check_sanitizer "line timeout" "$LOUT" "$LERR"
+    assert_match "line timeout: the summary counts the drop" "$(cat "$LERR")" \
+        '^netbasics listen: dropped 1 client whose line stayed unfinished: 1 past --line-timeout \(0\.5 s\), 0 to make room for new clients$'
+fi
+run timeout 10 "$NB" listen --line-timeout 0 127.0.0.1:0
+assert_status "--line-timeout 0: exit 2" 2
+assert_contains "--line-timeout 0: names the option" "$ERR" "--line-timeout"
+
+# -----------------------------------------------------------------------------
 section "--keep-open with 1,000 clients at once"
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
     ulimit -n 4096 2>/dev/null

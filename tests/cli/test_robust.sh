@@ -2,7 +2,8 @@
 # test_robust.sh - listen and send under pressure, from the outside: Ctrl-C
 # and SIGTERM while clients keep the server busy, slowloris clients against
 # listen -k, commands started with standard descriptors closed, a peer that
-# resets, and closed pipes on stdout (issue 10: 11, 13, 14, 15, 16).
+# resets, and closed pipes on stdout: send, checksock, octets, fetch -o - from
+# nginx, resolve from a hosts file (issue 10: 11, 13, 14, 15, 16).
 # Loopback only, kernel-picked ports, every wait bounded, every background
 # process stopped by its PID.
 # Usage: test_robust.sh PATH/TO/netbasics
@@ -10,8 +11,10 @@
 nb_need_binary "${1:-}"
 PEERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/peers
 . "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
+unset http_proxy no_proxy
 
-listening_port() { sed -n -E 's/^Listening on .*:([0-9]+)$/\1/p' "$1" | head -n 1; }
+listening_port() { sed -n -E 's/^Listening on .*:([0-9]+)$/\1/p' "$1" 2>/dev/null | head -n 1; }
 listening_or_gone() { [ -n "$(listening_port "$1")" ] || pid_gone "$2"; }
 
 # start_server NAME ARGS...: netbasics listen ARGS in the background, its
@@ -69,6 +72,8 @@ done
 
 start_server busy900 -k 127.0.0.1:0
 if [ -n "$SPORT" ] && start_load busy900 busy 900 60; then
+    # connected is not yet served: wait until the server has taken all 900
+    poll_until 20 grep -sq '(client 900)$' "$NB_TMP/busy900.out"
     poll_until 5 grep -sq 'I got keep me busy' "$NB_TMP/busy900.out"
     signal_time busy900 TERM
     echo "# 900 busy clients, SIGTERM: listen -k ended after $TOOK_MS ms"
@@ -192,5 +197,30 @@ assert_eq "checksock | head -n1: nothing on stderr" "" "$(cat "$NB_TMP/cs.err")"
 (NB_HOSTS=$NB_TMP/hosts timeout 10 "$NB" octets $(seq 1 3000) 2>"$NB_TMP/oc.err"; echo $? >"$NB_TMP/oc.st") | head -n 1 >/dev/null
 assert_eq "octets | head -n1: exit 0" 0 "$(cat "$NB_TMP/oc.st")"
 assert_eq "octets | head -n1: nothing on stderr" "" "$(cat "$NB_TMP/oc.err")"
+
+# fetch -o - into a reader that leaves after one byte: nginx serves 10 MB
+mkdir -p "$NB_TMP/www" "$NB_TMP/nginx"
+head -c 10485760 /dev/zero >"$NB_TMP/www/big.bin"
+if start_nginx "$NB_TMP/nginx" "$NB_TMP/www"; then
+    (timeout 20 "$NB" fetch -o - "http://127.0.0.1:$NP/big.bin" 2>"$NB_TMP/fe.err"
+        echo $? >"$NB_TMP/fe.st") | head -c 1 >/dev/null
+    assert_eq "fetch -o - | head -c1: exit 0" 0 "$(cat "$NB_TMP/fe.st")"
+    assert_eq "fetch -o - | head -c1: nothing on stderr" "" "$(cat "$NB_TMP/fe.err")"
+    stop_pid "$NGINX_PID"
+else
+    nb_fail "fetch -o - | head -c1: nginx started" "$(cat "$NB_TMP/nginx/error.log" 2>/dev/null)"
+fi
+
+# resolve | head -n1, with its last name failing after stdout has closed:
+# the status is resolve's own (3), not a write error. 3,000 names from a hosts
+# file fill the pipe; the last one goes to a name server on a closed port.
+for i in $(seq 1 3000); do echo "10.0.$((i / 250)).$((i % 250 + 1)) host$i.nb.test"; done >>"$NB_TMP/hosts"
+printf 'nameserver 127.0.0.1#%s\noptions timeout:1 attempts:1\n' "$(free_port)" >"$NB_TMP/dead.conf"
+(seq -f 'host%g.nb.test' 1 3000; echo missing.nb.test) >"$NB_TMP/names"
+(NB_HOSTS=$NB_TMP/hosts NB_RESOLV_CONF=$NB_TMP/dead.conf timeout 20 "$NB" resolve <"$NB_TMP/names" \
+    2>"$NB_TMP/re.err"; echo $? >"$NB_TMP/re.st") | head -n 1 >/dev/null
+assert_eq "resolve | head -n1, last name failing: its own status (3)" 3 "$(cat "$NB_TMP/re.st")"
+assert_match "resolve | head -n1: the lookup's error" "$(cat "$NB_TMP/re.err")" "missing.nb.test"
+assert_not_contains "resolve | head -n1: no write error" "$(cat "$NB_TMP/re.err")" "standard output"
 
 finish

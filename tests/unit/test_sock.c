@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <netbasics/io.h>
 #include <netbasics/sock.h>
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -210,6 +212,59 @@ static void test_poll_deadline_and_stop(void **state)
     nb_deadline_init(&d, 1000);
     assert_int_equal(nb_sock_poll(&p, 1, &d, NULL, &e), 1);
     assert_true(p.revents & POLLIN);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
+
+/* A stop signal that comes while fds are ready still stops the wait: on
+ * Linux, ppoll returns the ready fds and leaves such a signal pending. */
+static void test_poll_stop_signal_while_ready(void **state)
+{
+    struct sigaction act, old;
+    struct pollfd p;
+    struct nb_err e;
+    sigset_t set, was;
+    int fds[2];
+
+    (void)state;
+    memset(&act, 0, sizeof act);
+    act.sa_handler = on_signal;
+    assert_int_equal(sigaction(SIGTERM, &act, &old), 0);
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, &was);
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], "x", 1), 1);
+    p.fd = fds[0];
+    p.events = POLLIN;
+
+    /* nothing pending: the ready fd is reported, the flag untouched */
+    got_signal = 0;
+    assert_int_equal(nb_sock_poll(&p, 1, NULL, &got_signal, &e), 1);
+    assert_int_equal(nb_sock_stopping(&got_signal), 0);
+
+    /* pending while the fd is ready: the handler runs, the wait says stop */
+    raise(SIGTERM);
+    assert_int_equal(got_signal, 0); /* blocked until the wait lets it in */
+    assert_int_equal(nb_sock_poll(&p, 1, NULL, &got_signal, &e), 0);
+    assert_int_equal(got_signal, SIGTERM);
+
+    /* between waits, nb_sock_stopping lets a pending one in */
+    got_signal = 0;
+    raise(SIGTERM);
+    assert_int_equal(got_signal, 0);
+    assert_int_equal(nb_sock_stopping(&got_signal), 1);
+    assert_int_equal(got_signal, SIGTERM);
+
+    sigprocmask(SIG_SETMASK, &was, NULL);
+    sigaction(SIGTERM, &old, NULL);
     close(fds[0]);
     close(fds[1]);
 }
@@ -763,20 +818,25 @@ static int sigpipe_child(void)
     return 1;
 }
 
-static void test_sigpipe_survived(void **state)
+/* Runs fn in a child process and asserts that it exited 0 (no signal). */
+static void expect_child_ok(int (*fn)(void))
 {
     int status;
-    pid_t pid;
+    pid_t pid = fork();
 
-    (void)state;
-    pid = fork();
     assert_true(pid >= 0);
     if (pid == 0)
-        _exit(sigpipe_child());
+        _exit(fn());
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_false(WIFSIGNALED(status));
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_sigpipe_survived(void **state)
+{
+    (void)state;
+    expect_child_ok(sigpipe_child);
 }
 
 static void test_read_and_write_timeouts(void **state)
@@ -828,6 +888,11 @@ static void test_reset_by_peer(void **state)
     assert_int_equal(stream_read(c, buf, sizeof buf, 5000, &e), -1);
     assert_int_equal(e.code, NB_E_CONNECT);
     assert_int_equal(e.sys_errno, ECONNRESET);
+    assert_string_equal(e.msg, "the peer reset the connection");
+    /* the half-close after it (ENOTCONN) says the same, not the errno's words */
+    assert_int_equal(stream_shutdown_write(c, NULL, &e), -1);
+    assert_int_equal(e.code, NB_E_CONNECT);
+    assert_string_equal(e.msg, "the peer reset the connection");
     nb_sock_close(c, NULL);
 }
 
@@ -903,6 +968,46 @@ static void test_pipe_io(void **state)
     assert_int_equal(e.code, NB_E_SYS);
     assert_int_equal(e.sys_errno, EPIPE);
     close(p[1]);
+}
+
+/* Whether a failed write to stdout means its reader left: the one rule. */
+static void test_reader_gone(void **state)
+{
+    int p[2];
+
+    (void)state;
+    assert_int_equal(nb_io_reader_gone(1, EPIPE), 1);
+    assert_int_equal(nb_io_reader_gone(1, ENOSPC), 0);
+    assert_int_equal(pipe(p), 0);
+    assert_int_equal(nb_io_reader_gone(p[1], 0), 0); /* a reader is there */
+    close(p[0]);
+    assert_int_equal(nb_io_reader_gone(p[1], 0), 1); /* errno lost, the pipe tells */
+    close(p[1]);
+}
+
+/* Started with 0 and 2 closed, a command first puts /dev/null there, so the
+ * next socket does not become stdin or stderr. Returns 0 when so. */
+static int closed_std_fds_child(void)
+{
+    struct stat null, st0, st2;
+    int fd;
+
+    close(0);
+    close(2);
+    if (nb_io_std_open() < 0)
+        return 10;
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (stat("/dev/null", &null) < 0 || fstat(0, &st0) < 0 || fstat(2, &st2) < 0)
+        return 11;
+    if (st0.st_rdev != null.st_rdev || st2.st_rdev != null.st_rdev)
+        return 12;
+    return fd > 2 ? 0 : 13;
+}
+
+static void test_closed_std_fds(void **state)
+{
+    (void)state;
+    expect_child_ok(closed_std_fds_child);
 }
 
 /* The whole lesson, narrated: the exact lines, in order. */
@@ -1061,6 +1166,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_poll_deadline_and_stop),
+        cmocka_unit_test(test_poll_stop_signal_while_ready),
         cmocka_unit_test(test_sockaddr_convert_and_format),
         cmocka_unit_test(test_resolve_numeric),
         cmocka_unit_test(test_resolve_localhost),
@@ -1077,6 +1183,8 @@ int main(void)
         cmocka_unit_test(test_reset_by_peer),
         cmocka_unit_test(test_accept_again_and_errors),
         cmocka_unit_test(test_pipe_io),
+        cmocka_unit_test(test_reader_gone),
+        cmocka_unit_test(test_closed_std_fds),
         cmocka_unit_test(test_explain_narration),
         cmocka_unit_test(test_ipv6_loopback),
     };
