@@ -21,7 +21,7 @@ _netbasics()
     resolve) opts="--type --server --timeout --retries --tcp --no-tcp --search --no-search --short --json --dns-only --system --resolv-conf --hosts --explain --help" ;;
     octets) opts="--json --explain --quiz --seed --count --numeric --color --help" ;;
     listen) opts="--keep-open --raw --sink --udp -u --backlog --max-line --max-clients --idle-timeout --line-timeout --quiet --explain --help -6" ;;
-    send) opts="--repr --udp --lines --no-wait -u --timeout --quiet --explain --help -n -4 -6" ;;
+    send) opts="--repr --udp --lines --no-wait --tls --cacert --capath --insecure --servername -k -u --timeout --quiet --explain --help -n -4 -6" ;;
     checksock) opts="--filter --quiet --json --lenient --ask --connect --udp --timeout --explain --color --help" ;;
     fetch) opts="--output --force --head --include --header --max-redirs --timeout --connect-timeout --max-time --cacert --capath --insecure --keep-errors --raw --quiet --json --explain --help -k -4 -6" ;;
     ports) opts="--all --listening --tcp --udp --numeric --program --extend --port --state --statistics --json --proc --explain --help -4 -6" ;;

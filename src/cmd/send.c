@@ -7,6 +7,7 @@
 #include <netbasics/out.h>
 #include <netbasics/pump.h>
 #include <netbasics/sock.h>
+#include <netbasics/tls.h>
 #include <netbasics/udp.h>
 
 #include <signal.h>
@@ -29,16 +30,24 @@ static const char USAGE[] =
     "input, or each line with --lines, goes out as one datagram, and every reply\n"
     "is printed as it arrives. UDP has no end of stream: after the input, send\n"
     "waits for replies until none came for -w seconds (default 2), or stops at\n"
-    "once with --no-wait.\n";
+    "once with --no-wait.\n"
+    "\n"
+    "With --tls, the connection is TLS (like ncat --ssl): the server's certificate\n"
+    "is verified as fetch verifies it (--cacert, -k), and the half-close is TLS's\n"
+    "close_notify. Speak HTTP by hand to an https server:\n"
+    "  printf 'GET / HTTP/1.1\\r\\nHost: H\\r\\nConnection: close\\r\\n\\r\\n' |\n"
+    "      netbasics send --tls H 443\n";
 
 static const char EPILOG[] =
     "Exit status: 0 done, 1 a datagram too long for UDP, 2 usage error, 3 HOST does\n"
     "not resolve, 4 refused, unreachable or reset (with -u: nothing listens on the\n"
-    "UDP port), 6 local error, 7 timed out.\n";
+    "UDP port), 6 local error, 7 timed out, 8 --tls but no OpenSSL 3 on this\n"
+    "machine, 9 TLS failed (the server's identity could not be verified).\n";
 
 struct send_opts {
     int no_newline, repr, quiet, family;
-    int udp, lines, no_wait;
+    int udp, lines, no_wait, tls;
+    struct nb_tls_opts tls_opts; /* --cacert, --capath, -k, --servername */
     int64_t timeout_ms;
     struct nb_explain explain;
 };
@@ -121,6 +130,30 @@ static int send_udp(const struct send_opts *o, const struct nb_hostport *hp, cha
     return NB_EXIT_OK;
 }
 
+/* --tls: the handshake over the connected fd, within -w; *s becomes the TLS
+ * stream. Returns 0, or -1 with e set (fd still to close). */
+static int start_tls(struct send_opts *o, const struct nb_hostport *hp, int fd, struct nb_stream *s,
+                     struct nb_err *e)
+{
+    struct nb_deadline d;
+    struct nb_tls_info info;
+
+    o->tls_opts.host = o->tls_opts.servername ? o->tls_opts.servername : hp->host;
+    o->tls_opts.x = &o->explain;
+    if (o->tls_opts.insecure)
+        nb_errorf("send",
+                  "warning: -k: the certificate of %s is not checked; anyone on the way "
+                  "can pose as it",
+                  o->tls_opts.host);
+    nb_deadline_init(&d, o->timeout_ms >= 0 ? o->timeout_ms : 10000);
+    if (nb_tls_stream(s, fd, &o->tls_opts, &d, &info, e) < 0)
+        return -1;
+    if (!o->quiet)
+        nb_notef("TLS: %s, %s, %s", info.version, info.cipher,
+                 info.verified ? "the certificate verified" : "the certificate NOT checked (-k)");
+    return 0;
+}
+
 int cmd_send(int argc, char **argv)
 {
     struct send_opts o = {.timeout_ms = -1};
@@ -136,11 +169,26 @@ int cmd_send(int argc, char **argv)
         NB_OPT_BOOL(0, "lines", &o.lines, "with -u, each line of stdin is one datagram"),
         NB_OPT_BOOL(0, "no-wait", &o.no_wait,
                     "with -u, stop right after the last datagram (like nc -q 0)"),
+        NB_OPT_BOOL(0, "tls", &o.tls, "speak TLS, verified (like ncat --ssl)"),
+        NB_OPT_STRING(0, "cacert", &o.tls_opts.cafile, "FILE",
+                      "with --tls, trust the CA certificates in FILE (PEM)"),
+        NB_OPT_STRING(0, "capath", &o.tls_opts.capath, "DIR",
+                      "with --tls, trust the hashed CA certificates in DIR"),
+        NB_OPT_BOOL('k', "insecure", &o.tls_opts.insecure,
+                    "with --tls, do not check the certificate (warns every time)"),
+        NB_OPT_STRING(0, "servername", &o.tls_opts.servername, "NAME",
+                      "with --tls, send NAME as the server name (SNI) and check it instead "
+                      "of HOST"),
         NB_OPT__FAMILY(&o.family, "use IPv4 or IPv6 addresses only"),
         NB_OPT__QUIET(&o.quiet, "no narration on stderr"),
         NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr"),
         NB_OPT_NEEDS("--lines", "--udp"),
         NB_OPT_NEEDS("--no-wait", "--udp"),
+        NB_OPT_NEEDS("--cacert", "--tls"),
+        NB_OPT_NEEDS("--capath", "--tls"),
+        NB_OPT_NEEDS("--insecure", "--tls"),
+        NB_OPT_NEEDS("--servername", "--tls"),
+        NB_OPT_CLASH("--tls --udp"),
         NB_OPT_ARGS(1, NB_ARGS_ANY, "HOST PORT or HOST:PORT"),
         NB_OPT_IN_ORDER, /* a MESSAGE word may begin with '-' */
         /* nc's letters, answered with ours */
@@ -189,6 +237,8 @@ int cmd_send(int argc, char **argv)
     }
     if (o.udp)
         return send_udp(&o, &hp, argv + first_msg, argc - first_msg);
+    if (o.tls && nb_tls_load(&e) < 0)
+        return nb_report("send", &e);
     if (nb_sock_resolve(hp.host, hp.port, o.family, SOCK_STREAM, addrs, NB_RESOLVE_MAX, &count,
                         &o.explain, &e) < 0)
         return cmd_arg_report("send", &e);
@@ -205,6 +255,11 @@ int cmd_send(int argc, char **argv)
     if (!o.quiet && nb_sock_peer(fd, &peer, &e) == 0)
         nb_notef("Connected to %s", nb_sockaddr_format(&peer, ptxt, sizeof ptxt));
     nb_sock_stream(&s, fd, &o.explain);
+    if (o.tls && start_tls(&o, &hp, fd, &s, &e) < 0) {
+        free(msg);
+        nb_sock_close(fd, &o.explain);
+        return nb_report("send", &e);
+    }
     if (msg) {
         if (nb_stream_write_all(&s, msg, msg_len, o.timeout_ms, &e) < 0) {
             free(msg);

@@ -45,13 +45,23 @@ static void arm(struct pump *pm)
         pm->slot[i].events = SLOT_EVENTS[i];
         pm->slot[i].revents = 0;
     }
+    /* TLS may need to write to go on reading, or the other way round */
+    pm->slot[POLL_NETOUT].events |= pm->net->want;
+    pm->slot[POLL_NETIN].events |= pm->net->want;
 }
 
 /* Waits for a slot; the idle deadline and the stop flag end the loop. */
 static enum step wait_slots(struct pump *pm, struct nb_err *e)
 {
     char idle[NB_DURATION_TEXT_MAX];
-    int r = nb_sock_poll(pm->slot, POLL_SLOTS, &pm->idle, pm->o->stop, e);
+    int r;
+
+    if (pm->slot[POLL_NETIN].fd >= 0 && nb_stream_pending(pm->net)) {
+        /* bytes wait inside the transport (TLS): a poll would not see them */
+        pm->slot[POLL_NETIN].revents = POLLIN;
+        return GO_ON;
+    }
+    r = nb_sock_poll(pm->slot, POLL_SLOTS, &pm->idle, pm->o->stop, e);
 
     if (r != 0)
         return r < 0 ? FAILED : GO_ON;
@@ -88,7 +98,7 @@ static enum step send_up(struct pump *pm, struct nb_err *e)
 {
     ssize_t k;
 
-    if (!pm->up_len || !(pm->slot[POLL_NETOUT].revents & (POLLOUT | POLLERR | POLLHUP)))
+    if (!pm->up_len || !pm->slot[POLL_NETOUT].revents)
         return GO_ON;
     k = nb_stream_write_now(pm->net, pm->up + pm->up_off, pm->up_len, e);
     if (k == NB_STREAM_AGAIN)
@@ -126,7 +136,7 @@ static enum step recv_down(struct pump *pm, struct nb_err *e)
 {
     ssize_t k;
 
-    if (!(pm->slot[POLL_NETIN].revents & (POLLIN | POLLHUP | POLLERR)))
+    if (!pm->slot[POLL_NETIN].revents)
         return GO_ON;
     k = nb_stream_read_now(pm->net, pm->down, pm->chunk, e);
     if (k == NB_STREAM_AGAIN)

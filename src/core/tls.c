@@ -746,28 +746,31 @@ static ssize_t tls_write(struct nb_stream *s, const void *buf, size_t len, struc
     return tls_io(s, (void *)buf, len, 1, e); /* SSL_write_ex only reads it */
 }
 
-/* close_notify, TLS's end of stream; then the TCP half-close, so a peer that
- * reads the socket sees the end too. Best effort on a socket that cannot take
- * the alert now: the close that follows ends the connection anyway. */
+/* The end of our input. TLS's half-close is close_notify, but an https
+ * server takes it for the end of the whole connection: nginx resets it with
+ * the reply half sent (measured). So close_notify goes when the connection
+ * closes, after the peer's reply, and here only the narration says so. */
 static int tls_shutdown_write(struct nb_stream *s, struct nb_err *e)
 {
-    struct nb_tls *t = s->impl;
-    int r;
-
-    errno = 0;
-    r = O.SSL_shutdown(t->ssl);
-    if (r < 0 && op_status(s, r, "TLS close failed", e) == -1)
-        return -1;
-    nb_explainf(s->x, "close_notify on fd %d — TLS's way to say 'I am done sending'", s->fd);
-    {
-        struct nb_stream raw; /* the socket under the session: its half-close */
-        nb_sock_stream(&raw, s->fd, s->x);
-        return nb_stream_shutdown_write(&raw, e);
-    }
+    (void)e;
+    nb_explainf(s->x,
+                "end of input on fd %d — over TLS a half-close (close_notify) would end the "
+                "whole connection on most servers, so it is sent at the close",
+                s->fd);
+    return 0;
 }
 
+/* close_notify (best effort: the socket may not take the alert now), then
+ * the session and the socket go. */
 static void tls_close(struct nb_stream *s)
 {
+    struct nb_tls *t = s->impl;
+
+    if (t && t->ssl) {
+        errno = 0;
+        if (O.SSL_shutdown(t->ssl) >= 0)
+            nb_explainf(s->x, "close_notify on fd %d — TLS's way to say 'I am done'", s->fd);
+    }
     free_session(s->impl);
     s->impl = NULL;
     nb_sock_close(s->fd, s->x);

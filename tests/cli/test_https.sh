@@ -200,6 +200,39 @@ assert_match "-x: the name that matched" "$ERR" 'the name localhost matches the 
 assert_match "-x: the root and where it comes from" "$ERR" 'the chain ends at /CN=netbasics test CA, trusted because --cacert'
 assert_match "-x: encrypted from here" "$ERR" 'encrypted: a listener on the wire sees only the server name and the sizes'
 
+section "send --tls: HTTP by hand over TLS (like ncat --ssl)"
+req() { printf 'GET /%s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$1"; }
+req index.html | timeout 30 "$NB" send --tls "${CA[@]}" localhost "$G" >"$W/tls1.out" 2>"$W/tls1.err"
+assert_eq "send --tls: exit 0" 0 "$?"
+assert_match "send --tls: the status line" "$(head -n 1 "$W/tls1.out")" '^HTTP/1\.1 200 OK'
+assert_contains "send --tls: the page" "$(cat "$W/tls1.out")" "<html>hello over https</html>"
+assert_match "send --tls: says what TLS it got" "$(cat "$W/tls1.err")" '^TLS: TLSv1\.[23], .*, the certificate verified$'
+check_sanitizer "send --tls" "$W/tls1.err"
+req data.bin | timeout 30 "$NB" send --tls "${CA[@]}" localhost "$G" >"$W/tls2.out" 2>"$W/tls2.err"
+assert_eq "send --tls, 200,000 bytes: exit 0" 0 "$?"
+assert_true "send --tls, 200,000 bytes: the body is all there" \
+    bash -c "tail -c 200000 '$W/tls2.out' | cmp -s - '$WWW/data.bin'"
+# --repr reads 1024 bytes at a time: the rest of each 16 KiB record waits inside
+# OpenSSL, where a poll cannot see it
+req data.bin | timeout 30 "$NB" send --tls --repr "${CA[@]}" localhost "$G" >"$W/tls3.out" 2>"$W/tls3.err"
+assert_eq "send --tls --repr: exit 0" 0 "$?"
+assert_eq "send --tls --repr: ends with Connection closed." "Connection closed." "$(tail -n 1 "$W/tls3.out")"
+assert_true "send --tls --repr: at least 196 reads of 1024 bytes for the body" \
+    test "$(grep -c '^Received: ' "$W/tls3.out")" -ge 196
+req index.html | timeout 30 "$NB" send --tls localhost "$G" >"$W/tls4.out" 2>"$W/tls4.err"
+assert_eq "send --tls without the CA: exit 9" 9 "$?"
+assert_eq "send --tls without the CA: nothing received" "" "$(cat "$W/tls4.out")"
+assert_contains "send --tls without the CA: says why" "$(cat "$W/tls4.err")" "does not trust"
+req index.html | timeout 30 "$NB" send --tls -k localhost "${TLS_PORT[self]}" >"$W/tls5.out" 2>"$W/tls5.err"
+assert_eq "send --tls -k: exit 0" 0 "$?"
+assert_contains "send --tls -k: warns" "$(cat "$W/tls5.err")" "warning: -k"
+assert_contains "send --tls -k: not checked, it says" "$(cat "$W/tls5.err")" "NOT checked"
+req index.html | timeout 30 "$NB" send --tls "${CA[@]}" --servername www.example.org localhost \
+    "${TLS_PORT[wrong]}" >"$W/tls6.out" 2>"$W/tls6.err"
+assert_eq "send --tls --servername: the other name is checked, exit 0" 0 "$?"
+run "$NB" send --cacert x localhost 443
+assert_status "send --cacert without --tls: usage error" 2
+
 section "no OpenSSL on this machine"
 NB_LIBSSL=$NB_TMP/no/libssl.so.3 fetch -o - "https://localhost:$G/index.html"
 assert_failed "no libssl: exit 8" 8 'apt-get install libssl3'
