@@ -9,14 +9,14 @@
 
 #include <netbasics/err.h>
 
-#define NB_ADDR_ZONE_MAX 16 /* IF_NAMESIZE, with its NUL */
-#define NB_ADDR_TEXT_MAX 64 /* longest text form: IPv6 with zone and NUL */
+#define NB_ADDR_ZONE_MAX  16  /* IF_NAMESIZE, with its NUL */
+#define NB_ADDR_TEXT_MAX  64  /* longest text form: IPv6 with zone and NUL */
 #define NB_ADDR_INPUT_MAX 256 /* longer inputs are refused before any parsing */
 
 struct nb_addr {
-    int family;                   /* 4 or 6 */
-    uint8_t b[16];                /* network byte order; IPv4 uses b[0..3] */
-    char zone[NB_ADDR_ZONE_MAX];  /* IPv6 zone id after '%', "" if none */
+    int family;                  /* 4 or 6 */
+    uint8_t b[16];               /* network byte order; IPv4 uses b[0..3] */
+    char zone[NB_ADDR_ZONE_MAX]; /* IPv6 zone id after '%', "" if none */
 };
 
 struct nb_endpoint {
@@ -177,10 +177,10 @@ enum nb_reach {
 
 /* An entry of the IANA special-purpose address registries. */
 struct nb_addr_kind {
-    const char *kind;   /* short name: "loopback", "private", "global", ... */
-    const char *block;  /* the registry block, "127.0.0.0/8"; "" for global */
-    const char *rfc;    /* where it is defined, "RFC 1122"; "" for global */
-    const char *about;  /* one sentence for a learner */
+    const char *kind;    /* short name: "loopback", "private", "global", ... */
+    const char *block;   /* the registry block, "127.0.0.0/8"; "" for global */
+    const char *rfc;     /* where it is defined, "RFC 1122"; "" for global */
+    const char *about;   /* one sentence for a learner */
     enum nb_reach reach; /* globally reachable, as the registry says */
 };
 

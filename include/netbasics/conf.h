@@ -9,13 +9,13 @@
 #include <netbasics/addr.h>
 #include <netbasics/err.h>
 
-#define NB_CONF_MAX_NS 3       /* nameservers kept, as glibc's MAXNS */
+#define NB_CONF_MAX_NS     3   /* nameservers kept, as glibc's MAXNS */
 #define NB_CONF_MAX_SEARCH 32  /* search domains kept (glibc >= 2.26 has no limit; 6 before) */
-#define NB_CONF_NAME_MAX 254   /* a domain name in text, with its NUL */
+#define NB_CONF_NAME_MAX   254 /* a domain name in text, with its NUL */
 
 struct nb_nameserver {
-    struct nb_addr addr;  /* IPv4 or IPv6 (a %zone is kept) */
-    uint16_t port;        /* 53 unless the line gave [addr]:port or addr#port */
+    struct nb_addr addr; /* IPv4 or IPv6 (a %zone is kept) */
+    uint16_t port;       /* 53 unless the line gave [addr]:port or addr#port */
 };
 
 struct nb_resolvconf {
@@ -23,11 +23,11 @@ struct nb_resolvconf {
     size_t nns;
     char search[NB_CONF_MAX_SEARCH][NB_CONF_NAME_MAX]; /* without trailing dot; "" the root */
     size_t nsearch;
-    unsigned ndots;       /* options ndots:N, default 1, at most 15 */
-    unsigned timeout_s;   /* options timeout:N, default 5, at most 30 */
-    unsigned attempts;    /* options attempts:N, default 2, at most 5 */
-    int use_vc;           /* options use-vc / usevc: TCP always */
-    unsigned ignored;     /* lines or words skipped as malformed or unknown */
+    unsigned ndots;     /* options ndots:N, default 1, at most 15 */
+    unsigned timeout_s; /* options timeout:N, default 5, at most 30 */
+    unsigned attempts;  /* options attempts:N, default 2, at most 5 */
+    int use_vc;         /* options use-vc / usevc: TCP always */
+    unsigned ignored;   /* lines or words skipped as malformed or unknown */
 };
 
 /* Parses resolv.conf text text[0..len) (need not be NUL-terminated). Keeps

@@ -15,20 +15,21 @@ enum nb_exit {
     NB_EXIT_SYS = 6,      /* local file or system error */
     NB_EXIT_TIMEOUT = 7,  /* timed out */
     NB_EXIT_NOTLS = 8,    /* TLS is not available: the system has no OpenSSL 3 */
-    NB_EXIT_TLS = 9,      /* TLS failed: the server's identity could not be verified, or the handshake failed */
+    NB_EXIT_TLS =
+        9, /* TLS failed: the server's identity could not be verified, or the handshake failed */
 };
 
 /* What kind of failure: each kind maps to exactly one exit status. */
 enum nb_errcode {
     NB_E_NONE = 0,
-    NB_E_INVALID,  /* input broke a rule (address, port, URL, ...) */
-    NB_E_RESOLVE,  /* no name server or resolver answered usefully */
-    NB_E_CONNECT,  /* refused, unreachable, no address worked */
-    NB_E_PROTO,    /* the peer broke its protocol */
-    NB_E_SYS,      /* a local system call or file failed */
-    NB_E_TIMEOUT,  /* a wait ran out */
-    NB_E_NOTLS,    /* https needs the system's OpenSSL 3, which is missing */
-    NB_E_TLS,      /* the TLS handshake failed or the peer's identity could not be verified */
+    NB_E_INVALID, /* input broke a rule (address, port, URL, ...) */
+    NB_E_RESOLVE, /* no name server or resolver answered usefully */
+    NB_E_CONNECT, /* refused, unreachable, no address worked */
+    NB_E_PROTO,   /* the peer broke its protocol */
+    NB_E_SYS,     /* a local system call or file failed */
+    NB_E_TIMEOUT, /* a wait ran out */
+    NB_E_NOTLS,   /* https needs the system's OpenSSL 3, which is missing */
+    NB_E_TLS,     /* the TLS handshake failed or the peer's identity could not be verified */
 };
 
 #define NB_ERR_MSG_MAX 256

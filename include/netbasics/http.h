@@ -13,8 +13,9 @@
 /* curl's limits or more: real Content-Security-Policy, Link and Set-Cookie
  * lines reach 8-16 KiB, and 150 Set-Cookie lines are seen; the head's size
  * bounds the number of lines, so there is no count of its own. */
-#define NB_HTTP_LINE_MAX (100 * 1024) /* status line, one (unfolded) header line, chunk-size line  \
-                                       */
+#define NB_HTTP_LINE_MAX                                                                           \
+    (100 * 1024) /* status line, one (unfolded) header line, chunk-size line                       \
+                  */
 #define NB_HTTP_HEAD_MAX                                                                           \
     (300 * 1024) /* the status and header lines of every response read, and the trailers */
 #define NB_HTTP_LOCATION_MAX 8192 /* a redirect's Location (NB_URL_MAX) */

@@ -10,12 +10,12 @@
 #include <netbasics/err.h>
 
 struct nb_procnet_entry {
-    int tcp;                    /* 1 TCP, 0 UDP */
+    int tcp; /* 1 TCP, 0 UDP */
     struct nb_addr local, remote;
     uint16_t lport, rport;
-    unsigned state;             /* the kernel's number: 0x0A is TCP LISTEN */
+    unsigned state; /* the kernel's number: 0x0A is TCP LISTEN */
     unsigned long uid;
-    unsigned long inode;        /* links the socket to the process holding it */
+    unsigned long inode; /* links the socket to the process holding it */
 };
 
 /* Parses one data line (not the header) of a /proc/net table: family 4 or 6

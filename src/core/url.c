@@ -32,8 +32,8 @@ static int encode_target(const char *p, size_t n, char *out, size_t cap)
     }
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
-        if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' ||
-            c == '^' || c == '`' || c == '{' || c == '|' || c == '}') {
+        if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' ||
+            c == '`' || c == '{' || c == '|' || c == '}') {
             if (o + 3 >= cap)
                 return -1;
             out[o++] = '%';
@@ -120,8 +120,10 @@ int nb_url_parse(const char *s, struct nb_url *u, struct nb_err *e)
         return nb_err_set(e, NB_E_INVALID, "the URL must start with a scheme, as in http://");
     if (strncmp(s + i, "://", 3)) {
         if ((i == 4 && !strncasecmp(s, "http", 4)) || (i == 5 && !strncasecmp(s, "https", 5)))
-            return nb_err_set(e, NB_E_INVALID, "the scheme '%.*s:' must be followed by '//' and "
-                                               "the host", (int)i, s);
+            return nb_err_set(e, NB_E_INVALID,
+                              "the scheme '%.*s:' must be followed by '//' and "
+                              "the host",
+                              (int)i, s);
         return nb_err_set(e, NB_E_INVALID, "the scheme '%.*s' is not supported: only http",
                           (int)(i > 16 ? 16 : i), s);
     }
@@ -131,7 +133,8 @@ int nb_url_parse(const char *s, struct nb_url *u, struct nb_err *e)
     for (size_t k = 0; k < i; k++)
         u->scheme[k] = (char)(s[k] | 0x20);
     if (strcmp(u->scheme, "http") && strcmp(u->scheme, "https"))
-        return nb_err_set(e, NB_E_INVALID, "the scheme '%s' is not supported: only http", u->scheme);
+        return nb_err_set(e, NB_E_INVALID, "the scheme '%s' is not supported: only http",
+                          u->scheme);
     u->port = strcmp(u->scheme, "https") ? 80 : 443;
     auth = s + i + 3;
     auth_end = strcspn(auth, "/?#");
@@ -266,8 +269,7 @@ char *nb_url_filename(const struct nb_url *u, char *buf, size_t n)
             c = (unsigned char)(h1 << 4 | h2);
             p += 2;
         }
-        buf[o++] = (char)(is_alpha(c) || is_digit(c) || c == '.' || c == '-' || c == '_' ? c
-                                                                                         : '_');
+        buf[o++] = (char)(is_alpha(c) || is_digit(c) || c == '.' || c == '-' || c == '_' ? c : '_');
     }
     buf[o] = '\0';
     /* no leading dot (hidden files, "." and ".."), no ".." anywhere */
@@ -289,13 +291,15 @@ int nb_http_header_check(const char *h, struct nb_err *e)
         return nb_err_set(e, NB_E_INVALID, "a header is 'Name: value'");
     for (const char *p = h; p < colon; p++)
         if (!is_alpha((unsigned char)*p) && !is_digit((unsigned char)*p) && !strchr(tchar, *p))
-            return nb_err_set(e, NB_E_INVALID, "byte 0x%02x in the header name: a name is a "
-                                               "token (letters, digits, - and a few marks)",
+            return nb_err_set(e, NB_E_INVALID,
+                              "byte 0x%02x in the header name: a name is a "
+                              "token (letters, digits, - and a few marks)",
                               (unsigned char)*p);
     for (const char *p = colon + 1; *p; p++)
         if (*p == '\r' || *p == '\n')
-            return nb_err_set(e, NB_E_INVALID, "a header value may not hold CR or LF: that would "
-                                               "inject another header");
+            return nb_err_set(e, NB_E_INVALID,
+                              "a header value may not hold CR or LF: that would "
+                              "inject another header");
     return 0;
 }
 
@@ -413,8 +417,9 @@ int nb_http_connect_request(const struct nb_url *u, const struct nb_url *proxy,
     if (!given && proxy->userinfo[0])
         basic_auth("Proxy-Authorization", proxy->userinfo, auth, sizeof auth);
     nb_url_hostport(u, hp, sizeof hp);
-    o = (size_t)snprintf(buf, cap, "CONNECT %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: netbasics/%s\r\n%s",
-                         hp, hp, NB_VERSION, auth);
+    o = (size_t)snprintf(buf, cap,
+                         "CONNECT %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: netbasics/%s\r\n%s", hp,
+                         hp, NB_VERSION, auth);
     if (given && o < cap)
         o += (size_t)snprintf(buf + o, cap - o, "%s\r\n", given);
     if (o + 3 > cap)

@@ -43,16 +43,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_CONNS 100000
+#define MAX_CONNS    100000
 #define LINE_MAX_LEN 64
-#define RBUF 256
+#define RBUF         256
 
 struct conn {
     int fd;
-    int round;             /* the round whose reply is awaited */
+    int round;               /* the round whose reply is awaited */
     char sent[LINE_MAX_LEN]; /* the line in flight, without the newline */
     size_t sent_len;
-    char in[RBUF];         /* reply bytes so far */
+    char in[RBUF]; /* reply bytes so far */
     size_t in_len;
 };
 
@@ -77,7 +77,8 @@ static void die(const char *fmt, ...)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: echo_load -p PORT [-c CONNS] [-k ROUNDS] [-t TOTAL_S] [-s SERVER_PID]\n");
+    fprintf(stderr,
+            "usage: echo_load -p PORT [-c CONNS] [-k ROUNDS] [-t TOTAL_S] [-s SERVER_PID]\n");
     exit(2);
 }
 
@@ -174,7 +175,8 @@ static int read_reply(struct conn *c, int i)
 }
 
 /* Every connection sends round `first`, ..., `first + rounds - 1`, in lockstep per connection. */
-static long run_rounds(struct conn *cs, struct pollfd *pf, int n, int first, int rounds, double deadline)
+static long run_rounds(struct conn *cs, struct pollfd *pf, int n, int first, int rounds,
+                       double deadline)
 {
     long done = 0, want = (long)n * rounds;
     for (int i = 0; i < n; i++) {
@@ -309,12 +311,23 @@ int main(int argc, char **argv)
 
     while ((opt = getopt(argc, argv, "p:c:k:t:s:")) != -1) {
         switch (opt) {
-        case 'p': port = (unsigned)num(optarg, 1, 65535); break;
-        case 'c': n = (int)num(optarg, 1, MAX_CONNS); break;
-        case 'k': rounds = (int)num(optarg, 1, 1000000); break;
-        case 't': total = (double)num(optarg, 1, 86400); break;
-        case 's': server = num(optarg, 1, 1L << 30); break;
-        default: usage();
+        case 'p':
+            port = (unsigned)num(optarg, 1, 65535);
+            break;
+        case 'c':
+            n = (int)num(optarg, 1, MAX_CONNS);
+            break;
+        case 'k':
+            rounds = (int)num(optarg, 1, 1000000);
+            break;
+        case 't':
+            total = (double)num(optarg, 1, 86400);
+            break;
+        case 's':
+            server = num(optarg, 1, 1L << 30);
+            break;
+        default:
+            usage();
         }
     }
     if (!port || optind != argc)
@@ -327,7 +340,8 @@ int main(int argc, char **argv)
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
         if (rl.rlim_cur < (rlim_t)n + 16)
-            die("%d connections need %d file descriptors; the limit is %ld", n, n + 16, (long)rl.rlim_cur);
+            die("%d connections need %d file descriptors; the limit is %ld", n, n + 16,
+                (long)rl.rlim_cur);
     }
     struct conn *cs = calloc((size_t)n, sizeof *cs);
     struct pollfd *pf = calloc((size_t)n, sizeof *pf);
@@ -346,8 +360,8 @@ int main(int argc, char **argv)
     long rt = run_rounds(cs, pf, n, 1, rounds, deadline);
     double t3 = now_s();
 
-    printf("conns=%d rounds=%d connect_s=%.4f warm_s=%.4f rt=%ld rt_s=%.4f rtps=%.0f", n, rounds, t1 - t0,
-           t2 - t1, rt, t3 - t2, (double)rt / (t3 - t2));
+    printf("conns=%d rounds=%d connect_s=%.4f warm_s=%.4f rt=%ld rt_s=%.4f rtps=%.0f", n, rounds,
+           t1 - t0, t2 - t1, rt, t3 - t2, (double)rt / (t3 - t2));
     if (server) {
         long procs, pss, hwm;
         tree_memory(server, &procs, &pss, &hwm);

@@ -43,7 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_CMDS 64
+#define MAX_CMDS   64
 #define MAX_ROUNDS 100000
 
 static volatile sig_atomic_t alarmed, stopping;
@@ -208,13 +208,26 @@ int main(int argc, char **argv)
             usage();
         const char *v = argv[i + 1];
         switch (argv[i][1]) {
-        case 'o': out = v; break;
-        case 'l': logp = v; break;
-        case 'n': rounds = (int)num_arg("-n", v, 1, MAX_ROUNDS); break;
-        case 'w': warm = (int)num_arg("-w", v, 0, 100); break;
-        case 't': run_s = num_arg("-t", v, 0.001, 86400); break;
-        case 'T': total_s = num_arg("-T", v, 0.001, 86400); break;
-        default: usage();
+        case 'o':
+            out = v;
+            break;
+        case 'l':
+            logp = v;
+            break;
+        case 'n':
+            rounds = (int)num_arg("-n", v, 1, MAX_ROUNDS);
+            break;
+        case 'w':
+            warm = (int)num_arg("-w", v, 0, 100);
+            break;
+        case 't':
+            run_s = num_arg("-t", v, 0.001, 86400);
+            break;
+        case 'T':
+            total_s = num_arg("-T", v, 0.001, 86400);
+            break;
+        default:
+            usage();
         }
     }
     int k = argc - i;

@@ -46,7 +46,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MiB (1024 * 1024)
+#define MiB          (1024 * 1024)
 #define IO_TIMEOUT_S 30
 
 static void fail(const char *what)

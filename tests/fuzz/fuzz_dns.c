@@ -67,8 +67,7 @@ static void check_name(const char *name, const char *what)
     n = strlen(name);
     CHECK(n >= 1 && name[n - 1] == '.', "a name without its final dot");
     if (nb_dns_name_to_wire(name, wire, sizeof wire, &wlen, &e) != 0) {
-        fprintf(stderr, "fuzz_dns: %s '%s' does not go back to wire form: %s\n", what, name,
-                e.msg);
+        fprintf(stderr, "fuzz_dns: %s '%s' does not go back to wire form: %s\n", what, name, e.msg);
         abort();
     }
     CHECK(wlen >= 1 && wlen <= NB_DNS_NAME_WIRE_MAX && wire[wlen - 1] == 0, "wire form length");
@@ -139,7 +138,8 @@ static void check_msg(const struct nb_dns_msg *m, const uint8_t *data, size_t si
             CHECK(r->target == NULL, "a target on a record that has none");
         }
         if (r->type == NB_DNS_A)
-            CHECK(r->rdlen == 4 && r->addr.family == 4 && !memcmp(r->addr.b, data + r->rdata_off, 4),
+            CHECK(r->rdlen == 4 && r->addr.family == 4 &&
+                      !memcmp(r->addr.b, data + r->rdata_off, 4),
                   "an A record");
         if (r->type == NB_DNS_AAAA)
             CHECK(r->rdlen == 16 && r->addr.family == 6 &&
@@ -165,8 +165,7 @@ static void check_same(const struct nb_dns_msg *a, const uint8_t *data, size_t s
     nb_dns_msg_free(&b);
 }
 
-static void check_matches(const struct nb_dns_msg *m, int parsed, const uint8_t *data,
-                          size_t size)
+static void check_matches(const struct nb_dns_msg *m, int parsed, const uint8_t *data, size_t size)
 {
     int got = nb_dns_matches(fixed_q, fixed_qlen, data, size);
 
@@ -185,8 +184,8 @@ static void check_matches(const struct nb_dns_msg *m, int parsed, const uint8_t 
         CHECK(m->has_question && nb_dns_name_eq(m->qname, "www.example.com.") &&
                   m->qtype == NB_DNS_A && m->qclass == 1,
               "a match for another question");
-    if (m->id == 0x1234 && m->qr && m->has_question && nb_dns_name_eq(m->qname, "www.example.com.") &&
-        m->qtype == NB_DNS_A && m->qclass == 1)
+    if (m->id == 0x1234 && m->qr && m->has_question &&
+        nb_dns_name_eq(m->qname, "www.example.com.") && m->qtype == NB_DNS_A && m->qclass == 1)
         CHECK(got == 1, "the reply to the fixed query does not match it");
 
     /* the question of the reply, asked again with the reply's id, is answered by it */

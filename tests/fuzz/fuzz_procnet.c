@@ -83,9 +83,8 @@ static int same(const struct nb_procnet_entry *a, const struct nb_procnet_entry 
 {
     return a->tcp == b->tcp && a->local.family == b->local.family &&
            !memcmp(a->local.b, b->local.b, 16) && a->remote.family == b->remote.family &&
-           !memcmp(a->remote.b, b->remote.b, 16) && a->lport == b->lport &&
-           a->rport == b->rport && a->state == b->state && a->uid == b->uid &&
-           a->inode == b->inode;
+           !memcmp(a->remote.b, b->remote.b, 16) && a->lport == b->lport && a->rport == b->rport &&
+           a->state == b->state && a->uid == b->uid && a->inode == b->inode;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

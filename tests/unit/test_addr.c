@@ -1249,8 +1249,7 @@ static const struct registry_row REGISTRY[] = {
 };
 
 /* Whether address a has kind name and flag reach; prints the difference. */
-static int kind_is(const struct nb_addr *a, const char *what, const char *name,
-                   enum nb_reach reach)
+static int kind_is(const struct nb_addr *a, const char *what, const char *name, enum nb_reach reach)
 {
     const struct nb_addr_kind *k = nb_addr_kind_of(a);
     char txt[NB_ADDR_TEXT_MAX];

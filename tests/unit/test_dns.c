@@ -23,31 +23,52 @@
 #include <netbasics/dns.h>
 #include <netbasics/err.h>
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define N(a)       (sizeof(a) / sizeof((a)[0]))
 #define BYTES(lit) (const uint8_t *)(lit), sizeof(lit) - 1
 
 /* ---- pieces of messages ----------------------------------------------------------------- */
 
 /* A reply header: id 0x1234, flags 0x8180 (QR, RD, RA, NOERROR), then the four counts, each
  * given as a one-byte literal (the high byte is 0). */
-#define HDR(qd, an, ns, ar) "\x12\x34\x81\x80" "\x00" qd "\x00" an "\x00" ns "\x00" ar
+#define HDR(qd, an, ns, ar)                                                                        \
+    "\x12\x34\x81\x80"                                                                             \
+    "\x00" qd "\x00" an "\x00" ns "\x00" ar
 #define HDRF(f1, f2, qd, an, ns, ar) "\x12\x34" f1 f2 "\x00" qd "\x00" an "\x00" ns "\x00" ar
 
 /* www.example.com at offset 12 (17 bytes: 12-28); with type and class the question ends at 33 */
-#define N_WWW "\x03" "www" "\x07" "example" "\x03" "com" "\x00"
-#define Q_WWW_A N_WWW "\x00\x01" "\x00\x01"
-#define Q_WWW_AAAA N_WWW "\x00\x1c" "\x00\x01"
+#define N_WWW                                                                                      \
+    "\x03"                                                                                         \
+    "www"                                                                                          \
+    "\x07"                                                                                         \
+    "example"                                                                                      \
+    "\x03"                                                                                         \
+    "com"                                                                                          \
+    "\x00"
+#define Q_WWW_A                                                                                    \
+    N_WWW "\x00\x01"                                                                               \
+          "\x00\x01"
+#define Q_WWW_AAAA                                                                                 \
+    N_WWW "\x00\x1c"                                                                               \
+          "\x00\x01"
 /* example.com at offset 12 (13 bytes: 12-24); the question ends at 29 */
-#define N_EX "\x07" "example" "\x03" "com" "\x00"
+#define N_EX                                                                                       \
+    "\x07"                                                                                         \
+    "example"                                                                                      \
+    "\x03"                                                                                         \
+    "com"                                                                                          \
+    "\x00"
 #define Q_EX(type) N_EX "\x00" type "\x00\x01"
 
 /* A record's fixed part after its owner: type, class IN, TTL 3600, RDLENGTH (literals). */
-#define RRH(t1, t2, l1, l2) t1 t2 "\x00\x01" "\x00\x00\x0e\x10" l1 l2
+#define RRH(t1, t2, l1, l2)                                                                        \
+    t1 t2 "\x00\x01"                                                                               \
+          "\x00\x00\x0e\x10" l1 l2
 #define TO_Q "\xc0\x0c" /* a compression pointer to the question name at byte 12 */
 
 /* The reply id 0x1234 answering www.example.com A with 93.184.216.34: 49 bytes. */
-#define REPLY_A HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q RRH("\x00", "\x01", "\x00", "\x04") \
-    "\x5d\xb8\xd8\x22"
+#define REPLY_A                                                                                    \
+    HDR("\x01", "\x01", "\x00", "\x00")                                                            \
+    Q_WWW_A TO_Q RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -94,49 +115,48 @@ static void assert_rr(const struct nb_dns_rr *r, const char *name, uint16_t type
 static void test_build_query_exact(void **state)
 {
     /* id 0xbeef, RD, one question, no OPT: 29 bytes */
-    static const uint8_t want_plain[] = {
-        0xbe, 0xef, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-        7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
-        0x00, 0x01, 0x00, 0x01};
+    static const uint8_t want_plain[] = {0xbe, 0xef, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+                                         0x00, 0x00, 7,    'e',  'x',  'a',  'm',  'p',  'l',  'e',
+                                         3,    'c',  'o',  'm',  0,    0x00, 0x01, 0x00, 0x01};
     /* the same with an EDNS0 OPT in the additional section: root owner, type 41, class 1232,
      * TTL 0 (extended rcode 0, version 0, no DO), no options: 40 bytes */
-    static const uint8_t want_edns[] = {
-        0xbe, 0xef, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
-        7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
-        0x00, 0x01, 0x00, 0x01,
-        0x00, 0x00, 0x29, 0x04, 0xd0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
-    static const uint8_t want_aaaa[] = {
-        0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-        3, 'w', 'w', 'w', 7, 'E', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
-        0x00, 0x1c, 0x00, 0x01};
+    static const uint8_t want_edns[] = {0xbe, 0xef, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+                                        0x00, 0x01, 7,    'e',  'x',  'a',  'm',  'p',  'l',  'e',
+                                        3,    'c',  'o',  'm',  0,    0x00, 0x01, 0x00, 0x01, 0x00,
+                                        0x00, 0x29, 0x04, 0xd0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+    static const uint8_t want_aaaa[] = {0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+                                        0x00, 0x00, 0x00, 3,    'w',  'w',  'w',  7,    'E',
+                                        'x',  'a',  'm',  'p',  'l',  'e',  3,    'c',  'o',
+                                        'm',  0,    0x00, 0x1c, 0x00, 0x01};
     uint8_t buf[512];
     size_t len;
     struct nb_err e;
     (void)state;
 
     memset(buf, 0xaa, sizeof buf);
-    assert_int_equal(nb_dns_build_query("example.com", NB_DNS_A, 0xbeef, 0, buf, sizeof buf, &len,
-                                        &e), 0);
+    assert_int_equal(
+        nb_dns_build_query("example.com", NB_DNS_A, 0xbeef, 0, buf, sizeof buf, &len, &e), 0);
     assert_int_equal(len, sizeof want_plain);
     assert_memory_equal(buf, want_plain, len);
 
     /* a trailing dot changes nothing */
-    assert_int_equal(nb_dns_build_query("example.com.", NB_DNS_A, 0xbeef, 0, buf, sizeof buf, &len,
-                                        &e), 0);
+    assert_int_equal(
+        nb_dns_build_query("example.com.", NB_DNS_A, 0xbeef, 0, buf, sizeof buf, &len, &e), 0);
     assert_int_equal(len, sizeof want_plain);
     assert_memory_equal(buf, want_plain, len);
 
     assert_int_equal(nb_dns_build_query("example.com", NB_DNS_A, 0xbeef, NB_DNS_EDNS_PAYLOAD, buf,
-                                        sizeof buf, &len, &e), 0);
+                                        sizeof buf, &len, &e),
+                     0);
     assert_int_equal(len, sizeof want_edns);
     assert_memory_equal(buf, want_edns, len);
-    assert_int_equal(nb_dns_build_query("example.com.", NB_DNS_A, 0xbeef, 1232, buf, sizeof buf,
-                                        &len, &e), 0);
+    assert_int_equal(
+        nb_dns_build_query("example.com.", NB_DNS_A, 0xbeef, 1232, buf, sizeof buf, &len, &e), 0);
     assert_memory_equal(buf, want_edns, sizeof want_edns);
 
     /* case is kept as written; type in network order */
-    assert_int_equal(nb_dns_build_query("www.Example.com", NB_DNS_AAAA, 1, 0, buf, sizeof buf, &len,
-                                        &e), 0);
+    assert_int_equal(
+        nb_dns_build_query("www.Example.com", NB_DNS_AAAA, 1, 0, buf, sizeof buf, &len, &e), 0);
     assert_int_equal(len, sizeof want_aaaa);
     assert_memory_equal(buf, want_aaaa, len);
 }
@@ -149,8 +169,8 @@ static void test_build_query_roundtrip(void **state)
     struct nb_dns_msg m;
     (void)state;
 
-    assert_int_equal(nb_dns_build_query("c1.nb.test", NB_DNS_CAA, 0x0102, 4096, buf, sizeof buf,
-                                        &len, &e), 0);
+    assert_int_equal(
+        nb_dns_build_query("c1.nb.test", NB_DNS_CAA, 0x0102, 4096, buf, sizeof buf, &len, &e), 0);
     parse_ok(buf, len, &m);
     assert_int_equal(m.id, 0x0102);
     assert_int_equal(m.qr, 0);
@@ -198,23 +218,70 @@ struct wire_case {
     const char *w1, *w2; /* words the message must contain when refused */
 };
 
-#define WOK(name, lit) {name, lit, sizeof(lit) - 1, NULL, NULL}
-#define WBAD(name, w1, w2) {name, NULL, 0, w1, w2}
+#define WOK(name, lit)                                                                             \
+    {                                                                                              \
+        name, lit, sizeof(lit) - 1, NULL, NULL                                                     \
+    }
+#define WBAD(name, w1, w2)                                                                         \
+    {                                                                                              \
+        name, NULL, 0, w1, w2                                                                      \
+    }
 
 static const struct wire_case wire_cases[] = {
-    WOK("example.com", "\x07" "example" "\x03" "com" "\x00"),
-    WOK("example.com.", "\x07" "example" "\x03" "com" "\x00"),
-    WOK("a", "\x01" "a" "\x00"),
+    WOK("example.com", "\x07"
+                       "example"
+                       "\x03"
+                       "com"
+                       "\x00"),
+    WOK("example.com.", "\x07"
+                        "example"
+                        "\x03"
+                        "com"
+                        "\x00"),
+    WOK("a", "\x01"
+             "a"
+             "\x00"),
     WOK(".", "\x00"),
-    WOK("EXAMPLE.Com", "\x07" "EXAMPLE" "\x03" "Com" "\x00"),
-    WOK("a\\.b.c", "\x03" "a.b" "\x01" "c" "\x00"),       /* \. is a dot inside a label */
-    WOK("\\.", "\x01" "." "\x00"),
-    WOK("\\065b", "\x02" "Ab" "\x00"),                    /* \DDD is one byte, decimal */
-    WOK("a\\000b", "\x03" "a" "\x00" "b" "\x00"),
-    WOK("\\255\\032", "\x02" "\xff" " " "\x00"),
-    WOK("a\\\\b", "\x03" "a\\b" "\x00"),                  /* \\ is a backslash */
-    WOK("\\(x\\)", "\x03" "(x)" "\x00"),                  /* \X is X */
-    WOK("_sip._tcp.example.com", "\x04" "_sip" "\x04" "_tcp" "\x07" "example" "\x03" "com" "\x00"),
+    WOK("EXAMPLE.Com", "\x07"
+                       "EXAMPLE"
+                       "\x03"
+                       "Com"
+                       "\x00"),
+    WOK("a\\.b.c", "\x03"
+                   "a.b"
+                   "\x01"
+                   "c"
+                   "\x00"), /* \. is a dot inside a label */
+    WOK("\\.", "\x01"
+               "."
+               "\x00"),
+    WOK("\\065b", "\x02"
+                  "Ab"
+                  "\x00"), /* \DDD is one byte, decimal */
+    WOK("a\\000b", "\x03"
+                   "a"
+                   "\x00"
+                   "b"
+                   "\x00"),
+    WOK("\\255\\032", "\x02"
+                      "\xff"
+                      " "
+                      "\x00"),
+    WOK("a\\\\b", "\x03"
+                  "a\\b"
+                  "\x00"), /* \\ is a backslash */
+    WOK("\\(x\\)", "\x03"
+                   "(x)"
+                   "\x00"), /* \X is X */
+    WOK("_sip._tcp.example.com", "\x04"
+                                 "_sip"
+                                 "\x04"
+                                 "_tcp"
+                                 "\x07"
+                                 "example"
+                                 "\x03"
+                                 "com"
+                                 "\x00"),
     WBAD("", "empty", NULL),
     WBAD("a..b", "label 2", "empty"),
     WBAD(".a", "label 1", "empty"),
@@ -253,8 +320,8 @@ static void test_name_to_wire_table(void **state)
                 fail_msg("case %zu '%s': accepted", i, c->name);
             assert_int_equal(e.code, NB_E_INVALID);
             if ((c->w1 && !strstr(e.msg, c->w1)) || (c->w2 && !strstr(e.msg, c->w2)))
-                fail_msg("case %zu '%s': message '%s' lacks '%s'/'%s'", i, c->name, e.msg,
-                         c->w1, c->w2 ? c->w2 : "");
+                fail_msg("case %zu '%s': message '%s' lacks '%s'/'%s'", i, c->name, e.msg, c->w1,
+                         c->w2 ? c->w2 : "");
             assert_null(strchr(e.msg, '\n'));
         }
     }
@@ -286,8 +353,8 @@ static void test_name_to_wire_limits(void **state)
         {{64}, 1, 0, "63"},
         {{1, 63, 1}, 3, 69, NULL},
         {{1, 64, 1}, 3, 0, "label 2"},
-        {{63, 63, 63, 61}, 4, 255, NULL},   /* 64 + 64 + 64 + 62 + 1: exactly 255 */
-        {{63, 63, 63, 62}, 4, 0, "255"},    /* 256 */
+        {{63, 63, 63, 61}, 4, 255, NULL}, /* 64 + 64 + 64 + 62 + 1: exactly 255 */
+        {{63, 63, 63, 62}, 4, 0, "255"},  /* 256 */
         {{63, 63, 63, 63}, 4, 0, "255"},
         {{63, 63, 63, 59, 1}, 5, 255, NULL}, /* 64 * 3 + 60 + 2 + 1 */
         {{63, 63, 63, 60, 1}, 5, 0, "255"},
@@ -357,15 +424,18 @@ static void test_type_parse_and_name(void **state)
         int ok;
         uint16_t type;
     } cases[] = {
-        {"A", 1, 1},        {"a", 1, 1},         {"aaaa", 1, 28},     {"AAAA", 1, 28},
-        {"AaAa", 1, 28},    {"CNAME", 1, 5},     {"ns", 1, 2},        {"PTR", 1, 12},
-        {"mx", 1, 15},      {"TXT", 1, 16},      {"soa", 1, 6},       {"SRV", 1, 33},
-        {"caa", 1, 257},    {"ANY", 1, 255},     {"TYPE65", 1, 65},   {"type65", 1, 65},
-        {"TYPE1", 1, 1},    {"TYPE65535", 1, 65535},
-        {"", 0, 0},         {"AAAAA", 0, 0},     {"A ", 0, 0},        {" A", 0, 0},
-        {"TYPE", 0, 0},     {"TYPE0", 0, 0},     {"TYPE065", 0, 0},   {"TYPE65536", 0, 0},
-        {"TYPE99999", 0, 0}, {"TYPE-1", 0, 0},   {"TYPE1x", 0, 0},    {"TYPE+1", 0, 0},
-        {"OPT", 0, 0},      {"HTTPS", 0, 0},     {"bad", 0, 0},       {"1", 0, 0},
+        {"A", 1, 1},       {"a", 1, 1},         {"aaaa", 1, 28},
+        {"AAAA", 1, 28},   {"AaAa", 1, 28},     {"CNAME", 1, 5},
+        {"ns", 1, 2},      {"PTR", 1, 12},      {"mx", 1, 15},
+        {"TXT", 1, 16},    {"soa", 1, 6},       {"SRV", 1, 33},
+        {"caa", 1, 257},   {"ANY", 1, 255},     {"TYPE65", 1, 65},
+        {"type65", 1, 65}, {"TYPE1", 1, 1},     {"TYPE65535", 1, 65535},
+        {"", 0, 0},        {"AAAAA", 0, 0},     {"A ", 0, 0},
+        {" A", 0, 0},      {"TYPE", 0, 0},      {"TYPE0", 0, 0},
+        {"TYPE065", 0, 0}, {"TYPE65536", 0, 0}, {"TYPE99999", 0, 0},
+        {"TYPE-1", 0, 0},  {"TYPE1x", 0, 0},    {"TYPE+1", 0, 0},
+        {"OPT", 0, 0},     {"HTTPS", 0, 0},     {"bad", 0, 0},
+        {"1", 0, 0},
     };
     char buf[16];
     (void)state;
@@ -519,9 +589,11 @@ static void test_parse_flags(void **state)
 
 static void test_parse_aaaa(void **state)
 {
-    static const char msg[] = HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_AAAA
-        TO_Q RRH("\x00", "\x1c", "\x00", "\x10")
-        "\x20\x01\x0d\xb8" "\x00\x00\x00\x00" "\x00\x00\x00\x00" "\x00\x00\x00\x01";
+    static const char msg[] = HDR("\x01", "\x01", "\x00", "\x00")
+        Q_WWW_AAAA TO_Q RRH("\x00", "\x1c", "\x00", "\x10") "\x20\x01\x0d\xb8"
+                                                            "\x00\x00\x00\x00"
+                                                            "\x00\x00\x00\x00"
+                                                            "\x00\x00\x00\x01";
     struct nb_dns_msg m;
     (void)state;
 
@@ -542,12 +614,33 @@ static void test_parse_aaaa(void **state)
  *   45 owner -> 40 (c2.nb.test) CNAME; rdata 57-61: 02 c3 -> 15
  *   62 owner -> 57 (c3.nb.test) CNAME; rdata 74-82: 06 target -> 15
  *   83 owner -> 74 (target.nb.test) A; rdata 95-98: 127.0.0.2 */
-static const char CHAIN[] = HDR("\x01", "\x04", "\x00", "\x00")
-    "\x02" "c1" "\x02" "nb" "\x04" "test" "\x00" "\x00\x01" "\x00\x01"
-    TO_Q RRH("\x00", "\x05", "\x00", "\x05") "\x02" "c2" "\xc0\x0f"
-    "\xc0\x28" RRH("\x00", "\x05", "\x00", "\x05") "\x02" "c3" "\xc0\x0f"
-    "\xc0\x39" RRH("\x00", "\x05", "\x00", "\x09") "\x06" "target" "\xc0\x0f"
-    "\xc0\x4a" RRH("\x00", "\x01", "\x00", "\x04") "\x7f\x00\x00\x02";
+static const char CHAIN[] =
+    HDR("\x01", "\x04", "\x00",
+        "\x00") "\x02"
+                "c1"
+                "\x02"
+                "nb"
+                "\x04"
+                "test"
+                "\x00"
+                "\x00\x01"
+                "\x00\x01" TO_Q RRH("\x00", "\x05", "\x00",
+                                    "\x05") "\x02"
+                                            "c2"
+                                            "\xc0\x0f"
+                                            "\xc0\x28" RRH(
+                                                "\x00", "\x05", "\x00",
+                                                "\x05") "\x02"
+                                                        "c3"
+                                                        "\xc0\x0f"
+                                                        "\xc0\x39" RRH(
+                                                            "\x00", "\x05", "\x00",
+                                                            "\x09") "\x06"
+                                                                    "target"
+                                                                    "\xc0\x0f"
+                                                                    "\xc0\x4a" RRH(
+                                                                        "\x00", "\x01", "\x00",
+                                                                        "\x04") "\x7f\x00\x00\x02";
 
 static void test_parse_cname_chain(void **state)
 {
@@ -575,31 +668,74 @@ static void test_parse_mx_srv_ns_ptr(void **state)
 {
     /* example.com MX: rdata 41-49: preference 10, 04 mail -> 12 */
     static const char mx[] = HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0f")
-        TO_Q RRH("\x00", "\x0f", "\x00", "\x09") "\x00\x0a" "\x04" "mail" TO_Q;
+        TO_Q RRH("\x00", "\x0f", "\x00", "\x09") "\x00\x0a"
+                                                 "\x04"
+                                                 "mail" TO_Q;
     /* _sip._tcp.example.com SRV (question 12-38, "example.com" at 22): rdata 51-62 */
-    static const char srv[] = HDR("\x01", "\x01", "\x00", "\x00")
-        "\x04" "_sip" "\x04" "_tcp" "\x07" "example" "\x03" "com" "\x00" "\x00\x21" "\x00\x01"
-        TO_Q RRH("\x00", "\x21", "\x00", "\x0c") "\x00\x0a" "\x00\x3c" "\x13\xc4" "\x03" "sip"
-        "\xc0\x16";
+    static const char srv[] =
+        HDR("\x01", "\x01", "\x00", "\x00") "\x04"
+                                            "_sip"
+                                            "\x04"
+                                            "_tcp"
+                                            "\x07"
+                                            "example"
+                                            "\x03"
+                                            "com"
+                                            "\x00"
+                                            "\x00\x21"
+                                            "\x00\x01" TO_Q RRH("\x00", "\x21", "\x00",
+                                                                "\x0c") "\x00\x0a"
+                                                                        "\x00\x3c"
+                                                                        "\x13\xc4"
+                                                                        "\x03"
+                                                                        "sip"
+                                                                        "\xc0\x16";
     /* example.com NS: two records, the second target uncompressed; then an authority NS and
      * an additional A for glue */
-    static const char ns[] = HDR("\x01", "\x02", "\x01", "\x01") Q_EX("\x02")
-        TO_Q RRH("\x00", "\x02", "\x00", "\x06") "\x03" "ns1" TO_Q
-        TO_Q RRH("\x00", "\x02", "\x00", "\x11") "\x03" "ns2" "\x07" "example" "\x03" "net" "\x00"
-        TO_Q RRH("\x00", "\x02", "\x00", "\x06") "\x03" "ns3" TO_Q
-        "\x03" "ns1" TO_Q RRH("\x00", "\x01", "\x00", "\x04") "\xc0\x00\x02\x01";
+    static const char ns[] = HDR("\x01", "\x02", "\x01", "\x01") Q_EX("\x02") TO_Q RRH(
+        "\x00", "\x02", "\x00",
+        "\x06") "\x03"
+                "ns1" TO_Q TO_Q RRH("\x00", "\x02", "\x00",
+                                    "\x11") "\x03"
+                                            "ns2"
+                                            "\x07"
+                                            "example"
+                                            "\x03"
+                                            "net"
+                                            "\x00" TO_Q RRH("\x00", "\x02", "\x00",
+                                                            "\x06") "\x03"
+                                                                    "ns3" TO_Q "\x03"
+                                                                    "ns1" TO_Q RRH(
+                                                                        "\x00", "\x01", "\x00",
+                                                                        "\x04") "\xc0\x00\x02\x01";
     /* 1.2.0.192.in-addr.arpa PTR host.example. */
-    static const char ptr[] = HDR("\x01", "\x01", "\x00", "\x00")
-        "\x01" "1" "\x01" "2" "\x01" "0" "\x03" "192" "\x07" "in-addr" "\x04" "arpa" "\x00"
-        "\x00\x0c" "\x00\x01"
-        TO_Q RRH("\x00", "\x0c", "\x00", "\x0e") "\x04" "host" "\x07" "example" "\x00";
+    static const char ptr[] =
+        HDR("\x01", "\x01", "\x00", "\x00") "\x01"
+                                            "1"
+                                            "\x01"
+                                            "2"
+                                            "\x01"
+                                            "0"
+                                            "\x03"
+                                            "192"
+                                            "\x07"
+                                            "in-addr"
+                                            "\x04"
+                                            "arpa"
+                                            "\x00"
+                                            "\x00\x0c"
+                                            "\x00\x01" TO_Q RRH("\x00", "\x0c", "\x00",
+                                                                "\x0e") "\x04"
+                                                                        "host"
+                                                                        "\x07"
+                                                                        "example"
+                                                                        "\x00";
     struct nb_dns_msg m;
     (void)state;
 
     parse_ok(BYTES(mx), &m);
     assert_int_equal(m.nrr, 1);
-    assert_rr(&m.rr[0], "example.com.", NB_DNS_MX, 9, "10 mail.example.com.",
-              "mail.example.com.");
+    assert_rr(&m.rr[0], "example.com.", NB_DNS_MX, 9, "10 mail.example.com.", "mail.example.com.");
     nb_dns_msg_free(&m);
 
     parse_ok(BYTES(srv), &m);
@@ -632,11 +768,25 @@ static void test_parse_txt(void **state)
 {
     /* four strings: "hello world", say "hi", ESC [31m \ 0xff, and an empty one: 30 bytes */
     static const char msg[] = HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x10")
-        TO_Q RRH("\x00", "\x10", "\x00", "\x1e")
-        "\x0b" "hello world" "\x08" "say \"hi\"" "\x07" "\x1b" "[31m\\" "\xff" "\x00";
+        TO_Q RRH("\x00", "\x10", "\x00", "\x1e") "\x0b"
+                                                 "hello world"
+                                                 "\x08"
+                                                 "say \"hi\""
+                                                 "\x07"
+                                                 "\x1b"
+                                                 "[31m\\"
+                                                 "\xff"
+                                                 "\x00";
     /* one string holding every byte from 0 to 255 would not fit; these are the edges */
     static const char edges[] = HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x10")
-        TO_Q RRH("\x00", "\x10", "\x00", "\x08") "\x07" "\x00" "\x1f" " " "~" "\x7f" "\x80" ";";
+        TO_Q RRH("\x00", "\x10", "\x00", "\x08") "\x07"
+                                                 "\x00"
+                                                 "\x1f"
+                                                 " "
+                                                 "~"
+                                                 "\x7f"
+                                                 "\x80"
+                                                 ";";
     struct nb_dns_msg m;
     (void)state;
 
@@ -656,9 +806,13 @@ static void test_parse_soa(void **state)
     /* example.com SOA ns.example.com. hostmaster.example.com. 2024010101 7200 3600 1209600 300;
      * rdata 41-78 (38 bytes) */
     static const char msg[] = HDRF("\x85", "\x80", "\x01", "\x00", "\x01", "\x00") Q_EX("\x06")
-        TO_Q RRH("\x00", "\x06", "\x00", "\x26")
-        "\x02" "ns" TO_Q "\x0a" "hostmaster" TO_Q
-        "\x78\xa3\xf1\x75" "\x00\x00\x1c\x20" "\x00\x00\x0e\x10" "\x00\x12\x75\x00" "\x00\x00\x01\x2c";
+        TO_Q RRH("\x00", "\x06", "\x00", "\x26") "\x02"
+                                                 "ns" TO_Q "\x0a"
+                                                 "hostmaster" TO_Q "\x78\xa3\xf1\x75"
+                                                 "\x00\x00\x1c\x20"
+                                                 "\x00\x00\x0e\x10"
+                                                 "\x00\x12\x75\x00"
+                                                 "\x00\x00\x01\x2c";
     struct nb_dns_msg m;
     (void)state;
 
@@ -675,10 +829,23 @@ static void test_parse_caa(void **state)
 {
     /* 29: 0 issue "letsencrypt.org" (rdata 41-62); 63: 128 iodef "mailto:a@b.c" (75-93);
      * 94: 0 tag "a\"b" BEL (106-113) */
-    static const char msg[] = HDR("\x01", "\x03", "\x00", "\x00") N_EX "\x01\x01" "\x00\x01"
-        TO_Q RRH("\x01", "\x01", "\x00", "\x16") "\x00" "\x05" "issue" "letsencrypt.org"
-        TO_Q RRH("\x01", "\x01", "\x00", "\x13") "\x80" "\x05" "iodef" "mailto:a@b.c"
-        TO_Q RRH("\x01", "\x01", "\x00", "\x09") "\x00" "\x03" "tag" "a\"b" "\x07";
+    static const char msg[] = HDR("\x01", "\x03", "\x00", "\x00") N_EX
+        "\x01\x01"
+        "\x00\x01" TO_Q RRH("\x01", "\x01", "\x00",
+                            "\x16") "\x00"
+                                    "\x05"
+                                    "issue"
+                                    "letsencrypt.org" TO_Q RRH("\x01", "\x01", "\x00",
+                                                               "\x13") "\x80"
+                                                                       "\x05"
+                                                                       "iodef"
+                                                                       "mailto:a@b.c" TO_Q RRH(
+                                                                           "\x01", "\x01", "\x00",
+                                                                           "\x09") "\x00"
+                                                                                   "\x03"
+                                                                                   "tag"
+                                                                                   "a\"b"
+                                                                                   "\x07";
     struct nb_dns_msg m;
     (void)state;
 
@@ -694,9 +861,8 @@ static void test_parse_caa(void **state)
 static void test_parse_unknown_type(void **state)
 {
     /* TYPE65 with 4 bytes, TYPE99 with none, and type 255 as a record type */
-    static const char msg[] = HDR("\x01", "\x03", "\x00", "\x00") Q_EX("\x41")
-        TO_Q RRH("\x00", "\x41", "\x00", "\x04") "\xde\xad\xbe\xef"
-        TO_Q RRH("\x00", "\x63", "\x00", "\x00")
+    static const char msg[] = HDR("\x01", "\x03", "\x00", "\x00") Q_EX("\x41") TO_Q RRH(
+        "\x00", "\x41", "\x00", "\x04") "\xde\xad\xbe\xef" TO_Q RRH("\x00", "\x63", "\x00", "\x00")
         TO_Q RRH("\xff", "\x00", "\x00", "\x03") "\x00\x0a\xff";
     struct nb_dns_msg m;
     (void)state;
@@ -719,17 +885,31 @@ static void test_parse_unknown_type(void **state)
 static void test_parse_edns(void **state)
 {
     /* REPLY_A plus an OPT: payload 1232, extended rcode 1 (so BADVERS, 16), version 0, DO */
-    static const char badvers[] = HDR("\x01", "\x01", "\x00", "\x01") Q_WWW_A
-        TO_Q RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22"
-        "\x00" "\x00\x29" "\x04\xd0" "\x01\x00\x80\x00" "\x00\x00";
+    static const char badvers[] = HDR("\x01", "\x01", "\x00", "\x01")
+        Q_WWW_A TO_Q RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22"
+                                                         "\x00"
+                                                         "\x00\x29"
+                                                         "\x04\xd0"
+                                                         "\x01\x00\x80\x00"
+                                                         "\x00\x00";
     /* NXDOMAIN with an OPT after an authority SOA; extended bits 0; payload 4096; the OPT
      * carries one option (cookie, 8 bytes) */
     static const char nx[] = HDRF("\x81", "\x83", "\x01", "\x00", "\x01", "\x01") Q_EX("\x01")
-        TO_Q RRH("\x00", "\x06", "\x00", "\x26")
-        "\x02" "ns" TO_Q "\x0a" "hostmaster" TO_Q
-        "\x78\xa3\xf1\x75" "\x00\x00\x1c\x20" "\x00\x00\x0e\x10" "\x00\x12\x75\x00" "\x00\x00\x01\x2c"
-        "\x00" "\x00\x29" "\x10\x00" "\x00\x00\x00\x00" "\x00\x0c"
-        "\x00\x0a" "\x00\x08" "\x01\x02\x03\x04\x05\x06\x07\x08";
+        TO_Q RRH("\x00", "\x06", "\x00", "\x26") "\x02"
+                                                 "ns" TO_Q "\x0a"
+                                                 "hostmaster" TO_Q "\x78\xa3\xf1\x75"
+                                                 "\x00\x00\x1c\x20"
+                                                 "\x00\x00\x0e\x10"
+                                                 "\x00\x12\x75\x00"
+                                                 "\x00\x00\x01\x2c"
+                                                 "\x00"
+                                                 "\x00\x29"
+                                                 "\x10\x00"
+                                                 "\x00\x00\x00\x00"
+                                                 "\x00\x0c"
+                                                 "\x00\x0a"
+                                                 "\x00\x08"
+                                                 "\x01\x02\x03\x04\x05\x06\x07\x08";
     struct nb_dns_msg m;
     (void)state;
 
@@ -757,8 +937,11 @@ static void test_parse_escaped_names(void **state)
     /* an owner whose first label holds a . b SP ESC " ( ) ; \ 0xff (11 bytes), then -> 12;
      * its data is an A record. Answer at 33, rdata at 57. */
     static const char msg[] = HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A
-        "\x0b" "a.b " "\x1b" "\"();\\" "\xff" TO_Q RRH("\x00", "\x01", "\x00", "\x04")
-        "\x0a\x00\x00\x01";
+        "\x0b"
+        "a.b "
+        "\x1b"
+        "\"();\\"
+        "\xff" TO_Q RRH("\x00", "\x01", "\x00", "\x04") "\x0a\x00\x00\x01";
     static const char want[] = "a\\.b\\032\\027\\\"\\(\\)\\;\\\\\\255.www.example.com.";
     struct nb_dns_msg m;
     uint8_t wire[300];
@@ -799,7 +982,10 @@ static size_t long_name_msg(uint8_t *buf, size_t qwire, size_t plen)
     buf[o++] = (uint8_t)plen;
     memset(buf + o, 'p', plen);
     o += plen;
-    memcpy(buf + o, "\xc0\x0c" "\x00\x01\x00\x01\x00\x00\x00\x01\x00\x04\x7f\x00\x00\x01", 16);
+    memcpy(buf + o,
+           "\xc0\x0c"
+           "\x00\x01\x00\x01\x00\x00\x00\x01\x00\x04\x7f\x00\x00\x01",
+           16);
     return o + 16;
 }
 
@@ -932,7 +1118,10 @@ struct bad_case {
     const char *w1, *w2; /* words the error must contain */
 };
 
-#define BAD(what, lit, w1, w2) {what, lit, sizeof(lit) - 1, w1, w2}
+#define BAD(what, lit, w1, w2)                                                                     \
+    {                                                                                              \
+        what, lit, sizeof(lit) - 1, w1, w2                                                         \
+    }
 
 /* The offsets: the question www.example.com A is 12-32; the first answer starts at 33, its
  * data at 45. */
@@ -942,134 +1131,267 @@ static const struct bad_case bad_cases[] = {
     BAD("11 bytes", "\x12\x34\x81\x80\x00\x01\x00\x01\x00\x00\x00", "11 bytes", "12"),
     BAD("qdcount 2", HDR("\x02", "\x00", "\x00", "\x00") Q_WWW_A Q_WWW_A, "2 questions", NULL),
     BAD("qdcount 1, no question", HDR("\x01", "\x00", "\x00", "\x00"), "byte 12", "past the end"),
-    BAD("question without type", HDR("\x01", "\x00", "\x00", "\x00") N_WWW "\x00",
-        "question", "byte 30"),
-    BAD("question label past the end", HDR("\x01", "\x00", "\x00", "\x00") "\x05" "ab",
+    BAD("question without type", HDR("\x01", "\x00", "\x00", "\x00") N_WWW "\x00", "question",
+        "byte 30"),
+    BAD("question label past the end",
+        HDR("\x01", "\x00", "\x00", "\x00") "\x05"
+                                            "ab",
         "5-byte label", "byte 12"),
-    BAD("ancount 5, one answer", HDR("\x01", "\x05", "\x00", "\x00") Q_WWW_A TO_Q
-        RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22", "5 answer", "after 1"),
+    BAD("ancount 5, one answer",
+        HDR("\x01", "\x05", "\x00", "\x00")
+            Q_WWW_A TO_Q RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22",
+        "5 answer", "after 1"),
     BAD("nscount 3, none", HDR("\x01", "\x00", "\x03", "\x00") Q_WWW_A, "3 authority", "after 0"),
     BAD("arcount 255, none", HDR("\x01", "\x00", "\x00", "\xff") Q_WWW_A, "additional", NULL),
     BAD("record header cut", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q "\x00\x01\x00",
         "record", "byte 38"),
-    BAD("RDLENGTH past the end", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
-        RRH("\x00", "\x01", "\x00", "\x10") "\x5d\xb8\xd8\x22", "16 bytes", "byte 33"),
-    BAD("RDLENGTH 65535", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
-        RRH("\x00", "\x10", "\xff", "\xff") "\x01" "a", "65535", "byte 33"),
-    BAD("A of 3 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
-        RRH("\x00", "\x01", "\x00", "\x03") "\x5d\xb8\xd8", "3 bytes", "exactly 4"),
-    BAD("A of 5 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
-        RRH("\x00", "\x01", "\x00", "\x05") "\x5d\xb8\xd8\x22\x00", "5 bytes", "exactly 4"),
-    BAD("A of 0 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
-        RRH("\x00", "\x01", "\x00", "\x00"), "0 bytes", "exactly 4"),
-    BAD("AAAA of 15 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_AAAA TO_Q
-        RRH("\x00", "\x1c", "\x00", "\x0f") "\x20\x01\x0d\xb8\x00\x00\x00\x00\x00\x00\x00\x00"
-        "\x00\x00\x00", "15 bytes", "exactly 16"),
-    BAD("AAAA of 4 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_AAAA TO_Q
-        RRH("\x00", "\x1c", "\x00", "\x04") "\x7f\x00\x00\x01", "4 bytes", "exactly 16"),
-    BAD("pointer to itself", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A "\xc0\x21"
-        RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22", "loop", "byte 33"),
+    BAD("RDLENGTH past the end",
+        HDR("\x01", "\x01", "\x00", "\x00")
+            Q_WWW_A TO_Q RRH("\x00", "\x01", "\x00", "\x10") "\x5d\xb8\xd8\x22",
+        "16 bytes", "byte 33"),
+    BAD("RDLENGTH 65535",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q RRH("\x00", "\x10", "\xff", "\xff") "\x01"
+                                                                                             "a",
+        "65535", "byte 33"),
+    BAD("A of 3 bytes",
+        HDR("\x01", "\x01", "\x00", "\x00")
+            Q_WWW_A TO_Q RRH("\x00", "\x01", "\x00", "\x03") "\x5d\xb8\xd8",
+        "3 bytes", "exactly 4"),
+    BAD("A of 5 bytes",
+        HDR("\x01", "\x01", "\x00", "\x00")
+            Q_WWW_A TO_Q RRH("\x00", "\x01", "\x00", "\x05") "\x5d\xb8\xd8\x22\x00",
+        "5 bytes", "exactly 4"),
+    BAD("A of 0 bytes",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q RRH("\x00", "\x01", "\x00", "\x00"),
+        "0 bytes", "exactly 4"),
+    BAD("AAAA of 15 bytes",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_AAAA TO_Q RRH(
+            "\x00", "\x1c", "\x00", "\x0f") "\x20\x01\x0d\xb8\x00\x00\x00\x00\x00\x00\x00\x00"
+                                            "\x00\x00\x00",
+        "15 bytes", "exactly 16"),
+    BAD("AAAA of 4 bytes",
+        HDR("\x01", "\x01", "\x00", "\x00")
+            Q_WWW_AAAA TO_Q RRH("\x00", "\x1c", "\x00", "\x04") "\x7f\x00\x00\x01",
+        "4 bytes", "exactly 16"),
+    BAD("pointer to itself",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A
+        "\xc0\x21" RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22",
+        "loop", "byte 33"),
     /* the name starts at 33 with a label; its pointer at 35 points to itself */
-    BAD("label, then a pointer to itself", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A "\x01" "x"
-        "\xc0\x23" RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22", "loop", "byte 33"),
+    BAD("label, then a pointer to itself",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A
+        "\x01"
+        "x"
+        "\xc0\x23" RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22",
+        "loop", "byte 33"),
     /* the name starts at 33 with a label; its pointer at 35 leads to a label at 37 that ends
      * the message with no 0 after it */
-    BAD("label, pointer, then the message ends", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A
-        "\x01" "x" "\xc0\x25" "\x01" "z", "past the end", "byte 33"),
-    BAD("question pointer to itself", HDR("\x01", "\x00", "\x00", "\x00") "\xc0\x0c" "\x00\x01"
-        "\x00\x01", "loop", "byte 12"),
-    BAD("two pointers to each other", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A "\xc0\x23"
-        "\xc0\x21" RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22", "loop", "byte 33"),
-    BAD("pointer past the end", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A "\xc0\xff"
-        RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22", "past the end", "byte 255"),
-    BAD("pointer 0x3fff", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A "\xff\xff"
-        RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22", "past the end", "16383"),
+    BAD("label, pointer, then the message ends",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A "\x01"
+                                                    "x"
+                                                    "\xc0\x25"
+                                                    "\x01"
+                                                    "z",
+        "past the end", "byte 33"),
+    BAD("question pointer to itself",
+        HDR("\x01", "\x00", "\x00", "\x00") "\xc0\x0c"
+                                            "\x00\x01"
+                                            "\x00\x01",
+        "loop", "byte 12"),
+    BAD("two pointers to each other",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A
+        "\xc0\x23"
+        "\xc0\x21" RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22",
+        "loop", "byte 33"),
+    BAD("pointer past the end",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A
+        "\xc0\xff" RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22",
+        "past the end", "byte 255"),
+    BAD("pointer 0x3fff",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A
+        "\xff\xff" RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22",
+        "past the end", "16383"),
     BAD("pointer cut off", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A "\xc0", "cut off",
         "byte 33"),
-    BAD("label type 0x40", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A "\x41" "a"
-        RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22", "0x41", "reserved"),
-    BAD("label type 0x80", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A "\x80"
-        RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22", "0x80", "reserved"),
-    BAD("label type 0x80 in the question", HDR("\x01", "\x00", "\x00", "\x00") "\x03" "www"
-        "\xbf" "\x00\x01\x00\x01", "0xbf", "byte 16"),
-    BAD("64-byte label", HDR("\x01", "\x00", "\x00", "\x00") "\x40"
-        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "\x00"
-        "\x00\x01\x00\x01", "63", "byte 12"),
-    BAD("TXT string past its data", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x10") TO_Q
-        RRH("\x00", "\x10", "\x00", "\x04") "\x05" "abc" "de", "past its data", "byte 29"),
-    BAD("TXT second string past its data", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x10") TO_Q
-        RRH("\x00", "\x10", "\x00", "\x05") "\x02" "ab" "\x02" "c" "d", "past its data", NULL),
-    BAD("TXT with no string", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x10") TO_Q
-        RRH("\x00", "\x10", "\x00", "\x00"), "TXT", "no string"),
-    BAD("CNAME with bytes after the name", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
-        RRH("\x00", "\x05", "\x00", "\x03") TO_Q "\x00", "1 extra byte", "byte 33"),
-    BAD("CNAME name past its data", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
-        RRH("\x00", "\x05", "\x00", "\x02") "\x03" "abc" "\x00", "runs past", NULL),
-    BAD("CNAME of 0 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
-        RRH("\x00", "\x05", "\x00", "\x00"), "CNAME", "too short"),
-    BAD("MX of 2 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0f") TO_Q
-        RRH("\x00", "\x0f", "\x00", "\x02") "\x00\x0a", "MX", "too short"),
-    BAD("MX name a loop", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0f") TO_Q
-        RRH("\x00", "\x0f", "\x00", "\x04") "\x00\x0a" "\xc0\x2b", "loop", NULL),
-    BAD("SRV of 6 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x21") TO_Q
-        RRH("\x00", "\x21", "\x00", "\x06") "\x00\x0a\x00\x3c\x13\xc4", "SRV", "too short"),
-    BAD("SRV with bytes after its name", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x21") TO_Q
-        RRH("\x00", "\x21", "\x00", "\x0a") "\x00\x0a\x00\x3c\x13\xc4" TO_Q "\x00\x00",
+    BAD("label type 0x40",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A
+        "\x41"
+        "a" RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22",
+        "0x41", "reserved"),
+    BAD("label type 0x80",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A
+        "\x80" RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22",
+        "0x80", "reserved"),
+    BAD("label type 0x80 in the question",
+        HDR("\x01", "\x00", "\x00", "\x00") "\x03"
+                                            "www"
+                                            "\xbf"
+                                            "\x00\x01\x00\x01",
+        "0xbf", "byte 16"),
+    BAD("64-byte label",
+        HDR("\x01", "\x00", "\x00",
+            "\x00") "\x40"
+                    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                    "\x00"
+                    "\x00\x01\x00\x01",
+        "63", "byte 12"),
+    BAD("TXT string past its data",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x10")
+            TO_Q RRH("\x00", "\x10", "\x00", "\x04") "\x05"
+                                                     "abc"
+                                                     "de",
+        "past its data", "byte 29"),
+    BAD("TXT second string past its data",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x10")
+            TO_Q RRH("\x00", "\x10", "\x00", "\x05") "\x02"
+                                                     "ab"
+                                                     "\x02"
+                                                     "c"
+                                                     "d",
+        "past its data", NULL),
+    BAD("TXT with no string",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x10") TO_Q RRH("\x00", "\x10", "\x00", "\x00"),
+        "TXT", "no string"),
+    BAD("CNAME with bytes after the name",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q RRH("\x00", "\x05", "\x00", "\x03") TO_Q
+        "\x00",
+        "1 extra byte", "byte 33"),
+    BAD("CNAME name past its data",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q RRH("\x00", "\x05", "\x00", "\x02") "\x03"
+                                                                                             "abc"
+                                                                                             "\x00",
+        "runs past", NULL),
+    BAD("CNAME of 0 bytes",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q RRH("\x00", "\x05", "\x00", "\x00"),
+        "CNAME", "too short"),
+    BAD("MX of 2 bytes",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0f")
+            TO_Q RRH("\x00", "\x0f", "\x00", "\x02") "\x00\x0a",
+        "MX", "too short"),
+    BAD("MX name a loop",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0f")
+            TO_Q RRH("\x00", "\x0f", "\x00", "\x04") "\x00\x0a"
+                                                     "\xc0\x2b",
+        "loop", NULL),
+    BAD("SRV of 6 bytes",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x21")
+            TO_Q RRH("\x00", "\x21", "\x00", "\x06") "\x00\x0a\x00\x3c\x13\xc4",
+        "SRV", "too short"),
+    BAD("SRV with bytes after its name",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x21")
+            TO_Q RRH("\x00", "\x21", "\x00", "\x0a") "\x00\x0a\x00\x3c\x13\xc4" TO_Q "\x00\x00",
         "2 extra bytes", "take 8"),
-    BAD("SOA cut short", HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06") TO_Q
-        RRH("\x00", "\x06", "\x00", "\x0e") "\x02" "ns" TO_Q TO_Q "\x78\xa3\xf1\x75" "\x00\x00\x1c",
+    BAD("SOA cut short",
+        HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06")
+            TO_Q RRH("\x00", "\x06", "\x00", "\x0e") "\x02"
+                                                     "ns" TO_Q TO_Q "\x78\xa3\xf1\x75"
+                                                     "\x00\x00\x1c",
         "SOA", NULL),
-    BAD("SOA with extra bytes", HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06") TO_Q
-        RRH("\x00", "\x06", "\x00", "\x1a") TO_Q TO_Q "\x78\xa3\xf1\x75" "\x00\x00\x1c\x20"
-        "\x00\x00\x0e\x10" "\x00\x12\x75\x00" "\x00\x00\x01\x2c" "\x00\x00", "SOA", "extra"),
-    BAD("CAA with an empty tag", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x01") TO_Q
-        RRH("\x01", "\x01", "\x00", "\x03") "\x00\x00" "x", "CAA", NULL),
-    BAD("CAA tag past its data", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x01") TO_Q
-        RRH("\x01", "\x01", "\x00", "\x04") "\x00\x05" "is", "CAA", NULL),
+    BAD("SOA with extra bytes",
+        HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06") TO_Q RRH("\x00", "\x06", "\x00", "\x1a")
+            TO_Q TO_Q "\x78\xa3\xf1\x75"
+                      "\x00\x00\x1c\x20"
+                      "\x00\x00\x0e\x10"
+                      "\x00\x12\x75\x00"
+                      "\x00\x00\x01\x2c"
+                      "\x00\x00",
+        "SOA", "extra"),
+    BAD("CAA with an empty tag",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x01")
+            TO_Q RRH("\x01", "\x01", "\x00", "\x03") "\x00\x00"
+                                                     "x",
+        "CAA", NULL),
+    BAD("CAA tag past its data",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x01")
+            TO_Q RRH("\x01", "\x01", "\x00", "\x04") "\x00\x05"
+                                                     "is",
+        "CAA", NULL),
     /* each type's decoder over too few and too many bytes of data, and names inside data */
-    BAD("A of 5 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_A TO_Q
-        RRH("\x00", "\x01", "\x00", "\x05") "\x5d\xb8\xd8\x22\x00", "5 bytes", "exactly 4"),
-    BAD("AAAA of 4 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_AAAA TO_Q
-        RRH("\x00", "\x1c", "\x00", "\x04") "\x20\x01\x0d\xb8", "AAAA", "exactly 16"),
-    BAD("AAAA of 17 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_WWW_AAAA TO_Q
-        RRH("\x00", "\x1c", "\x00", "\x11") "\x20\x01\x0d\xb8" "\0\0\0\0\0\0\0\0\0\0\0\0\0",
+    BAD("A of 5 bytes",
+        HDR("\x01", "\x01", "\x00", "\x00")
+            Q_WWW_A TO_Q RRH("\x00", "\x01", "\x00", "\x05") "\x5d\xb8\xd8\x22\x00",
+        "5 bytes", "exactly 4"),
+    BAD("AAAA of 4 bytes",
+        HDR("\x01", "\x01", "\x00", "\x00")
+            Q_WWW_AAAA TO_Q RRH("\x00", "\x1c", "\x00", "\x04") "\x20\x01\x0d\xb8",
+        "AAAA", "exactly 16"),
+    BAD("AAAA of 17 bytes",
+        HDR("\x01", "\x01", "\x00", "\x00")
+            Q_WWW_AAAA TO_Q RRH("\x00", "\x1c", "\x00", "\x11") "\x20\x01\x0d\xb8"
+                                                                "\0\0\0\0\0\0\0\0\0\0\0\0\0",
         "17 bytes", "exactly 16"),
-    BAD("NS whose name points at itself", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x02") TO_Q
-        RRH("\x00", "\x02", "\x00", "\x02") "\xc0\x29", "loop", NULL),
-    BAD("PTR with 2 bytes after its name", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0c") TO_Q
-        RRH("\x00", "\x0c", "\x00", "\x04") TO_Q "\x00\x00", "PTR", "2 extra bytes"),
-    BAD("PTR pointing past the message", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0c") TO_Q
-        RRH("\x00", "\x0c", "\x00", "\x02") "\xc1\x00", "byte 256", "past the end"),
-    BAD("MX with a byte after its name", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0f") TO_Q
-        RRH("\x00", "\x0f", "\x00", "\x05") "\x00\x0a" TO_Q "\x00", "MX", "1 extra byte"),
-    BAD("MX of 1 byte", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0f") TO_Q
-        RRH("\x00", "\x0f", "\x00", "\x01") "\x00", "MX", "too short"),
-    BAD("SRV of 0 bytes", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x21") TO_Q
-        RRH("\x00", "\x21", "\x00", "\x00"), "SRV", "too short"),
-    BAD("SOA whose second name is a loop", HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06") TO_Q
-        RRH("\x00", "\x06", "\x00", "\x18") TO_Q "\xc0\x2b" "\x78\xa3\xf1\x75" "\x00\x00\x1c\x20"
-        "\x00\x00\x0e\x10" "\x00\x12\x75\x00" "\x00\x00\x01\x2c", "loop", NULL),
-    BAD("SOA of 0 bytes", HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06") TO_Q
-        RRH("\x00", "\x06", "\x00", "\x00"), "SOA", "too short"),
-    BAD("SOA whose name runs past its data", HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06")
-        TO_Q RRH("\x00", "\x06", "\x00", "\x01") "\x03" "abc" "\x00", "SOA", "runs past"),
-    BAD("TXT of a lone length byte", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x10") TO_Q
-        RRH("\x00", "\x10", "\x00", "\x01") "\x01", "TXT", "past its data"),
-    BAD("CAA of 1 byte", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x01") TO_Q
-        RRH("\x01", "\x01", "\x00", "\x01") "\x00", "CAA", "too short"),
-    BAD("data past the message", HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x41") TO_Q
-        RRH("\x00", "\x41", "\x00", "\x03") "\x01\x02", "3 bytes", "only 2"),
+    BAD("NS whose name points at itself",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x02")
+            TO_Q RRH("\x00", "\x02", "\x00", "\x02") "\xc0\x29",
+        "loop", NULL),
+    BAD("PTR with 2 bytes after its name",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0c") TO_Q RRH("\x00", "\x0c", "\x00", "\x04")
+            TO_Q "\x00\x00",
+        "PTR", "2 extra bytes"),
+    BAD("PTR pointing past the message",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0c")
+            TO_Q RRH("\x00", "\x0c", "\x00", "\x02") "\xc1\x00",
+        "byte 256", "past the end"),
+    BAD("MX with a byte after its name",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0f")
+            TO_Q RRH("\x00", "\x0f", "\x00", "\x05") "\x00\x0a" TO_Q "\x00",
+        "MX", "1 extra byte"),
+    BAD("MX of 1 byte",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x0f")
+            TO_Q RRH("\x00", "\x0f", "\x00", "\x01") "\x00",
+        "MX", "too short"),
+    BAD("SRV of 0 bytes",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x21") TO_Q RRH("\x00", "\x21", "\x00", "\x00"),
+        "SRV", "too short"),
+    BAD("SOA whose second name is a loop",
+        HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06") TO_Q RRH("\x00", "\x06", "\x00", "\x18")
+            TO_Q "\xc0\x2b"
+                 "\x78\xa3\xf1\x75"
+                 "\x00\x00\x1c\x20"
+                 "\x00\x00\x0e\x10"
+                 "\x00\x12\x75\x00"
+                 "\x00\x00\x01\x2c",
+        "loop", NULL),
+    BAD("SOA of 0 bytes",
+        HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06") TO_Q RRH("\x00", "\x06", "\x00", "\x00"),
+        "SOA", "too short"),
+    BAD("SOA whose name runs past its data",
+        HDR("\x01", "\x00", "\x01", "\x00") Q_EX("\x06")
+            TO_Q RRH("\x00", "\x06", "\x00", "\x01") "\x03"
+                                                     "abc"
+                                                     "\x00",
+        "SOA", "runs past"),
+    BAD("TXT of a lone length byte",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x10")
+            TO_Q RRH("\x00", "\x10", "\x00", "\x01") "\x01",
+        "TXT", "past its data"),
+    BAD("CAA of 1 byte",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x01")
+            TO_Q RRH("\x01", "\x01", "\x00", "\x01") "\x00",
+        "CAA", "too short"),
+    BAD("data past the message",
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x41")
+            TO_Q RRH("\x00", "\x41", "\x00", "\x03") "\x01\x02",
+        "3 bytes", "only 2"),
     /* a good record first: its strings are allocated when the second one fails */
-    BAD("good A, then A of 3 bytes", HDR("\x01", "\x02", "\x00", "\x00") Q_WWW_A
-        TO_Q RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22"
-        TO_Q RRH("\x00", "\x01", "\x00", "\x03") "\x5d\xb8\xd8", "record 2", "exactly 4"),
-    BAD("good CNAME, then a TXT past its data", HDR("\x01", "\x02", "\x00", "\x00") Q_WWW_A
-        TO_Q RRH("\x00", "\x05", "\x00", "\x02") TO_Q
-        TO_Q RRH("\x00", "\x10", "\x00", "\x03") "\x01" "a" "\x09", "past its data", NULL),
+    BAD("good A, then A of 3 bytes",
+        HDR("\x01", "\x02", "\x00", "\x00")
+            Q_WWW_A TO_Q RRH("\x00", "\x01", "\x00", "\x04") "\x5d\xb8\xd8\x22" TO_Q RRH(
+                "\x00", "\x01", "\x00", "\x03") "\x5d\xb8\xd8",
+        "record 2", "exactly 4"),
+    BAD("good CNAME, then a TXT past its data",
+        HDR("\x01", "\x02", "\x00", "\x00") Q_WWW_A TO_Q RRH("\x00", "\x05", "\x00", "\x02")
+            TO_Q TO_Q RRH("\x00", "\x10", "\x00", "\x03") "\x01"
+                                                          "a"
+                                                          "\x09",
+        "past its data", NULL),
     BAD("good TXT, then a pointer loop in the additional section",
-        HDR("\x01", "\x01", "\x00", "\x01") Q_WWW_A
-        TO_Q RRH("\x00", "\x10", "\x00", "\x02") "\x01" "a"
-        "\xc0\x2f" RRH("\x00", "\x01", "\x00", "\x04") "\x01\x02\x03\x04", "loop", NULL),
+        HDR("\x01", "\x01", "\x00", "\x01") Q_WWW_A TO_Q RRH(
+            "\x00", "\x10", "\x00", "\x02") "\x01"
+                                            "a"
+                                            "\xc0\x2f" RRH("\x00", "\x01", "\x00",
+                                                           "\x04") "\x01\x02\x03\x04",
+        "loop", NULL),
 };
 
 /* A name inside record data obeys the name rules: over 255 bytes is refused, even when the
@@ -1104,10 +1426,10 @@ static void test_rdata_name_too_long(void **state)
 /* A type without a decoder is shown in RFC 3597's generic form, whatever its length. */
 static void test_rdata_unknown_type(void **state)
 {
-    static const uint8_t three[] = HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x41") TO_Q
-        RRH("\x00", "\x41", "\x00", "\x03") "\x0a\xff\x00";
-    static const uint8_t none[] = HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x41") TO_Q
-        RRH("\x00", "\x41", "\x00", "\x00");
+    static const uint8_t three[] = HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x41")
+        TO_Q RRH("\x00", "\x41", "\x00", "\x03") "\x0a\xff\x00";
+    static const uint8_t none[] =
+        HDR("\x01", "\x01", "\x00", "\x00") Q_EX("\x41") TO_Q RRH("\x00", "\x41", "\x00", "\x00");
     struct nb_dns_msg m;
     (void)state;
 
@@ -1176,8 +1498,7 @@ static void test_parse_hostile_table(void **state)
             print_error("'%s': accepted (%zu records)\n", c->what, m.nrr);
             failed++;
         } else if (e.code != NB_E_PROTO) {
-            print_error("'%s': error code %d, want NB_E_PROTO: %s\n", c->what, (int)e.code,
-                        e.msg);
+            print_error("'%s': error code %d, want NB_E_PROTO: %s\n", c->what, (int)e.code, e.msg);
             failed++;
         } else if ((c->w1 && !strstr(e.msg, c->w1)) || (c->w2 && !strstr(e.msg, c->w2))) {
             print_error("'%s': message '%s' lacks '%s' / '%s'\n", c->what, e.msg, c->w1,
@@ -1227,15 +1548,38 @@ static void test_matches(void **state)
         {"the reply", REPLY_A, sizeof(REPLY_A) - 1, 1},
         {"header and question only", HDR("\x01", "\x00", "\x00", "\x00") Q_WWW_A, 33, 1},
         {"NXDOMAIN", HDRF("\x81", "\x83", "\x01", "\x00", "\x00", "\x00") Q_WWW_A, 33, 1},
-        {"name in another case", HDR("\x01", "\x00", "\x00", "\x00") "\x03" "WwW" "\x07"
-         "EXAMPLE" "\x03" "cOm" "\x00\x00\x01\x00\x01", 33, 1},
+        {"name in another case",
+         HDR("\x01", "\x00", "\x00", "\x00") "\x03"
+                                             "WwW"
+                                             "\x07"
+                                             "EXAMPLE"
+                                             "\x03"
+                                             "cOm"
+                                             "\x00\x00\x01\x00\x01",
+         33, 1},
         {"id mismatch", "\x12\x35\x81\x80\x00\x01\x00\x00\x00\x00\x00\x00" Q_WWW_A, 33, 0},
         {"id bytes swapped", "\x34\x12\x81\x80\x00\x01\x00\x00\x00\x00\x00\x00" Q_WWW_A, 33, 0},
         {"QR clear", HDRF("\x01", "\x80", "\x01", "\x00", "\x00", "\x00") Q_WWW_A, 33, 0},
-        {"other name", HDR("\x01", "\x00", "\x00", "\x00") "\x03" "wwx" "\x07" "example" "\x03"
-         "com" "\x00\x00\x01\x00\x01", 33, 0},
-        {"longer name", HDR("\x01", "\x00", "\x00", "\x00") "\x03" "www" "\x07" "example" "\x03"
-         "com" "\x03" "org" "\x00\x00\x01\x00\x01", 37, 0},
+        {"other name",
+         HDR("\x01", "\x00", "\x00", "\x00") "\x03"
+                                             "wwx"
+                                             "\x07"
+                                             "example"
+                                             "\x03"
+                                             "com"
+                                             "\x00\x00\x01\x00\x01",
+         33, 0},
+        {"longer name",
+         HDR("\x01", "\x00", "\x00", "\x00") "\x03"
+                                             "www"
+                                             "\x07"
+                                             "example"
+                                             "\x03"
+                                             "com"
+                                             "\x03"
+                                             "org"
+                                             "\x00\x00\x01\x00\x01",
+         37, 0},
         {"other type", HDR("\x01", "\x00", "\x00", "\x00") Q_WWW_AAAA, 33, 0},
         {"other class", HDR("\x01", "\x00", "\x00", "\x00") N_WWW "\x00\x01\x00\x03", 33, 0},
         {"no question", HDR("\x00", "\x00", "\x00", "\x00"), 12, 0},
@@ -1252,11 +1596,12 @@ static void test_matches(void **state)
     size_t qlen, q2len;
     (void)state;
 
-    assert_int_equal(nb_dns_build_query("www.example.com", NB_DNS_A, 0x1234, 0, q, sizeof q, &qlen,
-                                        NULL), 0);
+    assert_int_equal(
+        nb_dns_build_query("www.example.com", NB_DNS_A, 0x1234, 0, q, sizeof q, &qlen, NULL), 0);
     /* with an OPT, and written in another case: the same question */
-    assert_int_equal(nb_dns_build_query("WWW.EXAMPLE.COM.", NB_DNS_A, 0x1234, 1232, q2,
-                                        sizeof q2, &q2len, NULL), 0);
+    assert_int_equal(
+        nb_dns_build_query("WWW.EXAMPLE.COM.", NB_DNS_A, 0x1234, 1232, q2, sizeof q2, &q2len, NULL),
+        0);
     for (size_t i = 0; i < N(cases); i++) {
         uint8_t *r = malloc(cases[i].len ? cases[i].len : 1);
         assert_non_null(r);
@@ -1273,12 +1618,22 @@ static void test_matches(void **state)
 
     /* an escaped dot is part of a label: a\.b.example is not a.b.example */
     {
-        static const char one[] = HDR("\x01", "\x00", "\x00", "\x00") "\x03" "a.b" "\x07"
-            "example" "\x00" "\x00\x01\x00\x01";
-        static const char two[] = HDR("\x01", "\x00", "\x00", "\x00") "\x01" "a" "\x01" "b" "\x07"
-            "example" "\x00" "\x00\x01\x00\x01";
-        assert_int_equal(nb_dns_build_query("a\\.b.example", NB_DNS_A, 0x1234, 0, q, sizeof q,
-                                            &qlen, NULL), 0);
+        static const char one[] = HDR("\x01", "\x00", "\x00", "\x00") "\x03"
+                                                                      "a.b"
+                                                                      "\x07"
+                                                                      "example"
+                                                                      "\x00"
+                                                                      "\x00\x01\x00\x01";
+        static const char two[] = HDR("\x01", "\x00", "\x00", "\x00") "\x01"
+                                                                      "a"
+                                                                      "\x01"
+                                                                      "b"
+                                                                      "\x07"
+                                                                      "example"
+                                                                      "\x00"
+                                                                      "\x00\x01\x00\x01";
+        assert_int_equal(
+            nb_dns_build_query("a\\.b.example", NB_DNS_A, 0x1234, 0, q, sizeof q, &qlen, NULL), 0);
         assert_int_equal(nb_dns_matches(q, qlen, BYTES(one)), 1);
         assert_int_equal(nb_dns_matches(q, qlen, BYTES(two)), 0);
     }

@@ -53,7 +53,7 @@ struct good {
     const char *what;
     int family, tcp;
     const char *line;
-    const char *local;  /* the address's canonical text */
+    const char *local; /* the address's canonical text */
     unsigned lport;
     const char *remote;
     unsigned rport;
@@ -152,8 +152,8 @@ static void test_good_lines(void **state)
         if (rc != 0)
             fail_msg("%s: refused: %s", g->what, e.msg);
         if (en.local.family != g->family || en.remote.family != g->family)
-            fail_msg("%s: family %d/%d, expected %d", g->what, en.local.family,
-                     en.remote.family, g->family);
+            fail_msg("%s: family %d/%d, expected %d", g->what, en.local.family, en.remote.family,
+                     g->family);
         if (strcmp(fmt(&en.local, a), g->local))
             fail_msg("%s: local address %s, expected %s", g->what, a, g->local);
         if (strcmp(fmt(&en.remote, a), g->remote))
@@ -167,8 +167,8 @@ static void test_good_lines(void **state)
             fail_msg("%s: state name %s, expected %s", g->what,
                      nb_procnet_state_name(g->tcp, en.state), g->state_name);
         if (en.uid != g->uid || en.inode != g->inode)
-            fail_msg("%s: uid %lu inode %lu, expected %lu %lu", g->what, en.uid, en.inode,
-                     g->uid, g->inode);
+            fail_msg("%s: uid %lu inode %lu, expected %lu %lu", g->what, en.uid, en.inode, g->uid,
+                     g->inode);
         if (en.tcp != g->tcp)
             fail_msg("%s: tcp flag %d, expected %d", g->what, en.tcp, g->tcp);
         if (en.local.zone[0] || en.remote.zone[0])
@@ -283,18 +283,14 @@ static const struct bad BAD[] = {
      "   0: 0000000000000000000000000100000:0277 " V6_ZERO ":0000" V4_TAIL, "local"},
     {"no state", 4, 1, "   0: 0100007F:1F90 00000000:0000", "state"},
     {"state not hex", 4, 1,
-     "   0: 0100007F:1F90 00000000:0000 ZZ 00000000:00000000 00:00000000 00000000 0 0 1",
-     "state"},
+     "   0: 0100007F:1F90 00000000:0000 ZZ 00000000:00000000 00:00000000 00000000 0 0 1", "state"},
     {"cut after the state", 4, 1, "   0: 0100007F:1F90 00000000:0000 0A", "uid"},
     {"uid not a number", 4, 1,
-     "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 root 0 1",
-     "uid"},
+     "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 root 0 1", "uid"},
     {"no timeout", 4, 1,
-     "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 1000",
-     "timeout"},
+     "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 1000", "timeout"},
     {"no inode", 4, 1,
-     "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 1000 0",
-     "inode"},
+     "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 1000 0", "inode"},
     {"inode not a number", 4, 1,
      "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 1000 0 -5",
      "inode"},
@@ -351,8 +347,7 @@ static void test_every_prefix(void **state)
         for (size_t k = 0; k <= len; k++) {
             int rc = parse_exact(g->line, k, g->family, g->tcp, &en, NULL);
             if (k < need && rc != -1)
-                fail_msg("%s: a prefix of %zu bytes (before the inode) was accepted", g->what,
-                         k);
+                fail_msg("%s: a prefix of %zu bytes (before the inode) was accepted", g->what, k);
             if (k >= need && rc != 0 && little_endian())
                 fail_msg("%s: a prefix of %zu bytes (with the inode) was refused", g->what, k);
         }
@@ -382,11 +377,11 @@ static void test_state_names(void **state)
         unsigned st;
         const char *name;
     } T[] = {
-        {1, 0x01, "ESTABLISHED"}, {1, 0x02, "SYN_SENT"},  {1, 0x03, "SYN_RECV"},
-        {1, 0x04, "FIN_WAIT1"},   {1, 0x05, "FIN_WAIT2"}, {1, 0x06, "TIME_WAIT"},
-        {1, 0x07, "CLOSE"},       {1, 0x08, "CLOSE_WAIT"}, {1, 0x09, "LAST_ACK"},
-        {1, 0x0A, "LISTEN"},      {1, 0x0B, "CLOSING"},   {1, 0x00, "?"},
-        {1, 0x0C, "?"},           {1, 0xFF, "?"},         {1, 0xFFFFFFFFu, "?"},
+        {1, 0x01, "ESTABLISHED"}, {1, 0x02, "SYN_SENT"},    {1, 0x03, "SYN_RECV"},
+        {1, 0x04, "FIN_WAIT1"},   {1, 0x05, "FIN_WAIT2"},   {1, 0x06, "TIME_WAIT"},
+        {1, 0x07, "CLOSE"},       {1, 0x08, "CLOSE_WAIT"},  {1, 0x09, "LAST_ACK"},
+        {1, 0x0A, "LISTEN"},      {1, 0x0B, "CLOSING"},     {1, 0x00, "?"},
+        {1, 0x0C, "?"},           {1, 0xFF, "?"},           {1, 0xFFFFFFFFu, "?"},
         {0, 0x07, "UNCONN"},      {0, 0x01, "ESTABLISHED"}, {0, 0x0A, "?"},
         {0, 0x00, "?"},           {0, 0xFF, "?"},
     };
@@ -407,12 +402,24 @@ static void test_state_parse(void **state)
         int ok;
         unsigned st;
     } T[] = {
-        {"LISTEN", 1, 0x0A},     {"listen", 1, 0x0A},      {"Established", 1, 0x01},
-        {"time_wait", 1, 0x06},  {"CLOSE_WAIT", 1, 0x08},  {"close", 1, 0x07},
-        {"UNCONN", 1, 0x07},     {"unconn", 1, 0x07},      {"SYN_SENT", 1, 0x02},
-        {"CLOSING", 1, 0x0B},    {"", 0, 0},               {"?", 0, 0},
-        {"LISTENING", 0, 0},     {"LISTE", 0, 0},          {"10", 0, 0},
-        {"0A", 0, 0},            {" LISTEN", 0, 0},        {"TIME-WAIT", 0, 0},
+        {"LISTEN", 1, 0x0A},
+        {"listen", 1, 0x0A},
+        {"Established", 1, 0x01},
+        {"time_wait", 1, 0x06},
+        {"CLOSE_WAIT", 1, 0x08},
+        {"close", 1, 0x07},
+        {"UNCONN", 1, 0x07},
+        {"unconn", 1, 0x07},
+        {"SYN_SENT", 1, 0x02},
+        {"CLOSING", 1, 0x0B},
+        {"", 0, 0},
+        {"?", 0, 0},
+        {"LISTENING", 0, 0},
+        {"LISTE", 0, 0},
+        {"10", 0, 0},
+        {"0A", 0, 0},
+        {" LISTEN", 0, 0},
+        {"TIME-WAIT", 0, 0},
     };
 
     (void)state;
