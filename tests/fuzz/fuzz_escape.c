@@ -57,7 +57,8 @@ static int dangerous(uint32_t c)
            (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
-static void check_safe(const char *out, size_t len, int ascii_only)
+/* allow_lines: NB_ESC_LINES passes line ends and tabs (and only those). */
+static void check_safe(const char *out, size_t len, int ascii_only, int allow_lines)
 {
     const unsigned char *p = (const unsigned char *)out;
     size_t i = 0;
@@ -67,7 +68,9 @@ static void check_safe(const char *out, size_t len, int ascii_only)
         size_t k = utf8_next(p + i, len - i, &c);
 
         CHECK(k > 0, "output is not valid UTF-8");
-        CHECK(!dangerous(c), "output holds a control, DEL, C1 or bidi control");
+        CHECK(!dangerous(c) || (allow_lines && (c == '\n' || c == '\t' ||
+                                                (c == '\r' && i + 1 < len && p[i + 1] == '\n'))),
+              "output holds a control, DEL, C1 or bidi control");
         CHECK(!ascii_only || c < 0x80, "output of an ASCII-only style is not ASCII");
         i += k;
     }
@@ -116,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size < 1 || size > 8192)
         return 0;
-    style = (enum nb_esc_style)(data[0] % 2);
+    style = (enum nb_esc_style)(data[0] % 4); /* C, TEXT, PYREPR, LINES */
     in = data + 1;
     n = size - 1;
 
@@ -127,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(need <= 4 * n + 2, "more than 4 bytes of output per input byte");
     CHECK(need == strlen(big), "returned length differs from strlen");
     CHECK(nb_escape(in, n, style, NULL, 0) == need, "length depends on the buffer");
-    check_safe(big, need, style != NB_ESC_C);
+    check_safe(big, need, style == NB_ESC_PYREPR, style == NB_ESC_LINES);
     if (style == NB_ESC_C) {
         /* nothing is lost: printable ASCII other than '\\' passes through unchanged */
         size_t plain = 0, outplain = 0;
