@@ -686,7 +686,7 @@ static void capture_line(void *ctx, const char *line)
 static void test_explain(void **state)
 {
     struct lines got = {0};
-    struct nb_explain x = {capture_line, &got}, silent = {NULL, &got};
+    struct nb_explain x = {capture_line, &got, NB_EXPLAIN_WORDS}, silent = {NULL, &got, 0};
 
     assert_true(nb_explaining(&x));
     assert_false(nb_explaining(&silent));
@@ -730,7 +730,7 @@ static char *capture_stderr(void (*fn)(void *), void *arg)
 
 static void call_explain_to_stderr(void *arg)
 {
-    struct nb_explain x = {nb_explain_to_stderr, NULL};
+    struct nb_explain x = {nb_explain_to_stderr, NULL, NB_EXPLAIN_WORDS};
 
     nb_explainf(&x, "%s", (const char *)arg);
 }
@@ -796,7 +796,7 @@ static void call_report_hostile(void *arg)
 
 static void call_explain_hostile(void *arg)
 {
-    struct nb_explain x = {nb_explain_to_stderr, NULL};
+    struct nb_explain x = {nb_explain_to_stderr, NULL, NB_EXPLAIN_WORDS};
 
     nb_explainf(&x, "query for %s", (const char *)arg);
 }
