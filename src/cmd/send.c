@@ -267,6 +267,7 @@ int cmd_send(int argc, char **argv)
             return nb_report("send", &e);
         }
         nb_explainf(&o.explain, "sendall(%d, %zu bytes) — say what we came to say", fd, msg_len);
+        nb_explain_bytes(&o.explain, ">", msg, msg_len, NB_EXPLAIN_BYTES_MAX);
         free(msg);
     }
     po.in_fd = first_msg < argc ? -1 : 0;
