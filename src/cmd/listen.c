@@ -323,7 +323,8 @@ int cmd_listen(int argc, char **argv)
                        "close a client whose line stays unfinished S seconds (default 30); "
                        "when -k runs out of rows or fds, the oldest unfinished line makes room"),
         NB_OPT__QUIET(&o.quiet, "no narration on stderr"),
-        NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr"),
+        NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr; -xx adds the bytes "
+                                    "each send and recv carried"),
         NB_OPT_CLASH("--raw --sink"),
         NB_OPT_CLASH("--udp --backlog"),
         NB_OPT_CLASH("--udp --max-line"),
