@@ -133,8 +133,8 @@ struct nb_explain {
     void *ctx;
     int level;
 };
-#define NB_EXPLAIN_WORDS   1 /* -x: the steps in words */
-#define NB_EXPLAIN_PACKETS 2 /* -xx: and the bytes that went over the wire */
+#define NB_EXPLAIN_WORDS     1   /* -x: the steps in words */
+#define NB_EXPLAIN_PACKETS   2   /* -xx: and the bytes that went over the wire */
 #define NB_EXPLAIN_BYTES_MAX 256 /* the most bytes nb_explain_bytes shows of one send or recv */
 
 void nb_explainf(const struct nb_explain *x, const char *fmt, ...) NB_PRINTF(2, 3);
