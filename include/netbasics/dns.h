@@ -148,9 +148,10 @@ int nb_dns_follow(const struct nb_dns_msg *m, const char *qname,
  * or 0 when q is not a query with one question. */
 size_t nb_dns_nxdomain(const uint8_t *q, size_t qlen, uint8_t *out, size_t cap);
 
-/* Narrates msg[0..len) for --explain as annotated hex: the header and each
- * flag, the question, every record and where its compression pointers point,
- * in the lesson's words. what is "query" or "reply". */
+/* Narrates msg[0..len) for --explain: at level 1 in words (the question,
+ * the flags that matter, each record); at level 2 (-xx) also as annotated
+ * hex: the header and each flag, the question, every record and where its
+ * compression pointers point. what is "query" or "reply". */
 void nb_dns_explain(const struct nb_explain *x, const char *what, const uint8_t *msg, size_t len);
 
 #endif

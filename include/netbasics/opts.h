@@ -114,7 +114,8 @@ int nb_opts_parse(const struct nb_option *table, int argc, char **argv, int *arg
 size_t nb_opts_help(const struct nb_option *table, char *buf, size_t n);
 
 /* The callbacks of NB_OPT__EXPLAIN (dest: struct nb_explain *, narrated on
- * stderr) and NB_OPT__COLOR (dest: const char **, only auto/always/never). */
+ * stderr; each -x or --explain raises its level by one, up to 2: -xx) and
+ * NB_OPT__COLOR (dest: const char **, only auto/always/never). */
 int nb_opts_explain(void *dest, const char *value, struct nb_err *e);
 int nb_opts_color(void *dest, const char *value, struct nb_err *e);
 

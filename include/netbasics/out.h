@@ -124,13 +124,30 @@ char *nb_human_bytes(double bytes, char *buf, size_t n);
 
 /* The --explain channel: the core narrates through it and never prints.
  * A NULL channel or one without fn is silent. nb_explainf hands fn a line
- * already escaped (NB_ESC_TEXT), so no sink can pass a raw control byte. */
+ * already escaped (NB_ESC_TEXT), so no sink can pass a raw control byte.
+ * level says how much: 1 (-x) narrates in words, 2 (-xx) adds the packets
+ * and bytes (DNS messages as annotated hex, HTTP heads as sent, what each
+ * send and recv carried); 0 with fn set counts as 1. */
 struct nb_explain {
     void (*fn)(void *ctx, const char *line);
     void *ctx;
+    int level;
 };
+#define NB_EXPLAIN_WORDS     1   /* -x: the steps in words */
+#define NB_EXPLAIN_PACKETS   2   /* -xx: and the bytes that went over the wire */
+#define NB_EXPLAIN_BYTES_MAX 256 /* the most bytes nb_explain_bytes shows of one send or recv */
+
 void nb_explainf(const struct nb_explain *x, const char *fmt, ...) NB_PRINTF(2, 3);
+/* Whether x narrates at all (level 1 or more). */
 int nb_explaining(const struct nb_explain *x);
+/* Whether x narrates at level or more (NB_EXPLAIN_WORDS, NB_EXPLAIN_PACKETS). */
+int nb_explaining_at(const struct nb_explain *x, int level);
+/* At NB_EXPLAIN_PACKETS only: narrates p[0..n) as the lines it holds, each
+ * "  MARK TEXT" with TEXT escaped (NB_ESC_C: "\r\n" shows where a line ends,
+ * any other byte that is not printable shows as \xHH), at most max bytes
+ * and then how many more were not shown. mark is ">" for sent, "<" for received. */
+void nb_explain_bytes(const struct nb_explain *x, const char *mark, const void *p, size_t n,
+                      size_t max);
 
 /* The standard sink for commands: writes "* line\n" to stderr (ctx unused). */
 void nb_explain_to_stderr(void *ctx, const char *line);

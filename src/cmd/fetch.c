@@ -640,7 +640,7 @@ int cmd_fetch(int argc, char **argv)
         NB_OPT__QUIET(&o.quiet, "no progress, no summary"),
         NB_OPT__JSON(&o.json, "a JSON summary on stdout"),
         NB_OPT__EXPLAIN(&o.explain, "the request, the response headers and each framing step "
-                                    "(chunk sizes) on stderr"),
+                                    "(chunk sizes) on stderr; -xx adds both heads byte for byte"),
         NB_OPT_CLASH("--json --head --include"),
         NB_OPT_ARGS(1, 1, "one URL"),
         /* curl's and wget's letters, answered with ours */

@@ -44,6 +44,7 @@ struct listen_opts {
     unsigned max_clients;
     int64_t idle_ms, line_timeout_ms;
     struct nb_explain explain;
+    int left_without_bye; /* the last client went without saying bye */
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -81,7 +82,7 @@ static void ev_line(void *ctx, const struct nb_serve_client *c, const char *line
 
 static void ev_closed(void *ctx, const struct nb_serve_client *c, const char *why)
 {
-    const struct listen_opts *o = ctx;
+    struct listen_opts *o = ctx;
     double secs = (double)(c->ended_ms - c->started_ms) / 1000.0;
 
     if (o->sink) {
@@ -91,6 +92,7 @@ static void ev_closed(void *ctx, const struct nb_serve_client *c, const char *wh
                      (unsigned long long)c->bytes_in, secs, rate);
         return;
     }
+    o->left_without_bye = strcmp(why, "said bye") != 0;
     printf("%s %s\n", c->peer, why);
     fflush(stdout);
 }
@@ -321,7 +323,8 @@ int cmd_listen(int argc, char **argv)
                        "close a client whose line stays unfinished S seconds (default 30); "
                        "when -k runs out of rows or fds, the oldest unfinished line makes room"),
         NB_OPT__QUIET(&o.quiet, "no narration on stderr"),
-        NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr"),
+        NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr; -xx adds the bytes "
+                                    "each send and recv carried"),
         NB_OPT_CLASH("--raw --sink"),
         NB_OPT_CLASH("--udp --backlog"),
         NB_OPT_CLASH("--udp --max-line"),
@@ -405,6 +408,10 @@ int cmd_listen(int argc, char **argv)
         return nb_report("listen", &e);
     if (!o.sink)
         printf("Stopping server.\n");
+    /* a second client would meet "Connection refused": say why before it does */
+    if (!o.keep_open && !o.sink && rc != NB_STOPPED && o.left_without_bye && !o.quiet)
+        nb_notef("netbasics listen: the server served its one client and stopped, as the "
+                 "lesson's does; -k keeps it listening for more");
     if ((o.keep_open || rc == NB_STOPPED) && !o.quiet)
         nb_notef("netbasics listen: %s: served %u client%s, %llu bytes in, %llu bytes out",
                  rc == NB_STOPPED ? "stopped by a signal" : "done", st.clients,

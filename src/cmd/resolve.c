@@ -582,7 +582,8 @@ int cmd_resolve(int argc, char **argv)
         NB_OPT_STRING(0, "resolv-conf", &o.conf, "FILE",
                       "the resolv.conf to read (env NB_RESOLV_CONF)"),
         NB_OPT_STRING(0, "hosts", &o.hosts, "FILE", "the hosts file to read (env NB_HOSTS)"),
-        NB_OPT__EXPLAIN(&o.explain, "the query and the reply as annotated hex, on stderr"),
+        NB_OPT__EXPLAIN(&o.explain, "the question, the server and the answer in words, on "
+                                    "stderr; -xx adds the packets as annotated hex"),
         NB_OPT_CLASH("--short --json"),
         /* dig's words; the later of +tcp/+notcp or +search/+nosearch wins, as in dig */
         NB_OPT_PLUS("short", "--short"),

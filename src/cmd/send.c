@@ -181,7 +181,8 @@ int cmd_send(int argc, char **argv)
                       "of HOST"),
         NB_OPT__FAMILY(&o.family, "use IPv4 or IPv6 addresses only"),
         NB_OPT__QUIET(&o.quiet, "no narration on stderr"),
-        NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr"),
+        NB_OPT__EXPLAIN(&o.explain, "narrate each socket call on stderr; -xx adds the bytes "
+                                    "each send and recv carried"),
         NB_OPT_NEEDS("--lines", "--udp"),
         NB_OPT_NEEDS("--no-wait", "--udp"),
         NB_OPT_NEEDS("--cacert", "--tls"),
@@ -267,6 +268,7 @@ int cmd_send(int argc, char **argv)
             return nb_report("send", &e);
         }
         nb_explainf(&o.explain, "sendall(%d, %zu bytes) — say what we came to say", fd, msg_len);
+        nb_explain_bytes(&o.explain, ">", msg, msg_len, NB_EXPLAIN_BYTES_MAX);
         free(msg);
     }
     po.in_fd = first_msg < argc ? -1 : 0;

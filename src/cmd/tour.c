@@ -38,7 +38,7 @@ static const char USAGE[] =
 static const char EPILOG[] = "Exit status: 0 every step went as the lesson says, 1 one did not.\n";
 
 struct tour {
-    int explain, no_pause, paced;
+    int explain, no_pause, paced; /* explain: 0, or the level -x gave (2: -xx) */
     char self[PATH_MAX]; /* this program's real path: a child's name is netbasics, not exe */
     const char *color;
     const char *copy_dir;     /* where the downloaded copy goes: --dir, else "." */
@@ -239,7 +239,7 @@ static char *expand(const struct step_run *r, const char *text, char *buf, size_
  * after the command when explaining (shown without it). */
 struct cmdline {
     char *argv[12];
-    char name[sizeof "netbasics"], x[sizeof "-x"];
+    char name[sizeof "netbasics"], x[sizeof "-xx"];
     char text[8][PATH_MAX + 64];
     int x_at; /* where -x is, or 0 */
 };
@@ -250,7 +250,7 @@ static char **cmdline_build(const struct tour *t, const struct step_run *r,
     size_t k = 0;
 
     memcpy(c->name, "netbasics", sizeof c->name);
-    memcpy(c->x, "-x", sizeof c->x);
+    snprintf(c->x, sizeof c->x, "%s", t->explain >= NB_EXPLAIN_PACKETS ? "-xx" : "-x");
     c->argv[k++] = c->name;
     c->x_at = 0;
     for (size_t i = 0; i < nargs && args[i] && i < 8; i++) {
@@ -594,7 +594,7 @@ int cmd_tour(int argc, char **argv)
             printf("%d  %s\n", i + 1, STEPS[i].title);
         return NB_EXIT_OK;
     }
-    t.explain = nb_explaining(&x);
+    t.explain = nb_explaining(&x) ? x.level : 0;
     if (argi < argc && nb_parse_uint(argv[argi], 1, NSTEPS, "step", &only, &e) < 0)
         return cmd_arg_report("tour", &e);
     nb_colors_init(&t.c, nb_color_wanted(1, t.color));

@@ -732,7 +732,7 @@ size_t nb_dns_nxdomain(const uint8_t *q, size_t qlen, uint8_t *out, size_t cap)
     return end;
 }
 
-/* --- --explain: the message as annotated hex --------------------------- */
+/* --- --explain: the message in words, and as annotated hex ------------- */
 
 static void hex_lines(const struct nb_explain *x, const uint8_t *msg, size_t from, size_t to)
 {
@@ -746,7 +746,126 @@ static void hex_lines(const struct nb_explain *x, const uint8_t *msg, size_t fro
     }
 }
 
-void nb_dns_explain(const struct nb_explain *x, const char *what, const uint8_t *msg, size_t len)
+/* What a record says, in words: "has the address", "is another name for". */
+static const char *record_words(uint16_t type)
+{
+    switch (type) {
+    case NB_DNS_A:
+        return "has the IPv4 address";
+    case NB_DNS_AAAA:
+        return "has the IPv6 address";
+    case NB_DNS_CNAME:
+        return "is another name (CNAME) for";
+    case NB_DNS_NS:
+        return "is served by the name server";
+    case NB_DNS_PTR:
+        return "points back (PTR) to the name";
+    case NB_DNS_MX:
+        return "takes mail at (preference, exchange)";
+    case NB_DNS_TXT:
+        return "carries the text";
+    case NB_DNS_SOA:
+        return "is a zone whose start of authority (SOA) is";
+    case NB_DNS_SRV:
+        return "offers the service at (priority, weight, port, target)";
+    default:
+        return "holds";
+    }
+}
+
+/* The flags of a message that change what it means, in words (level 1). */
+static void explain_flags(const struct nb_explain *x, const struct nb_dns_msg *m)
+{
+    char rname[16];
+
+    if (!m->qr) {
+        nb_explainf(x, "  %s",
+                    m->rd ? "RD: recursion desired — the server is to chase the answer "
+                            "for us, through other servers if it must"
+                          : "RD is not set: the server answers only from what it holds");
+        return;
+    }
+    nb_explainf(x, "  rcode %u (%s) — %s", m->rcode,
+                nb_dns_rcode_name(m->rcode, rname, sizeof rname),
+                m->rcode == NB_DNS_NOERROR ? (m->ancount ? "the name exists and here is the answer"
+                                                         : "the name exists, but has no record of "
+                                                           "the type asked for")
+                : m->rcode == NB_DNS_NXDOMAIN ? "no such name: it does not exist"
+                : m->rcode == NB_DNS_SERVFAIL ? "the server could not find out (it failed)"
+                : m->rcode == NB_DNS_REFUSED  ? "the server will not answer us"
+                : m->rcode == NB_DNS_FORMERR  ? "the server could not read the query"
+                                              : "the server did not answer the question");
+    nb_explainf(x, "  %s",
+                m->aa ? "AA: authoritative — the server holds the zone itself, so this "
+                        "is no copy from a cache"
+                      : "not authoritative (no AA): the answer comes from a cache or "
+                        "from asking other servers");
+    if (m->rd && !m->ra)
+        nb_explainf(x, "  no RA: the server does not recurse — ask one that does (a resolver)");
+    if (m->tc)
+        nb_explainf(x, "  TC: truncated — the reply did not fit one UDP datagram; ask again over "
+                       "TCP for all of it");
+}
+
+/* The canonical-name chain of a reply, hop by hop, to the records it ends in. */
+static void explain_chain(const struct nb_explain *x, const struct nb_dns_msg *m)
+{
+    const struct nb_dns_rr *chain[NB_DNS_MAX_CHAIN];
+    const char *final;
+    size_t nchain = 0, found = 0;
+    struct nb_err e;
+
+    if (!m->qr || !m->has_question || nb_dns_follow(m, m->qname, chain, &nchain, &final, &e) < 0 ||
+        nchain == 0)
+        return;
+    for (size_t i = 0; i < m->nrr; i++)
+        found += m->rr[i].section == NB_DNS_ANSWER && m->rr[i].type == m->qtype &&
+                 nb_dns_name_eq(m->rr[i].name, final);
+    for (size_t i = 0; i < nchain; i++)
+        nb_explainf(x, "  hop %zu of the chain: %s is an alias; the answer goes on under %s", i + 1,
+                    chain[i]->name, chain[i]->target);
+    nb_explainf(x, "  the chain ends at %s, with %zu record%s of the type asked for", final, found,
+                found == 1 ? "" : "s");
+}
+
+/* The message in words: the question, the flags that matter, each record (level 1). */
+static void explain_words(const struct nb_explain *x, const char *what, const struct nb_dns_msg *m,
+                          size_t len)
+{
+    char tname[16];
+
+    if (!m->qr)
+        nb_explainf(x, "the %s (%zu bytes, id 0x%04x: the reply must carry the same number)", what,
+                    len, m->id);
+    else
+        nb_explainf(x,
+                    "the %s (%zu bytes, id 0x%04x as in the query): %u answer%s, %u authority, "
+                    "%u additional",
+                    what, len, m->id, m->ancount, m->ancount == 1 ? "" : "s", m->nscount,
+                    m->arcount);
+    if (m->has_question)
+        nb_explainf(x,
+                    "  the question: %s %s IN — which name, what type of record, the Internet "
+                    "class",
+                    m->qname, nb_dns_type_name(m->qtype, tname, sizeof tname));
+    explain_flags(x, m);
+    for (size_t i = 0; i < m->nrr; i++) {
+        const struct nb_dns_rr *r = &m->rr[i];
+        nb_explainf(x, "  %s: %s %s %s (caches may keep it %u s)",
+                    r->section == NB_DNS_ANSWER      ? "answer"
+                    : r->section == NB_DNS_AUTHORITY ? "authority"
+                                                     : "additional",
+                    r->name, record_words(r->type), r->data, r->ttl);
+    }
+    if (m->edns)
+        nb_explainf(x, "  EDNS0: the sender takes UDP replies up to %u bytes", m->edns_payload);
+    explain_chain(x, m);
+}
+
+/* The message as annotated hex (level 2): the header and each flag, the
+ * question, every record and where its compression pointers point. */
+static void explain_hex(const struct nb_explain *x, const char *what, const uint8_t *msg,
+                        size_t len)
 {
     struct nb_dns_header h;
     struct nb_dns_msg m;
@@ -754,8 +873,6 @@ void nb_dns_explain(const struct nb_explain *x, const char *what, const uint8_t 
     char tname[16], rname[16], qname[NB_DNS_NAME_TEXT];
     const uint8_t *tc;
 
-    if (!nb_explaining(x))
-        return;
     nb_explainf(x, "the %s, %zu bytes:", what, len);
     if (nb_dns_header_parse(msg, len, &h, NULL) < 0) {
         hex_lines(x, msg, 0, len);
@@ -809,4 +926,20 @@ void nb_dns_explain(const struct nb_explain *x, const char *what, const uint8_t 
         nb_explainf(x, "  an EDNS0 OPT record: the sender takes UDP replies up to %u bytes",
                     m.edns_payload);
     nb_dns_msg_free(&m);
+}
+
+void nb_dns_explain(const struct nb_explain *x, const char *what, const uint8_t *msg, size_t len)
+{
+    struct nb_dns_msg m;
+    struct nb_err e;
+
+    if (!nb_explaining(x))
+        return;
+    if (nb_dns_parse(msg, len, &m, &e) == 0)
+        explain_words(x, what, &m, len);
+    else if (!nb_explaining_at(x, NB_EXPLAIN_PACKETS))
+        nb_explainf(x, "the %s, %zu bytes, cannot be read: %s", what, len, e.msg);
+    nb_dns_msg_free(&m);
+    if (nb_explaining_at(x, NB_EXPLAIN_PACKETS))
+        explain_hex(x, what, msg, len);
 }

@@ -75,10 +75,38 @@ static void tap_chunk(void *ctx, uint64_t size)
         t->user->on_chunk(t->user->ctx, size);
 }
 
+/* Whether a head line carries a password, never to be shown. */
+static int secret_line(const char *p, size_t l)
+{
+    return (l >= 14 && !strncasecmp(p, "Authorization:", 14)) ||
+           (l >= 20 && !strncasecmp(p, "Proxy-Authorization:", 20));
+}
+
+/* -xx: the request head byte for byte as it goes out, "\r\n" and all; a
+ * password's line is shown only up to its name. */
+static void explain_request_bytes(const struct nb_explain *x, const char *req, size_t len)
+{
+    const char *p = req, *end = req + len;
+
+    if (!nb_explaining_at(x, NB_EXPLAIN_PACKETS))
+        return;
+    nb_explainf(x, "the request as sent, %zu bytes, each line ending in \r\n:", len);
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t l = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        if (secret_line(p, l))
+            nb_explainf(x, "  > %.*s (hidden)", (int)strcspn(p, ":") + 1, p);
+        else
+            nb_explain_bytes(x, ">", p, l, l);
+        p += l;
+    }
+}
+
 static void explain_request(const struct nb_explain *x, const char *req, size_t len)
 {
     const char *p = req, *end = req + len;
 
+    explain_request_bytes(x, req, len);
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -86,10 +114,9 @@ static void explain_request(const struct nb_explain *x, const char *req, size_t 
             l--;
         if (l == 0)
             break;
-        if (!strncasecmp(p, "Authorization:", 14))
-            nb_explainf(x, "> Authorization: (hidden: the password is never shown)");
-        else if (!strncasecmp(p, "Proxy-Authorization:", 20))
-            nb_explainf(x, "> Proxy-Authorization: (hidden: the password is never shown)");
+        if (secret_line(p, l))
+            nb_explainf(x, "> %.*s (hidden: the password is never shown)", (int)strcspn(p, ":") + 1,
+                        p);
         else
             nb_explainf(x, "> %.*s", (int)l, p);
         p = nl ? nl + 1 : end;
@@ -128,6 +155,29 @@ static int wait_readable(int fd, int64_t wait_ms, const volatile sig_atomic_t *s
     return r > 0;
 }
 
+/* -xx: the response head byte for byte as it came, up to the empty line
+ * that ends it, over as many reads as it took. *state: 0 before the head,
+ * 1 at the start of a line in it, 2 within a line, 3 when it is over. */
+static void explain_head_bytes(const struct nb_explain *x, const uint8_t *p, size_t n, int *state)
+{
+    size_t end = 0;
+
+    if (*state == 3 || !nb_explaining_at(x, NB_EXPLAIN_PACKETS))
+        return;
+    if (*state == 0) {
+        nb_explainf(x, "the response head as it came, each line ending in \r\n:");
+        *state = 2;
+    }
+    while (end < n && *state != 3) {
+        if (p[end] == '\n')
+            *state = *state == 1 ? 3 : 1;
+        else if (p[end] != '\r')
+            *state = 2;
+        end++;
+    }
+    nb_explain_bytes(x, "<", p, end, end);
+}
+
 /* Reads the reply into p until it is complete, within the idle and total
  * limits. Returns 0, or -1 with e set. */
 static int read_reply(struct nb_stream *s, const struct nb_http_get_opts *o,
@@ -135,7 +185,7 @@ static int read_reply(struct nb_stream *s, const struct nb_http_get_opts *o,
 {
     char idle[NB_DURATION_TEXT_MAX];
     uint8_t *buf = malloc(READ_SIZE);
-    int rc = -1;
+    int rc = -1, head = 0;
 
     if (!buf)
         return nb_err_set(e, NB_E_SYS, "out of memory");
@@ -175,6 +225,7 @@ static int read_reply(struct nb_stream *s, const struct nb_http_get_opts *o,
             rc = nb_http_finish(p, e);
             break;
         }
+        explain_head_bytes(o->x, buf, (size_t)n, &head);
         if (nb_http_feed(p, buf, (size_t)n, cb, e) < 0)
             break;
         if (nb_http_done(p)) {

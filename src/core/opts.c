@@ -485,9 +485,13 @@ size_t nb_opts_help(const struct nb_option *table, char *buf, size_t n)
 
 int nb_opts_explain(void *dest, const char *value, struct nb_err *e)
 {
+    struct nb_explain *x = dest;
+
     (void)value;
     (void)e;
-    ((struct nb_explain *)dest)->fn = nb_explain_to_stderr;
+    x->fn = nb_explain_to_stderr;
+    if (x->level < NB_EXPLAIN_PACKETS) /* -x words, -xx (or -x -x) the packets too */
+        x->level++;
     return 0;
 }
 

@@ -532,6 +532,11 @@ int nb_explaining(const struct nb_explain *x)
     return x && x->fn;
 }
 
+int nb_explaining_at(const struct nb_explain *x, int level)
+{
+    return nb_explaining(x) && (x->level > 0 ? x->level : NB_EXPLAIN_WORDS) >= level;
+}
+
 /* Formats fmt into a string of its full length: small when it fits, else
  * memory the caller frees. Returns the length, or -1 (nothing to free). */
 NB_PRINTF(3, 0)
@@ -600,6 +605,29 @@ void nb_explainf(const struct nb_explain *x, const char *fmt, ...)
     if (text != small)
         free(text);
     x->fn(x->ctx, line);
+}
+
+void nb_explain_bytes(const struct nb_explain *x, const char *mark, const void *p, size_t n,
+                      size_t max)
+{
+    const char *b = p;
+    size_t shown = n < max ? n : max;
+
+    if (!nb_explaining_at(x, NB_EXPLAIN_PACKETS))
+        return;
+    for (size_t at = 0; at < shown;) {
+        const char *nl = memchr(b + at, '\n', shown - at);
+        size_t len = nl ? (size_t)(nl - (b + at)) + 1 : shown - at;
+        char esc[4 * 128 + 1];
+        /* a long line goes out in pieces of 128 bytes, so none is ever cut */
+        if (len > 128)
+            len = 128;
+        nb_escape(b + at, len, NB_ESC_C, esc, sizeof esc);
+        nb_explainf(x, "  %s %s", mark, esc);
+        at += len;
+    }
+    if (n > shown)
+        nb_explainf(x, "  %s ... and %zu more bytes, not shown", mark, n - shown);
 }
 
 void nb_explain_to_stderr(void *ctx, const char *line)

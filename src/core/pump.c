@@ -114,6 +114,9 @@ static enum step send_up(struct pump *pm, struct nb_err *e)
     if (pm->sent == 0)
         nb_explainf(pm->o->x, "send(%d, %zd bytes) — the first bytes go to the peer%s", pm->net->fd,
                     k, pm->o->in_fd >= 0 ? " (more follow as the input gives them)" : "");
+    else if (nb_explaining_at(pm->o->x, NB_EXPLAIN_PACKETS))
+        nb_explainf(pm->o->x, "send(%d, %zd bytes) — more of the input", pm->net->fd, k);
+    nb_explain_bytes(pm->o->x, ">", pm->up + pm->up_off, (size_t)k, NB_EXPLAIN_BYTES_MAX);
     pm->up_off += (size_t)k;
     pm->up_len -= (size_t)k;
     pm->sent += (uint64_t)k;
@@ -153,6 +156,9 @@ static enum step recv_down(struct pump *pm, struct nb_err *e)
     if (pm->received == 0)
         nb_explainf(pm->o->x, "recv(%d) = %zd bytes — the first answer from the peer", pm->net->fd,
                     k);
+    else if (nb_explaining_at(pm->o->x, NB_EXPLAIN_PACKETS))
+        nb_explainf(pm->o->x, "recv(%d) = %zd bytes — more from the peer", pm->net->fd, k);
+    nb_explain_bytes(pm->o->x, "<", pm->down, (size_t)k, NB_EXPLAIN_BYTES_MAX);
     pm->received += (uint64_t)k;
     nb_deadline_init(&pm->idle, pm->o->idle_ms);
     if (pm->o->out_fd < 0) {

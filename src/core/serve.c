@@ -172,6 +172,9 @@ static int flush_out(struct client *c, const struct nb_serve_opts *o)
             return -1;
         if (c->info.bytes_out == 0)
             nb_explainf(o->x, "send(%d, %zd bytes) — the first reply, 'You said ...'", c->s.fd, k);
+        else if (nb_explaining_at(o->x, NB_EXPLAIN_PACKETS))
+            nb_explainf(o->x, "send(%d, %zd bytes) — another reply", c->s.fd, k);
+        nb_explain_bytes(o->x, ">", c->out + c->out_off, (size_t)k, NB_EXPLAIN_BYTES_MAX);
         c->out_off += (size_t)k;
         c->out_len -= (size_t)k;
         c->info.bytes_out += (uint64_t)k;
@@ -223,6 +226,9 @@ static void count_in(struct server *sv, struct client *c, ssize_t got)
 {
     if (c->info.bytes_in == 0)
         nb_explainf(sv->o->x, "recv(%d) = %zd bytes — the client's first words", c->s.fd, got);
+    else if (nb_explaining_at(sv->o->x, NB_EXPLAIN_PACKETS))
+        nb_explainf(sv->o->x, "recv(%d) = %zd bytes — more from the client", c->s.fd, got);
+    nb_explain_bytes(sv->o->x, "<", sv->rbuf, (size_t)got, NB_EXPLAIN_BYTES_MAX);
     c->info.bytes_in += (uint64_t)got;
 }
 

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #define DGRAM_BUF 65536 /* holds any datagram without jumbograms (65,527 bytes at most) */
-#define REPLY_MAX 65507 /* a reply fits the smaller, IPv4, limit: the peer may be ::ffff:a.b.c.d   \
+#define REPLY_MAX                                                                                  \
+    65507               /* a reply fits the smaller, IPv4, limit: the peer may be ::ffff:a.b.c.d   \
                          */
 #define DRAIN_MAX  256  /* datagrams taken per wake-up before the stop flag is looked at again */
 #define SINK_EACH  2048 /* --sink only counts: each datagram's bytes are cut to this */
@@ -94,6 +95,9 @@ static enum step send_one(struct client *c, const char *p, size_t n, struct nb_e
                     "send(%d, %zu bytes) — one datagram, one whole message: no handshake came "
                     "before it, and nothing will tell us whether it arrived",
                     c->fd, n);
+    else if (nb_explaining_at(c->o->x, NB_EXPLAIN_PACKETS))
+        nb_explainf(c->o->x, "send(%d, %zu bytes) — another datagram", c->fd, n);
+    nb_explain_bytes(c->o->x, ">", p, n, NB_EXPLAIN_BYTES_MAX);
     c->st->sent++;
     c->st->bytes_sent += n;
     return GO_ON;
@@ -222,6 +226,9 @@ static enum step read_replies(struct client *c, const struct pollfd *slot, struc
                         "recv(%d) = %zu bytes — one whole datagram: UDP keeps the message "
                         "boundaries that a TCP stream does not",
                         c->fd, len);
+        else if (nb_explaining_at(c->o->x, NB_EXPLAIN_PACKETS))
+            nb_explainf(c->o->x, "recv(%d) = %zu bytes — another datagram", c->fd, len);
+        nb_explain_bytes(c->o->x, "<", c->down, len, NB_EXPLAIN_BYTES_MAX);
         c->st->received++;
         c->st->bytes_received += len;
         if (!c->in_open)
@@ -419,7 +426,12 @@ static void reply_to(struct server *sv, struct nb_udp_sender *s, const struct nb
                     "sendto(%d, %zu bytes, %s) — the answer names its receiver every time: "
                     "there is no connection to write into",
                     sv->fd, n, nb_sockaddr_format(peer, to, sizeof to));
+    } else if (nb_explaining_at(sv->o->x, NB_EXPLAIN_PACKETS)) {
+        char to[NB_SOCKADDR_TEXT_MAX];
+        nb_explainf(sv->o->x, "sendto(%d, %zu bytes, %s) — another answer", sv->fd, n,
+                    nb_sockaddr_format(peer, to, sizeof to));
     }
+    nb_explain_bytes(sv->o->x, ">", p, n, NB_EXPLAIN_BYTES_MAX);
     sv->st->datagrams_out++;
     sv->st->bytes_out += n;
     if (s) {
@@ -428,16 +440,22 @@ static void reply_to(struct server *sv, struct nb_udp_sender *s, const struct nb
     }
 }
 
-static void explain_first(struct server *sv, const struct nb_sockaddr *peer, size_t n)
+/* The first datagram in words; at -xx every one, and the bytes it held
+ * (p[0..kept), kept at most n: a sink keeps only the start of each). */
+static void explain_in(struct server *sv, const struct nb_sockaddr *peer, const char *p, size_t n,
+                       size_t kept)
 {
     char from[NB_SOCKADDR_TEXT_MAX];
 
-    if (sv->st->datagrams_in != 1)
-        return;
-    nb_explainf(sv->o->x,
-                "recvfrom(%d) = %zu bytes from %s — one whole datagram and who sent it: no "
-                "accept(), no connection, and each datagram is one message",
-                sv->fd, n, nb_sockaddr_format(peer, from, sizeof from));
+    if (sv->st->datagrams_in == 1)
+        nb_explainf(sv->o->x,
+                    "recvfrom(%d) = %zu bytes from %s — one whole datagram and who sent it: no "
+                    "accept(), no connection, and each datagram is one message",
+                    sv->fd, n, nb_sockaddr_format(peer, from, sizeof from));
+    else if (nb_explaining_at(sv->o->x, NB_EXPLAIN_PACKETS))
+        nb_explainf(sv->o->x, "recvfrom(%d) = %zu bytes from %s — another datagram", sv->fd, n,
+                    nb_sockaddr_format(peer, from, sizeof from));
+    nb_explain_bytes(sv->o->x, "<", p, kept < n ? kept : n, NB_EXPLAIN_BYTES_MAX);
 }
 
 /* Echo: "You said TEXT" to each datagram; a "bye" ends the one-shot server. */
@@ -448,7 +466,7 @@ static enum step echo_one(struct server *sv, const struct nb_sockaddr *peer, siz
     size_t text_len, rlen;
     int bye, cut;
 
-    explain_first(sv, peer, n);
+    explain_in(sv, peer, sv->buf, n, n);
     rlen = nb_udp_echo_reply(sv->buf, n, sv->reply, REPLY_MAX, &text, &text_len, &bye, &cut);
     if (s && sv->ev->message)
         sv->ev->message(sv->ev->ctx, s, text, text_len, cut);
@@ -470,7 +488,7 @@ static enum step raw_one(struct server *sv, const struct nb_sockaddr *peer, size
                          struct nb_err *e)
 {
     count_in(sv, peer, n);
-    explain_first(sv, peer, n);
+    explain_in(sv, peer, sv->buf, n, n);
     sv->last_peer = *peer;
     sv->have_last = 1;
     return write_out(sv->o->out_fd, sv->buf, n, e);
@@ -508,7 +526,8 @@ static enum step sink_datagrams(struct server *sv, struct nb_err *e)
             return FAILED;
         for (ssize_t k = 0; k < got; k++) {
             count_in(sv, &sv->batch[k].peer, sv->batch[k].len);
-            explain_first(sv, &sv->batch[k].peer, sv->batch[k].len);
+            explain_in(sv, &sv->batch[k].peer, sv->buf + (size_t)k * SINK_EACH, sv->batch[k].len,
+                       SINK_EACH);
         }
     }
     return GO_ON;

@@ -186,7 +186,8 @@ dnsmasq_ready() {
 }
 if [ ! -x "$DNSMASQ" ]; then
     nb_fail "dnsmasq is installed (apt-get install dnsmasq-base)"
-elif ! start_dnsmasq "$W" dnsmasq_ready --local=/nb.test/ --host-record=target.nb.test,127.0.0.2; then
+elif ! start_dnsmasq "$W" dnsmasq_ready --local=/nb.test/ --host-record=target.nb.test,127.0.0.2 \
+    --cname=alias.nb.test,target.nb.test; then
     nb_fail "dnsmasq starts on a free port of 127.0.0.1" "$(cat "$W/dnsmasq.err" 2>/dev/null)"
 fi
 if [ -n "$DP" ]; then
@@ -195,33 +196,74 @@ if [ -n "$DP" ]; then
     RERR=$ERR
     ROUT_BYTES=$(od -c "$OUT_FILE")
     assert_contains "resolve -x: the answer on stdout" "$OUT" "Address: 127.0.0.2"
-    in_order "resolve -x: configuration, question, query hex, socket calls, reply (A)" "$ERR" \
+    in_order "resolve -x: configuration, question, socket calls, the reply in words" "$ERR" \
         "* configuration: --server, first server 127.0.0.1#$DP" \
         "* asking for target.nb.test A" \
-        "* the query, 43 bytes:" \
-        "*     0000  " \
-        "*   bytes 0-1   id 0x" \
-        "*   bytes 2-3   flags 0x0100: QR=0 a query" \
-        "*   bytes 4-11  counts: 1 question, 0 answer" \
-        "*   bytes 12-31 question: target.nb.test. A IN" \
+        "* the query (43 bytes, id 0x" \
+        "*   the question: target.nb.test. A IN — " \
+        "*   RD: recursion desired — " \
         "* socket(AF_INET, SOCK_DGRAM) = FD — a new UDP socket" \
         "* connect(FD, 127.0.0.1:$DP) — " \
         "* send(FD, 43 bytes) — " \
         "* recv(FD) = " \
         "* close(FD)" \
-        "* the reply, " \
-        "*   bytes 0-1   id 0x" \
-        "*   bytes 2-3   flags 0x8" \
-        "rcode 0 (NOERROR)" \
-        "answer: target.nb.test. " \
-        "A 127.0.0.2" \
+        "* the reply (59 bytes, id 0x" "as in the query): 1 answer, 0 authority, " \
+        "*   rcode 0 (NOERROR) — the name exists and here is the answer" \
+        "*   AA: authoritative — " \
+        "*   answer: target.nb.test. has the IPv4 address 127.0.0.2 (caches may keep it 0 s)" \
         "* asking for target.nb.test AAAA"
-    QID=$(printf '%s\n' "$ERR" | sed -nE 's/^\*   bytes 0-1   id (0x[0-9a-f]{4}).*/\1/p' | head -n 2 | sort -u)
-    assert_eq "resolve -x: the reply carries the query's id" 1 "$(count_lines "$QID")"
-    assert_match "resolve -x: the id line says why" "$ERR" '^\*   bytes 0-1   id 0x[0-9a-f]{4}: the reply must carry the same number$'
-    assert_match "resolve -x: hex rows of 16 bytes at most, with offsets" "$ERR" '^\*     0000  ([0-9a-f]{2} ){11}[0-9a-f]{2}$'
+    QID=$(printf '%s\n' "$ERR" | sed -nE 's/^\* the (query|reply) \([0-9]+ bytes, id (0x[0-9a-f]{4}).*/\2/p' | head -n 2)
+    assert_eq "resolve -x: the reply carries the query's id" 1 "$(count_lines "$(printf '%s\n' "$QID" | sort -u)")"
+    assert_eq "resolve -x: two ids told (query, reply)" 2 "$(count_lines "$QID")"
+    assert_not_contains "resolve -x: no hex dump at level 1" "$ERR" "*     0000  "
+    assert_not_contains "resolve -x: no byte offsets at level 1" "$ERR" "bytes 0-1"
     check_call_format "resolve -x" "$ERR"
     assert_eq "resolve -x: every stderr line a narration" "" "$(others "$ERR")"
+
+    # -xx (or -x -x, or --explain --explain): the words and the annotated packets
+    for xx in -xx "-x -x" "--explain --explain"; do
+        run timeout 30 "$NB" resolve $xx -t A -s "127.0.0.1:$DP" target.nb.test
+        assert_status "resolve $xx: exit 0" 0
+        in_order "resolve $xx: the words, then the annotated hex, of the query and of the reply" "$ERR" \
+            "* asking for target.nb.test A" \
+            "* the query (43 bytes, id 0x" \
+            "* the query, 43 bytes:" \
+            "*     0000  " \
+            "*   bytes 0-1   id 0x" \
+            "*   bytes 2-3   flags 0x0100: QR=0 a query" \
+            "*   bytes 4-11  counts: 1 question, 0 answer" \
+            "*   bytes 12-31 question: target.nb.test. A IN" \
+            "* socket(AF_INET, SOCK_DGRAM) = FD — a new UDP socket" \
+            "* send(FD, 43 bytes) — " \
+            "* close(FD)" \
+            "* the reply (59 bytes, id 0x" \
+            "*   answer: target.nb.test. has the IPv4 address 127.0.0.2" \
+            "* the reply, 59 bytes:" \
+            "*   bytes 0-1   id 0x" \
+            "*   bytes 2-3   flags 0x8" \
+            "rcode 0 (NOERROR)" \
+            "answer: target.nb.test. " \
+            "A 127.0.0.2"
+    done
+    QID=$(printf '%s\n' "$ERR" | sed -nE 's/^\*   bytes 0-1   id (0x[0-9a-f]{4}).*/\1/p' | head -n 2 | sort -u)
+    assert_eq "resolve -xx: the reply carries the query's id" 1 "$(count_lines "$QID")"
+    assert_match "resolve -xx: the id line says why" "$ERR" '^\*   bytes 0-1   id 0x[0-9a-f]{4}: the reply must carry the same number$'
+    assert_match "resolve -xx: hex rows of 16 bytes at most, with offsets" "$ERR" '^\*     0000  ([0-9a-f]{2} ){11}[0-9a-f]{2}$'
+    check_call_format "resolve -xx" "$ERR"
+    assert_eq "resolve -xx: every stderr line a narration" "" "$(others "$ERR")"
+    assert_true "resolve -xx: more narration than -x" test "$(count_lines "$ERR")" -gt "$(count_lines "$RERR")"
+    run timeout 30 "$NB" resolve -xxx -t A -s "127.0.0.1:$DP" target.nb.test
+    assert_status "resolve -xxx: as -xx (two levels), exit 0" 0
+    assert_contains "resolve -xxx: the hex too" "$ERR" "*     0000  "
+
+    # a name behind a CNAME: each hop of the chain, in words
+    run timeout 30 "$NB" resolve -x -t A -s "127.0.0.1:$DP" alias.nb.test
+    assert_status "resolve -x alias: exit 0" 0
+    in_order "resolve -x alias: the CNAME hop and where the chain ends" "$ERR" \
+        "*   answer: alias.nb.test. is another name (CNAME) for target.nb.test." \
+        "*   answer: target.nb.test. has the IPv4 address 127.0.0.2" \
+        "*   hop 1 of the chain: alias.nb.test. is an alias; the answer goes on under target.nb.test." \
+        "*   the chain ends at target.nb.test., with 1 record of the type asked for"
     run timeout 30 "$NB" resolve -s "127.0.0.1:$DP" target.nb.test
     assert_status "resolve: exit 0" 0
     assert_eq "resolve: stdout byte-identical with and without -x" "$ROUT_BYTES" "$(od -c "$OUT_FILE")"
@@ -236,7 +278,8 @@ if [ -n "$DP" ]; then
     run timeout 30 "$NB" resolve -x -s "127.0.0.1:$DP" -t A nosuch.nb.test
     assert_status "resolve -x nosuch: NXDOMAIN, exit 1" 1
     in_order "resolve -x nosuch: the reply says NXDOMAIN" "$ERR" "* asking for nosuch.nb.test A" \
-        "* recv(FD) = " "* the reply, " "rcode 3 (NXDOMAIN)" "netbasics resolve: nosuch.nb.test: not found"
+        "* recv(FD) = " "* the reply (" "*   rcode 3 (NXDOMAIN) — no such name: it does not exist" \
+        "netbasics resolve: nosuch.nb.test: not found"
 
     run timeout 30 "$NB" resolve -x --tcp -s "127.0.0.1:$DP" -t A target.nb.test
     assert_status "resolve -x --tcp: exit 0" 0
@@ -247,7 +290,7 @@ if [ -n "$DP" ]; then
         "* send(FD, 2-byte length 43 + the query) — " \
         "* recv(FD" \
         "* close(FD)" \
-        "* the reply, 59 bytes:"
+        "* the reply (59 bytes, "
     check_call_format "resolve -x --tcp" "$ERR"
 fi
 
@@ -288,6 +331,26 @@ in_order "fetch -x (raw): connect, request, response, chunk sizes, in order" "$E
     "* close(FD)"
 assert_eq "fetch -x (raw): four chunks, no more" 4 "$(printf '%s\n' "$ERR" | grep -c '^\* chunk [0-9]')"
 check_call_format "fetch -x" "$ERR"
+assert_not_contains "fetch -x: no raw head at level 1" "$ERR" "* the request as sent"
+raw_fetch -xx -
+assert_status "fetch -xx (raw): exit 0" 0
+in_order "fetch -xx (raw): the request and the response heads byte for byte, then in words" "$ERR" \
+    "* connect(FD, 127.0.0.1:$RAWPORT) — call the server" \
+    "* the request as sent, " \
+    "*   > GET / HTTP/1.1\\r\\n" \
+    "*   > Host: 127.0.0.1:$RAWPORT\\r\\n" \
+    "*   > \\r\\n" \
+    "* > GET / HTTP/1.1" \
+    "* the response head as it came, each line ending in \\r\\n:" \
+    "*   < HTTP/1.1 200 OK\\r\\n" \
+    "*   < Transfer-Encoding: chunked\\r\\n" \
+    "*   < Connection: close\\r\\n" \
+    "*   < \\r\\n" \
+    "* < HTTP/1.1 200 OK — the status line: success" \
+    "* chunk 1: 5 bytes — " \
+    "* close(FD)"
+assert_not_contains "fetch -xx: the body is not part of the head" "$ERR" "*   < 5\\r\\n"
+check_call_format "fetch -xx" "$ERR"
 raw_fetch "" -
 assert_status "fetch (raw): exit 0" 0
 assert_eq "fetch -o -: stdout byte-identical with and without -x" "$FOUT_BYTES" "$(od -c "$OUT_FILE")"
@@ -377,6 +440,45 @@ EOF
     assert_status "nginx 404 -x: exit 1" 1
     assert_match "nginx 404 -x: the status line explained" "$ERR" '^\* < HTTP/1\.1 404 Not Found — .'
 fi
+
+# ==========================================================================
+section "-xx on listen and send: the bytes each send and recv carried"
+listen_run -xx
+assert_eq "listen -xx: exits 0 after 'bye'" 0 "$LSTATUS"
+LERR2=$(cat "$W/l.err")
+in_order "listen -xx: the client's words and the replies, byte for byte" "$LERR2" \
+    "* accept(FD) = FD from 127.0.0.1:" \
+    "* recv(FD) = 10 bytes — the client's first words" \
+    "*   < hello\\n" \
+    "*   < bye\\n" \
+    "* send(FD, " "*   > You said hello\\n" \
+    "* close(FD)"
+check_call_format "listen -xx" "$LERR2"
+assert_eq "listen -xx: every stderr line a narration" "" "$(others "$LERR2")"
+assert_not_contains "listen -x: no bytes at level 1" "$LERR" "*   < hello"
+# a line of 301 bytes (with a tab and an escape byte) is shown escaped, in
+# pieces of 128 bytes, and cut at 256
+LONG=$(printf 'x%.0s' $(seq 1 296))
+port_pid=
+: >"$W/lx.out"
+timeout -k 2 30 "$NB" listen -q 127.0.0.1:0 </dev/null >"$W/lx.out" 2>&1 &
+port_pid=$!
+track "$port_pid"
+poll_until 10 grep -q 'Listening on 127\.0\.0\.1:[0-9]' "$W/lx.out"
+LXPORT=$(sed -nE 's/.*Listening on 127\.0\.0\.1:([0-9]+).*/\1/p' "$W/lx.out")
+run_in "$(printf 'a\tb\033c')$LONG"$'\nbye\n' timeout -k 2 30 "$NB" send -xx 127.0.0.1 "$LXPORT"
+wait_exit "$port_pid" 10
+assert_status "send -xx: exit 0" 0
+in_order "send -xx: what was sent and what came back, escaped" "$ERR" \
+    "* send(FD, 306 bytes) — the first bytes go to the peer" \
+    "*   > a\\tb\\x1bc${LONG:0:123}"$'\n' \
+    "*   > ${LONG:0:128}"$'\n' \
+    "*   > ... and 50 more bytes, not shown" \
+    "* shutdown(FD, SHUT_WR) — " \
+    "* recv(FD) = " "*   < You said a\\tb\\x1bc" \
+    "* close(FD)"
+assert_eq "send -xx: no raw escape byte on stderr" 0 "$(printf '%s' "$ERR" | LC_ALL=C grep -c $'\033')"
+check_call_format "send -xx" "$ERR"
 
 # ==========================================================================
 section "one format across commands"

@@ -459,5 +459,36 @@ if start_listen hostile 127.0.0.1:0; then
     assert_eq "hostile: then bye" "I got bye" "$(grep -a '^I got' "$LOUT" | tail -n 1)"
 fi
 
+# -----------------------------------------------------------------------------
+section "one-shot: when the client leaves without bye, say that -k keeps listening"
+HINT="netbasics listen: the server served its one client and stopped, as the lesson's does; -k keeps it listening for more"
+if start_listen oneshot 127.0.0.1:0; then
+    client oneshot sh -c "printf 'first\n' | nc -N 127.0.0.1 $LPORT"
+    assert_eq "one-shot: the first client got its reply" "You said first" "$CLIENT_OUT"
+    wait_listen_exit oneshot
+    assert_eq "one-shot, no bye: one line on stderr names the one client and -k" "$HINT" "$(cat "$LERR")"
+    assert_eq "one-shot, no bye: stdout still ends with Stopping server." "Stopping server." \
+        "$(tail -n 1 "$LOUT")"
+    # what the learner meets next: the second client is refused
+    client oneshot2 "$NB" send 127.0.0.1 "$LPORT" second
+    assert_eq "one-shot: a second send is refused (exit 4)" 4 "$CLIENT_STATUS"
+fi
+if start_listen oneshotq -q 127.0.0.1:0; then
+    client oneshotq sh -c "printf 'first\n' | nc -N 127.0.0.1 $LPORT"
+    wait_listen_exit oneshotq
+    assert_eq "one-shot -q, no bye: quiet" "" "$(cat "$LERR")"
+fi
+if start_listen oneshotbye 127.0.0.1:0; then
+    client oneshotbye sh -c "printf 'first\nbye\n' | nc -N 127.0.0.1 $LPORT"
+    wait_listen_exit oneshotbye
+    assert_eq "one-shot, bye: the client ended it as the lesson says, no hint" "" "$(cat "$LERR")"
+fi
+if start_listen keepbye -k 127.0.0.1:0; then
+    client keepbye sh -c "printf 'first\n' | nc -N 127.0.0.1 $LPORT"
+    kill -TERM "$LPID"
+    wait_exit "$LPID" 15
+    assert_not_contains "-k, no bye: no one-client hint" "$(cat "$LERR")" "its one client"
+fi
+
 echo "# test_listen.sh ran in $(($(date +%s) - T_START)) s"
 finish

@@ -382,7 +382,8 @@ for call in 'socket(AF_INET, SOCK_STREAM) = ' 'socket(AF_INET, SOCK_DGRAM) = ' '
     'connect(' 'accept(' 'shutdown(' 'close('; do
     assert_match "-x: a '$call' line on stderr" "$ERR" "^(   (server|client): )?\\* ${call//(/\\(}"
 done
-assert_match "-x: the DNS query as annotated hex" "$ERR" '^\*   bytes 0-1   id 0x[0-9a-f]{4}'
+assert_match "-x: the DNS query in words" "$ERR" '^\* the query \([0-9]+ bytes, id 0x[0-9a-f]{4}: '
+assert_not_contains "-x: no annotated hex (that is -xx)" "$ERR" "bytes 0-1   id 0x"
 assert_match "-x: the HTTP request" "$ERR" '^   client: \* > GET / HTTP/1\.1$'
 assert_match "-x: the HTTP status line" "$ERR" '^   client: \* < HTTP/1\.1 200 OK'
 assert_match "-x: the octets conversions" "$ERR" '^\* octet 1: 185 to binary'
@@ -390,7 +391,7 @@ assert_eq "-x: every stderr line a narration, but the commands' own messages" ""
     "$(printf '%s\n' "$ERR" | grep -vE '^(   (server|client): )?\* ' | grep -vE '^(netbasics resolve: localhost: not found|Connected to 127\.0\.0\.1:|Saved |Open it in a browser: )')"
 S=$(step 2)
 in_order "-x step 2: the query, the socket calls, the reply, in order" "$S" "* asking for localhost A" \
-    "bytes 0-1   id" "* socket(AF_INET, SOCK_DGRAM)" "* connect(FD, 127.0.0.1:$(printf '%s\n' "$ALL" | sed -nE 's/.*own name server at 127\.0\.0\.1:([0-9]+).*/\1/p'))" \
+    "* the query (" "* socket(AF_INET, SOCK_DGRAM)" "* connect(FD, 127.0.0.1:$(printf '%s\n' "$ALL" | sed -nE 's/.*own name server at 127\.0\.0\.1:([0-9]+).*/\1/p'))" \
     "* send(FD, " "* recv(FD) = " "* the reply" "rcode 3 (NXDOMAIN)"
 S=$(step 6)
 in_order "-x step 6: the server's calls in order" "$S" "* socket(AF_INET, SOCK_STREAM)" "* bind(FD, 127.0.0.1:0)" \
@@ -420,6 +421,11 @@ norm() {
 XOUT=$OUT
 tour
 assert_eq "-x: stdout the same as without -x (but ports and names)" "$(norm "$OUT")" "$(norm "$XOUT")"
+tour -xx 2
+assert_status "-xx 2: exits 0" 0
+in_order "-xx step 2: the query in words, then as annotated hex" "$ERR" "* asking for localhost A" \
+    "* the query (" "* the query, " "*   bytes 0-1   id 0x" "* socket(AF_INET, SOCK_DGRAM)"
+no_leftovers "tour -xx 2"
 
 section "a step that goes wrong: exit 1, and the step says so"
 # a hosts file without localhost: step 1 then asks DNS (the tour's own server),

@@ -257,7 +257,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct nb_dns_msg m;
     struct nb_err e;
     struct capture cap = {0};
-    struct nb_explain x = {on_line, &cap};
+    struct nb_explain x = {on_line, &cap, NB_EXPLAIN_PACKETS};
     int rc;
 
     if (!msg)

@@ -122,8 +122,17 @@ static void test_values(void **state)
     assert_int_equal(o.count, 7);
     assert_true(o.wait_ms == 500);
     assert_true(nb_explaining(&o.explain));
+    assert_false(nb_explaining_at(&o.explain, NB_EXPLAIN_PACKETS));
     assert_string_equal(o.color, "never");
     assert_int_equal(argi, 12);
+
+    /* -x counts: -xx, -x -x and --explain --explain are the second level, and no more */
+    char **twice[] = {ARGV("-xx"), ARGV("-x", "-x"), ARGV("--explain", "--explain"), ARGV("-xxx")};
+    for (size_t i = 0; i < sizeof twice / sizeof twice[0]; i++) {
+        assert_int_equal(demo_parse(&o, 0, 0, NB_ARGS_ANY, twice[i], &argi, &e), 0);
+        assert_true(nb_explaining_at(&o.explain, NB_EXPLAIN_PACKETS));
+        assert_int_equal(o.explain.level, NB_EXPLAIN_PACKETS);
+    }
 
     /* -4 then -6: the last one counts, as with nc */
     assert_int_equal(demo_parse(&o, 0, 0, NB_ARGS_ANY, ARGV("-4", "-6"), &argi, &e), 0);

@@ -686,7 +686,7 @@ static void capture_line(void *ctx, const char *line)
 static void test_explain(void **state)
 {
     struct lines got = {0};
-    struct nb_explain x = {capture_line, &got}, silent = {NULL, &got};
+    struct nb_explain x = {capture_line, &got, NB_EXPLAIN_WORDS}, silent = {NULL, &got, 0};
 
     assert_true(nb_explaining(&x));
     assert_false(nb_explaining(&silent));
@@ -698,6 +698,35 @@ static void test_explain(void **state)
     assert_int_equal(got.n, 2);
     assert_string_equal(got.text[0], "socket(AF_INET, SOCK_STREAM) -> fd 3");
     assert_string_equal(got.text[1], "connect to 127.0.0.1 port 9087");
+}
+
+/* The two levels: words at 1 (and at 0 with a sink), the bytes at 2 only,
+ * escaped, a line of the data per line, cut at max with what was left. */
+static void test_explain_levels(void **state)
+{
+    struct lines got = {0};
+    struct nb_explain unset = {capture_line, &got, 0}, words = {capture_line, &got, 1},
+                      packets = {capture_line, &got, 2};
+    char big[300];
+
+    (void)state;
+    assert_true(nb_explaining_at(&unset, NB_EXPLAIN_WORDS));
+    assert_false(nb_explaining_at(&unset, NB_EXPLAIN_PACKETS));
+    assert_false(nb_explaining_at(&words, NB_EXPLAIN_PACKETS));
+    assert_true(nb_explaining_at(&packets, NB_EXPLAIN_PACKETS));
+    assert_false(nb_explaining_at(NULL, NB_EXPLAIN_WORDS));
+    nb_explain_bytes(&words, ">", "hello\n", 6, 256);
+    assert_int_equal(got.n, 0);
+    nb_explain_bytes(&packets, "<", "hi\tthere\r\n\033[2Jbye", 17, 256);
+    assert_int_equal(got.n, 2);
+    assert_string_equal(got.text[0], "  < hi\\tthere\\r\\n");
+    assert_string_equal(got.text[1], "  < \\x1b[2Jbye");
+    got.n = 0;
+    memset(big, 'a', sizeof big);
+    nb_explain_bytes(&packets, ">", big, sizeof big, 256);
+    assert_int_equal(got.n, 3); /* 128 + 128 bytes shown, then the rest counted */
+    assert_int_equal(strlen(got.text[0]), sizeof got.text[0] - 1); /* cut by the test's buffer */
+    assert_string_equal(got.text[2], "  > ... and 44 more bytes, not shown");
 }
 
 /* Runs fn with stderr going to a temporary file and returns what it wrote (malloc'd). */
@@ -730,7 +759,7 @@ static char *capture_stderr(void (*fn)(void *), void *arg)
 
 static void call_explain_to_stderr(void *arg)
 {
-    struct nb_explain x = {nb_explain_to_stderr, NULL};
+    struct nb_explain x = {nb_explain_to_stderr, NULL, NB_EXPLAIN_WORDS};
 
     nb_explainf(&x, "%s", (const char *)arg);
 }
@@ -796,7 +825,7 @@ static void call_report_hostile(void *arg)
 
 static void call_explain_hostile(void *arg)
 {
-    struct nb_explain x = {nb_explain_to_stderr, NULL};
+    struct nb_explain x = {nb_explain_to_stderr, NULL, NB_EXPLAIN_WORDS};
 
     nb_explainf(&x, "query for %s", (const char *)arg);
 }
@@ -911,6 +940,7 @@ int main(void)
         cmocka_unit_test(test_color_wanted),
         cmocka_unit_test(test_colors_init),
         cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_explain_levels),
         cmocka_unit_test(test_stderr_helpers),
         cmocka_unit_test(test_finish_stdout),
     };

@@ -357,7 +357,7 @@ static void test_resolve_numeric(void **state)
     struct nb_sockaddr sa[NB_RESOLVE_MAX];
     char buf[NB_SOCKADDR_TEXT_MAX], line[CAPTURE_LEN];
     struct capture cap;
-    struct nb_explain x = {capture_line, &cap};
+    struct nb_explain x = {capture_line, &cap, NB_EXPLAIN_WORDS};
     struct nb_err e;
     size_t i, n;
 
@@ -419,7 +419,7 @@ static void test_resolve_localhost(void **state)
     struct nb_sockaddr sa[NB_RESOLVE_MAX];
     char line[512], buf[NB_SOCKADDR_TEXT_MAX];
     struct capture cap;
-    struct nb_explain x = {capture_line, &cap};
+    struct nb_explain x = {capture_line, &cap, NB_EXPLAIN_WORDS};
     struct nb_err e;
     int in_hosts = 0;
     size_t i, n = 0;
@@ -644,7 +644,7 @@ static void test_connect_falls_back(void **state)
     struct nb_sockaddr list[3];
     char want[CAPTURE_LEN];
     struct capture cap;
-    struct nb_explain x = {capture_line, &cap};
+    struct nb_explain x = {capture_line, &cap, NB_EXPLAIN_WORDS};
     struct nb_err e;
     int hold, lfd, fd, sfd, first = -1, at;
 
@@ -1016,7 +1016,7 @@ static void test_explain_narration(void **state)
     struct nb_sockaddr want_sa, lsa, list[2], clocal;
     char want[CAPTURE_LEN];
     struct capture cap;
-    struct nb_explain x = {capture_line, &cap};
+    struct nb_explain x = {capture_line, &cap, NB_EXPLAIN_WORDS};
     struct nb_err e;
     size_t n;
     int lfd, cfd, sfd, hold, first, at;
@@ -1106,7 +1106,7 @@ static void test_ipv6_loopback(void **state)
     struct nb_sockaddr lsa, peer, any, v4;
     char buf[NB_SOCKADDR_TEXT_MAX], want[NB_SOCKADDR_TEXT_MAX];
     struct capture cap;
-    struct nb_explain x = {capture_line, &cap};
+    struct nb_explain x = {capture_line, &cap, NB_EXPLAIN_WORDS};
     struct nb_err e;
     int lfd, cfd, sfd;
 
