@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/test.sh - the one test command: installs what the tests need (as root,
-# on Debian), builds with warnings as errors under AddressSanitizer and UBSan,
+# on Debian), checks the design rules grep can check and the formatting
+# (scripts/check_rules.sh), builds with warnings as errors under AddressSanitizer and UBSan,
 # runs ctest, builds with clang and runs every libFuzzer target for a bounded
 # time, and checks the plain build for leaks with valgrind.
 # Environment: FUZZ_SECONDS (per fuzz target, default 20), JOBS (default nproc).
@@ -16,7 +17,7 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 # (service names where a port goes), which a minimal Debian 12 image lacks.
 PKGS=(cmake make gcc clang libclang-rt-14-dev libcmocka-dev valgrind python3
       netcat-openbsd socat ncat dnsmasq-base nginx-light curl bind9-dnsutils
-      busybox iproute2 man-db openssl libssl3 tinyproxy net-tools lintian netbase)
+      busybox iproute2 man-db openssl libssl3 tinyproxy net-tools lintian netbase clang-format)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -34,6 +35,9 @@ if ((${#missing[@]})); then
 fi
 
 step() { printf '\n== %s\n' "$*"; }
+
+step "the design's rules that grep can check, and the formatting"
+bash scripts/check_rules.sh
 
 step "sanitizer build (gcc, -Werror, ASan+UBSan) and ctest"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc -DNB_SANITIZE=ON \
