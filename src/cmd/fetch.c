@@ -398,6 +398,79 @@ static int redirect_to(struct fetch_run *r, const struct nb_url *url, unsigned h
     return NB_EXIT_OK;
 }
 
+/* After the last hop: a signal, a 304, the held-back text, the save, and an
+ * error status, in that order. Returns the exit status. */
+static int finish(struct fetch_run *r)
+{
+    struct nb_err e;
+
+    if (stop_signal)
+        return fail(r, 128 + stop_signal, "stopped by %s after %llu body bytes%s",
+                    signal_name(stop_signal), (unsigned long long)r->bytes,
+                    r->saving ? ": the partial file was removed" : "");
+    if (r->status == 304)
+        return NB_EXIT_OK; /* not modified: the copy there is kept */
+    /* what the last block held back, while stdout is still read */
+    if (r->nheld && !r->stdout_gone && write_text(r, NULL, 0, 1) < 0)
+        return fail_err(r, &r->err);
+    if (r->saving) {
+        if (nb_save_commit(&r->save, &e) < 0)
+            return fail_err(r, &e);
+        r->saved = 1;
+    }
+    if (r->status >= 400 || r->status < 100) /* outside 100-599: as a 5xx (RFC 9110 15) */
+        return fail(r, NB_EXIT_NEGATIVE, "HTTP %03d %s from %.200s%s", r->status, r->reason, r->cur,
+                    r->saved ? " (the body was kept: --keep-errors)" : ": nothing saved");
+    return NB_EXIT_OK;
+}
+
+/* One exchange with url (a hop of the redirect chain): the credentials go
+ * only to the origin of first. Returns NB_EXIT_OK with the response in r,
+ * or the failure's status. */
+static int hop_once(struct fetch_run *r, struct nb_url *url, const struct nb_url *first,
+                    struct nb_http_parser *p)
+{
+    const struct fetch_opts *o = r->o;
+    const char *headers[MAX_HEADERS];
+    int own = nb_url_same_origin(url, first);
+    struct nb_http_get_opts go = {
+        .head = o->head,
+        .headers = headers,
+        .nheaders = headers_for(o, own, headers),
+        .connect_ms = o->connect_ms,
+        .idle_ms = o->idle_ms,
+        .total = r->total,
+        .family = o->family,
+        .stop = &stop_signal,
+        .tls = &o->tls,
+        .tls_info = &r->tls,
+        .x = &o->explain,
+    };
+    struct nb_http_cb cb = {r, on_status, on_header, on_headers_done, on_body, NULL};
+    struct nb_url proxy;
+    struct nb_err e;
+    int use_proxy, rc;
+
+    if (own && !url->userinfo[0])
+        memcpy(url->userinfo, first->userinfo, sizeof url->userinfo);
+    nb_url_format(url, r->cur, sizeof r->cur);
+    r->used_tls = !strcmp(url->scheme, "https");
+    warn_insecure(r, url);
+    use_proxy = proxy_for(url, &proxy, &e);
+    if (use_proxy < 0)
+        return fail(r, NB_EXIT_USAGE, "%s", e.msg);
+    go.proxy = use_proxy ? &proxy : NULL;
+    nb_err_clear(&r->err);
+    r->status = 0;
+    rc = nb_http_get(url, &go, &cb, p, &e);
+    nb_progress_end(&r->progress);
+    if (stop_signal || r->stdout_gone)
+        return NB_EXIT_OK;
+    if (r->err.code) /* our side failed: the file (even for an empty body), or stdout */
+        return fail_err(r, &r->err);
+    return rc < 0 ? fail_err(r, &e) : NB_EXIT_OK;
+}
+
 /* The download itself, in the order a failure should be found: the URL and
  * its scheme, then the destination, then the network. Returns the exit
  * status; a failure is in r->fail. It never removes the temporary file
@@ -405,14 +478,14 @@ static int redirect_to(struct fetch_run *r, const struct nb_url *url, unsigned h
 static int transfer(struct fetch_run *r, const char *url_text)
 {
     const struct fetch_opts *o = r->o;
-    struct nb_url first, url, next, proxy;
+    struct nb_url first, url, next;
     struct nb_http_parser p;
     struct nb_err e;
     struct nb_deadline total;
-    const char *headers[MAX_HEADERS];
     char name[256];
     uint64_t seen[MAX_REDIRS + 1]; /* a hash of every URL visited: the whole URL counts */
     size_t nseen = 0;
+    int rc;
 
     if (nb_url_parse(url_text, &first, &e) < 0)
         return fail(r, NB_EXIT_USAGE, "%s", e.msg);
@@ -432,72 +505,22 @@ static int transfer(struct fetch_run *r, const char *url_text)
     nb_deadline_init(&total, o->max_ms);
     r->total = o->max_ms >= 0 ? &total : NULL;
     for (unsigned hop = 0;; hop++) {
-        /* credentials go only to the origin they were given for */
-        int own = nb_url_same_origin(&url, &first);
-        struct nb_http_get_opts go = {
-            .head = o->head,
-            .headers = headers,
-            .nheaders = headers_for(o, own, headers),
-            .connect_ms = o->connect_ms,
-            .idle_ms = o->idle_ms,
-            .total = o->max_ms >= 0 ? &total : NULL,
-            .family = o->family,
-            .stop = &stop_signal,
-            .tls = &o->tls,
-            .tls_info = &r->tls,
-            .x = &o->explain,
-        };
-        struct nb_http_cb cb = {r, on_status, on_header, on_headers_done, on_body, NULL};
-        int use_proxy, rc;
-
-        if (own && !url.userinfo[0])
-            memcpy(url.userinfo, first.userinfo, sizeof url.userinfo);
-        nb_url_format(&url, r->cur, sizeof r->cur);
-        r->used_tls = !strcmp(url.scheme, "https");
-        warn_insecure(r, &url);
+        char cur[NB_URL_MAX + 300];
+        uint64_t h = url_hash(nb_url_format(&url, cur, sizeof cur));
         for (size_t k = 0; k < nseen; k++)
-            if (seen[k] == url_hash(r->cur))
-                return fail(r, NB_EXIT_PROTO, "redirect loop: %.200s was visited already", r->cur);
+            if (seen[k] == h)
+                return fail(r, NB_EXIT_PROTO, "redirect loop: %.200s was visited already", cur);
         if (nseen < sizeof seen / sizeof seen[0])
-            seen[nseen++] = url_hash(r->cur);
-        use_proxy = proxy_for(&url, &proxy, &e);
-        if (use_proxy < 0)
-            return fail(r, NB_EXIT_USAGE, "%s", e.msg);
-        go.proxy = use_proxy ? &proxy : NULL;
-        nb_err_clear(&r->err);
-        r->status = 0;
-        rc = nb_http_get(&url, &go, &cb, &p, &e);
-        nb_progress_end(&r->progress);
-        if (stop_signal || r->stdout_gone)
-            break;
-        if (r->err.code) /* our side failed: the file (even for an empty body), or stdout */
-            return fail_err(r, &r->err);
-        if (rc < 0)
-            return fail_err(r, &e);
-        if (!is_redirect(r->status) || o->max_redirs == 0)
+            seen[nseen++] = h;
+        if ((rc = hop_once(r, &url, &first, &p)) != NB_EXIT_OK)
+            return rc;
+        if (stop_signal || r->stdout_gone || !is_redirect(r->status) || o->max_redirs == 0)
             break;
         if ((rc = redirect_to(r, &url, hop, &next)) != NB_EXIT_OK)
             return rc;
         url = next;
     }
-    if (stop_signal)
-        return fail(r, 128 + stop_signal, "stopped by %s after %llu body bytes%s",
-                    signal_name(stop_signal), (unsigned long long)r->bytes,
-                    r->saving ? ": the partial file was removed" : "");
-    if (r->status == 304)
-        return NB_EXIT_OK; /* not modified: the copy there is kept */
-    /* what the last block held back, while stdout is still read */
-    if (r->nheld && !r->stdout_gone && write_text(r, NULL, 0, 1) < 0)
-        return fail_err(r, &r->err);
-    if (r->saving) {
-        if (nb_save_commit(&r->save, &e) < 0)
-            return fail_err(r, &e);
-        r->saved = 1;
-    }
-    if (r->status >= 400 || r->status < 100) /* outside 100-599: as a 5xx (RFC 9110 15) */
-        return fail(r, NB_EXIT_NEGATIVE, "HTTP %03d %s from %.200s%s", r->status, r->reason, r->cur,
-                    r->saved ? " (the body was kept: --keep-errors)" : ": nothing saved");
-    return NB_EXIT_OK;
+    return finish(r);
 }
 
 /* The outcome once, whatever it was: with --json one object on stdout (the
