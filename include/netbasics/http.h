@@ -55,7 +55,6 @@ struct nb_http_parser {
     char line[NB_HTTP_LINE_MAX + 1];
     size_t line_len;
     char location[NB_HTTP_LOCATION_MAX + 1]; /* the Location header, "" if none or too long */
-    char content_type[256];
 };
 
 /* Starts a parser for the response to a request; head: it was a HEAD. */

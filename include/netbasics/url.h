@@ -16,9 +16,8 @@ struct nb_url {
     char host[NB_URL_HOST_MAX + 1]; /* lower case; an IPv6 literal without brackets */
     int host_v6;                    /* the host is an IPv6 literal */
     uint16_t port;                  /* the port given, else 80 (443 for https) */
-    int port_given;
-    char userinfo[256];      /* "user:password", never printed; "" if none */
-    char target[NB_URL_MAX]; /* path and query, percent-encoded, starting with '/' */
+    char userinfo[256];             /* "user:password", never printed; "" if none */
+    char target[NB_URL_MAX];        /* path and query, percent-encoded, starting with '/' */
 };
 
 /* Parses an absolute http or https URL. The scheme is case-insensitive; the

@@ -185,8 +185,6 @@ static int header_line(struct nb_http_parser *p, const char *l, size_t n,
                               ve - vs, NB_HTTP_LOCATION_MAX);
         if (ve - vs <= NB_HTTP_LOCATION_MAX)
             snprintf(p->location, sizeof p->location, "%.*s", (int)(ve - vs), l + vs);
-    } else if (nl == 12 && !strncasecmp(l, "content-type", 12)) {
-        snprintf(p->content_type, sizeof p->content_type, "%.*s", (int)(ve - vs), l + vs);
     }
     if (cb->on_header)
         cb->on_header(cb->ctx, l, nl, l + vs, ve - vs);

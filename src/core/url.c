@@ -96,7 +96,6 @@ static int parse_authority(const char *h, size_t n, struct nb_url *u, struct nb_
         *c = (char)(*c >= 'A' && *c <= 'Z' ? *c | 0x20 : *c);
     u->host_v6 = hp.kind == NB_HOST_IP6;
     u->port = hp.port;
-    u->port_given = hp.port_given;
     return 0;
 }
 

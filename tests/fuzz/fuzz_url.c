@@ -73,7 +73,6 @@ static void check_url(const struct nb_url *u)
 
     CHECK(!strcmp(u->scheme, "http") || !strcmp(u->scheme, "https"), "scheme");
     CHECK(u->port >= 1, "port 0");
-    CHECK(u->port_given || u->port == (strcmp(u->scheme, "http") ? 443 : 80), "default port");
     CHECK(memchr(u->host, '\0', sizeof u->host) && memchr(u->userinfo, '\0', sizeof u->userinfo) &&
               memchr(u->target, '\0', sizeof u->target),
           "a field without its NUL");
