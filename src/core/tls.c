@@ -203,9 +203,12 @@ static const struct sym {
     SYM(SSLLIB, SSL_get0_alpn_selected),
 };
 
-/* The loaded library: filled once by nb_tls_load, then only read. */
+/* The library, the one process-wide state of this file (OpenSSL is loaded
+ * once and never unloaded): found and its version read by probe(), its
+ * functions resolved and OpenSSL started by nb_tls_load. */
 static struct {
-    int state; /* 0 not tried, 1 loaded, -1 failed */
+    int state; /* 0 not tried, 1 found (lib, version), 2 loaded (fn), -1 failed (why) */
+    void *lib[2];
     struct ossl fn;
     char version[32];
     char why[NB_ERR_MSG_MAX];
@@ -226,38 +229,38 @@ struct nb_tls {
 
 /* --- loading ------------------------------------------------------------------ */
 
+/* RTLD_LAZY: functions are bound when first called, so finding the library
+ * (--version) costs its mapping, not the binding of all it exports. */
 static void *open_lib(const char *env, const char *soname)
 {
     const char *path = getenv(env);
 
-    return dlopen(path && *path ? path : soname, RTLD_NOW | RTLD_LOCAL);
+    return dlopen(path && *path ? path : soname, RTLD_LAZY | RTLD_LOCAL);
 }
 
-static int load_once(void)
+/* Finds libcrypto and libssl and reads the version (3.0 or later): state 1,
+ * or -1 with L.why set. */
+static int probe(void)
 {
-    void *lib[2];
+    unsigned long (*version_num)(void);
     unsigned long v;
+    void *p;
 
-    lib[CRYPTO] = open_lib("NB_LIBCRYPTO", "libcrypto.so.3");
-    lib[SSLLIB] = lib[CRYPTO] ? open_lib("NB_LIBSSL", "libssl.so.3") : NULL;
-    if (!lib[CRYPTO] || !lib[SSLLIB]) {
+    L.lib[CRYPTO] = open_lib("NB_LIBCRYPTO", "libcrypto.so.3");
+    L.lib[SSLLIB] = L.lib[CRYPTO] ? open_lib("NB_LIBSSL", "libssl.so.3") : NULL;
+    if (!L.lib[CRYPTO] || !L.lib[SSLLIB]) {
         snprintf(L.why, sizeof L.why,
                  "https needs the system's OpenSSL 3 (libssl.so.3), which is not installed: "
                  "apt-get install libssl3");
         return -1;
     }
-    for (size_t i = 0; i < sizeof SYMS / sizeof SYMS[0]; i++) {
-        void *p = dlsym(lib[SYMS[i].lib], SYMS[i].name);
-        if (!p) {
-            snprintf(L.why, sizeof L.why,
-                     "the system's OpenSSL has no '%s': https needs OpenSSL 3.0 or later "
-                     "(apt-get install libssl3)",
-                     SYMS[i].name);
-            return -1;
-        }
-        memcpy((char *)&L.fn + SYMS[i].off, &p, sizeof p); /* POSIX: a data pointer to a function */
+    p = dlsym(L.lib[CRYPTO], "OpenSSL_version_num");
+    if (!p) {
+        snprintf(L.why, sizeof L.why, "the system's libcrypto.so.3 has no OpenSSL_version_num");
+        return -1;
     }
-    v = O.OpenSSL_version_num(); /* 0xMNN00PP0L */
+    memcpy(&version_num, &p, sizeof p); /* POSIX: a data pointer to a function */
+    v = version_num();                  /* 0xMNN00PP0L */
     if (v < 0x30000000UL) {
         snprintf(L.why, sizeof L.why,
                  "the system's OpenSSL is %lu.%lu.%lu: https needs 3.0 or later "
@@ -267,18 +270,37 @@ static int load_once(void)
     }
     snprintf(L.version, sizeof L.version, "%lu.%lu.%lu", v >> 28, (v >> 20) & 0xff,
              (v >> 4) & 0xff);
+    return 1;
+}
+
+/* Resolves every function of SYMS and starts OpenSSL: state 2, or -1. */
+static int load(void)
+{
+    for (size_t i = 0; i < sizeof SYMS / sizeof SYMS[0]; i++) {
+        void *p = dlsym(L.lib[SYMS[i].lib], SYMS[i].name);
+        if (!p) {
+            snprintf(L.why, sizeof L.why,
+                     "the system's OpenSSL has no '%s': https needs OpenSSL 3.0 or later "
+                     "(apt-get install libssl3)",
+                     SYMS[i].name);
+            return -1;
+        }
+        memcpy((char *)&L.fn + SYMS[i].off, &p, sizeof p);
+    }
     if (O.OPENSSL_init_ssl(OSSL_INIT_LOAD_SSL_STRINGS | OSSL_INIT_LOAD_CRYPTO_STRINGS, NULL) != 1) {
         snprintf(L.why, sizeof L.why, "the system's OpenSSL failed to start");
         return -1;
     }
     /* the libraries stay loaded for the life of the process, as OpenSSL expects */
-    return 0;
+    return 2;
 }
 
 int nb_tls_load(struct nb_err *e)
 {
     if (L.state == 0)
-        L.state = load_once() == 0 ? 1 : -1;
+        L.state = probe();
+    if (L.state == 1)
+        L.state = load();
     if (L.state < 0)
         return nb_err_set(e, NB_E_NOTLS, "%s", L.why);
     return 0;
@@ -286,7 +308,9 @@ int nb_tls_load(struct nb_err *e)
 
 const char *nb_tls_version(void)
 {
-    return nb_tls_load(NULL) == 0 ? L.version : NULL;
+    if (L.state == 0)
+        L.state = probe();
+    return L.state > 0 ? L.version : NULL;
 }
 
 /* --- errors ------------------------------------------------------------------- */
