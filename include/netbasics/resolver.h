@@ -134,6 +134,10 @@ int nb_resolver_search(struct nb_resolver *r, const char *name, const uint16_t *
                        size_t ntypes, struct nb_lookup *out, size_t *nout, struct nb_err *e);
 void nb_lookup_free(struct nb_lookup *l);
 
+/* Moves *src to *dst (src is then empty): final may point into the lookup
+ * itself, so a lookup is moved with this, never by assignment. */
+void nb_lookup_move(struct nb_lookup *dst, struct nb_lookup *src);
+
 /* --- many names at once --------------------------------------------------- */
 
 /* Many names' searches at once: each name's types asked together, up to

@@ -42,6 +42,9 @@ struct resolve_opts {
     unsigned retries;                  /* --retries; 0: resolv.conf's */
     int tcp, search; /* --tcp 1, --no-tcp 0; --search 1, --no-search 0; -1 resolv.conf's */
     struct nb_explain explain;
+    unsigned parallel;                 /* --parallel: questions in flight at most */
+    unsigned rate;                     /* --rate: queries per second at most, 0: no cap */
+    int unordered;                     /* --unordered: print as answers arrive */
     struct nb_resolver *r;
     int header_shown;
 };
@@ -86,7 +89,7 @@ static void server_text(const struct nb_resolver *r, size_t i, char *buf, size_t
 /* --- the result: computed first, printed by one printer per mode ---------- */
 
 /* Where a result's answers came from. */
-enum source { FROM_DNS, FROM_HOSTS, FROM_SYSTEM };
+enum source { FROM_DNS, FROM_HOSTS, FROM_SYSTEM, NOT_A_NAME };
 
 /* One answer from the hosts file or getaddrinfo (DNS answers stay records). */
 struct row {
@@ -99,11 +102,11 @@ struct row {
  * from the hosts file and the user is raw (printers escape it); DNS names and
  * data are in RFC 1035 presentation form, made terminal-safe by the codec. */
 struct result {
-    const char *input; /* the NAME as given */
+    char input[NB_DNS_NAME_TEXT]; /* the NAME as given */
     enum source source;
     int reverse;                     /* an address, looked up as its PTR name */
     char qname[NB_DNS_NAME_TEXT];    /* the name asked: input, or its reverse name */
-    struct row rows[NB_RESOLVE_MAX]; /* FROM_HOSTS, FROM_SYSTEM */
+    struct row *rows; /* FROM_HOSTS, FROM_SYSTEM: NB_RESOLVE_MAX of them */
     size_t nrows;
     uint16_t types[2]; /* FROM_DNS: the types asked, in order */
     size_t ntypes;
@@ -114,7 +117,19 @@ struct result {
     int failed;                    /* a question got no reply: err says why */
     struct nb_err err;
     int status; /* the exit status this NAME gives */
+    int done;   /* computed: ready to print */
 };
+
+/* Room for the hosts file's or getaddrinfo's answers; 0, or -1 (out of memory, said in r). */
+static int rows_alloc(struct result *r)
+{
+    if (!r->rows && !(r->rows = calloc(NB_RESOLVE_MAX, sizeof *r->rows))) {
+        r->failed = 1;
+        r->status = NB_EXIT_SYS;
+        return nb_err_set(&r->err, NB_E_SYS, "out of memory");
+    }
+    return 0;
+}
 
 /* Whether rr answers l's question: of its type, owned by the chain's end. */
 static int is_answer(const struct nb_lookup *l, const struct nb_dns_rr *rr)
@@ -140,6 +155,9 @@ static int hosts_forward(struct result *r, const struct resolve_opts *o)
     r->nrows = nb_hosts_lookup(o->r->hosts, o->r->hosts_len, r->input, fam, m, NB_RESOLVE_MAX);
     if (r->nrows == 0)
         return 0;
+    r->source = FROM_HOSTS;
+    if (rows_alloc(r) < 0)
+        return 1;
     nb_explainf(&o->explain, "%s is in the hosts file %s (line %u): no name server is asked",
                 r->input, o->r->hosts_path, m[0].line);
     for (size_t i = 0; i < r->nrows; i++) {
@@ -161,6 +179,9 @@ static int hosts_reverse(struct result *r, const struct nb_addr *a, const struct
     r->nrows = nb_hosts_reverse(o->r->hosts, o->r->hosts_len, a, names, 8);
     if (r->nrows == 0)
         return 0;
+    r->source = FROM_HOSTS;
+    if (rows_alloc(r) < 0)
+        return 1;
     nb_explainf(&o->explain, "%s is in the hosts file %s: no name server is asked", r->input,
                 o->r->hosts_path);
     for (size_t i = 0; i < r->nrows; i++) {
@@ -180,6 +201,8 @@ static void system_compute(struct result *r, const struct resolve_opts *o)
     int fam = o->type == NB_DNS_A ? 4 : o->type == NB_DNS_AAAA ? 6 : 0;
 
     r->source = FROM_SYSTEM;
+    if (rows_alloc(r) < 0)
+        return;
     if (nb_sock_resolve(r->qname, 0, fam, SOCK_STREAM, list, NB_RESOLVE_MAX, &count, &o->explain,
                         &r->err) < 0) {
         r->failed = 1;
@@ -196,43 +219,46 @@ static void system_compute(struct result *r, const struct resolve_opts *o)
     }
 }
 
-/* Asks DNS the types (the resolver stops at the first that fails or gets an
- * rcode other than NOERROR) and sets the result's status. */
-static void dns_compute(struct result *r, struct resolve_opts *o)
+/* The DNS part of a result from the resolver's outcome: the lookups (moved
+ * in), the chain, the count of answers and the status. */
+static void dns_finish(struct result *r, int rc, struct nb_lookup *l, size_t nl,
+                       const struct nb_err *e)
 {
     r->source = FROM_DNS;
-    if (nb_resolver_search(o->r, r->qname, r->types, r->ntypes, r->l, &r->nl, &r->err) < 0) {
+    for (size_t t = 0; t < nl && t < 2; t++)
+        nb_lookup_move(&r->l[t], &l[t]);
+    r->nl = nl < 2 ? nl : 2;
+    if (rc < 0) {
         r->failed = 1;
+        r->err = *e;
         r->status = nb_exit_code(r->err.code);
     }
     for (size_t t = 0; t < r->nl; t++) {
-        const struct nb_lookup *l = &r->l[t];
-        if (l->msg.rcode != NB_DNS_NOERROR) {
-            r->status = l->msg.rcode == NB_DNS_NXDOMAIN ? NB_EXIT_NEGATIVE : NB_EXIT_RESOLVE;
+        const struct nb_lookup *k = &r->l[t];
+        if (k->msg.rcode != NB_DNS_NOERROR) {
+            r->status = k->msg.rcode == NB_DNS_NXDOMAIN ? NB_EXIT_NEGATIVE : NB_EXIT_RESOLVE;
             return;
         }
-        if (!r->chain && l->nchain)
-            r->chain = l;
-        r->found += l->nanswers;
+        if (!r->chain && k->nchain)
+            r->chain = k;
+        r->found += k->nanswers;
     }
     if (!r->failed)
         r->status = r->found ? NB_EXIT_OK : NB_EXIT_NEGATIVE;
 }
 
-/* Computes the whole answer for input. Returns 0, or -1 (and says why) when
- * input cannot be a name. */
-static int resolve_compute(const char *input, struct resolve_opts *o, struct result *r)
+/* Sets r up for its NAME (r->input): answered at once (a NAME that cannot be
+ * one, the hosts file, --system: returns 0 with r->done set) or the question
+ * for DNS, r->qname and r->types (returns 1). */
+static int resolve_prepare(struct resolve_opts *o, struct result *r)
 {
     struct nb_addr a;
+    size_t len = strlen(r->input);
 
-    memset(r, 0, sizeof *r);
-    r->input = input;
-    if (strlen(input) > (strchr(input, '\\') ? 1000 : 254)) {
-        /* 253 characters and a final dot; \DDD escapes may make the text longer */
-        nb_errorf("resolve", "a name is at most 253 characters, this one is %zu", strlen(input));
-        return -1;
-    }
-    snprintf(r->qname, sizeof r->qname, "%s", input);
+    r->done = 1;
+    if (r->source == NOT_A_NAME)
+        return 0;
+    snprintf(r->qname, sizeof r->qname, "%s", r->input);
     r->types[0] = NB_DNS_A;
     r->types[1] = NB_DNS_AAAA;
     r->ntypes = 2;
@@ -240,7 +266,7 @@ static int resolve_compute(const char *input, struct resolve_opts *o, struct res
         system_compute(r, o);
         return 0;
     }
-    if (nb_addr_parse(input, strlen(input), &a, NULL) == 0) {
+    if (nb_addr_parse(r->input, len, &a, NULL) == 0) {
         /* an address: the reverse lookup, in-addr.arpa or ip6.arpa */
         a.zone[0] = '\0';
         nb_dns_reverse_name(&a, r->qname, sizeof r->qname);
@@ -256,8 +282,23 @@ static int resolve_compute(const char *input, struct resolve_opts *o, struct res
         r->types[0] = o->type;
         r->ntypes = 1;
     }
-    dns_compute(r, o);
-    return 0;
+    r->done = 0;
+    return 1;
+}
+
+/* The whole answer for r->input, one question at a time. */
+static void resolve_compute(struct resolve_opts *o, struct result *r)
+{
+    struct nb_lookup l[NB_RESOLVER_TYPES_MAX];
+    size_t nl = 0;
+    struct nb_err e = {0};
+    int rc;
+
+    if (!resolve_prepare(o, r))
+        return;
+    rc = nb_resolver_search(o->r, r->qname, r->types, r->ntypes, l, &nl, &e);
+    dns_finish(r, rc, l, nl, &e);
+    r->done = 1;
 }
 
 static void result_free(struct result *r)
@@ -265,6 +306,8 @@ static void result_free(struct result *r)
     for (size_t i = 0; i < r->nl; i++)
         nb_lookup_free(&r->l[i]);
     r->nl = 0;
+    free(r->rows);
+    r->rows = NULL;
 }
 
 /* --- the printers --------------------------------------------------------- */
@@ -394,6 +437,8 @@ static void print_json(const struct result *r, const struct resolve_opts *o)
     struct nb_json j;
     char tname[16];
 
+    if (r->source == NOT_A_NAME)
+        return;
     if (r->source == FROM_SYSTEM) { /* one object per address */
         for (size_t i = 0; i < r->nrows; i++) {
             nb_json_begin(&j, stdout);
@@ -448,6 +493,8 @@ static void report(const struct result *r)
 {
     char tname[16];
 
+    if (r->source == NOT_A_NAME)
+        nb_errorf("resolve", "%s", r->err.msg);
     if (r->source == FROM_SYSTEM && r->failed)
         nb_report("resolve", &r->err);
     if (r->source != FROM_DNS)
@@ -474,20 +521,10 @@ static void report(const struct result *r)
         nb_errorf("resolve", "%s has no A or AAAA record", r->input);
 }
 
-/* Looks one name up and prints it as the options say; returns its exit status. */
-static int resolve_one(const char *input, struct resolve_opts *o)
+/* Prints a computed result as the options say and reports what went wrong;
+ * returns its exit status. */
+static int result_print(struct result *r, struct resolve_opts *o)
 {
-    struct result *r = malloc(sizeof *r);
-    int status;
-
-    if (!r) {
-        nb_errorf("resolve", "out of memory");
-        return NB_EXIT_SYS;
-    }
-    if (resolve_compute(input, o, r) < 0) {
-        free(r);
-        return NB_EXIT_NEGATIVE;
-    }
     if (o->json)
         print_json(r, o);
     else if (o->short_out)
@@ -495,9 +532,233 @@ static int resolve_one(const char *input, struct resolve_opts *o)
     else
         print_text(r, o);
     report(r);
-    status = r->status;
-    result_free(r);
+    return r->status;
+}
+
+/* The worst of two exit statuses: any failure beats 0, a higher one a lower one. */
+static int worse(int status, int st)
+{
+    return st > status || (status == NB_EXIT_OK && st) ? st : status;
+}
+
+/* --- the NAMEs: the arguments, or one per line of stdin ------------------- */
+
+struct names {
+    char **argv;
+    int i, argc, from_stdin, open;
+    int type_words; /* a type word (MX, AAAA) among the arguments is no NAME */
+    struct nb_lines in;
+};
+
+static int is_type_word(const char *arg);
+
+/* Whether an argument is no NAME: '@IP' (the server), '-' (stdin) or a type word. */
+static int not_a_name(const char *arg, int type_words)
+{
+    return arg[0] == '@' || !strcmp(arg, "-") || (type_words && is_type_word(arg));
+}
+
+/* Fills r->input with the next NAME (a line that cannot be one makes a
+ * NOT_A_NAME result). Returns 1, 0 at the end, or -1 with e set (stdin). */
+static int names_next(struct names *n, struct result *r, struct nb_err *e)
+{
+    const char *text;
+    size_t len;
+    int toolong = 0, got;
+    char why[80] = "";
+
+    memset(r, 0, sizeof *r);
+    if (!n->from_stdin) {
+        while (n->i < n->argc && not_a_name(n->argv[n->i], n->type_words))
+            n->i++;
+        if (n->i == n->argc)
+            return 0;
+        text = n->argv[n->i++];
+        len = strlen(text);
+    } else {
+        if (!n->open) {
+            /* names never hold blanks: the ones around a name go, as in dig -f */
+            if (nb_lines_open(&n->in, 0, NB_LINES_TRIM, e) < 0)
+                return -1;
+            n->open = 1;
+            nb_note_stdin("resolve", "names");
+        }
+        if ((got = nb_lines_next(&n->in, &text, &len, &toolong, e)) <= 0)
+            return got;
+        if (toolong || memchr(text, '\0', len))
+            snprintf(why, sizeof why, "line %lu is not a name", n->in.lineno);
+    }
+    /* 253 characters and a final dot; \DDD escapes may make the text longer */
+    if (!why[0] && len > (memchr(text, '\\', len) ? 1000 : 254))
+        snprintf(why, sizeof why, "a name is at most 253 characters, this one is %zu", len);
+    if (why[0]) {
+        r->source = NOT_A_NAME;
+        r->failed = 1;
+        r->status = NB_EXIT_NEGATIVE;
+        nb_err_set(&r->err, NB_E_INVALID, "%s", why);
+        return 1;
+    }
+    memcpy(r->input, text, len);
+    r->input[len] = '\0';
+    return 1;
+}
+
+static void names_close(struct names *n)
+{
+    if (n->open)
+        nb_lines_close(&n->in);
+    n->open = 0;
+}
+
+/* One NAME at a time, each printed before the next is asked (--parallel 1,
+ * --system, --tcp, or one NAME with --explain). */
+static int resolve_each(struct names *n, struct resolve_opts *o)
+{
+    struct result *r = malloc(sizeof *r);
+    struct nb_err e;
+    int status = NB_EXIT_OK, got;
+
+    if (!r) {
+        nb_errorf("resolve", "out of memory");
+        return NB_EXIT_SYS;
+    }
+    while ((got = names_next(n, r, &e)) > 0) {
+        resolve_compute(o, r);
+        status = worse(status, result_print(r, o));
+        result_free(r);
+        fflush(stdout);
+    }
+    if (got < 0)
+        status = worse(status, nb_report("resolve", &e));
     free(r);
+    return status;
+}
+
+/* --- many NAMEs in flight: the window ------------------------------------- */
+
+/* The NAMEs between the one read last and the oldest not yet printed: up to w
+ * of them, each in its slot (in order: the slot of NAME number k is k % w). */
+struct window {
+    struct result *res;
+    size_t w;
+    unsigned long in, out;   /* NAMEs taken; printed */
+    size_t *spare, nspare;   /* --unordered: the free slots */
+    size_t *ready, nready;   /* --unordered: the slots computed, to print */
+    struct resolve_opts *o;
+};
+
+/* The batch is done with a NAME: its result is ready. */
+static void window_done(void *arg, void *token, int rc, struct nb_lookup *l, size_t nl,
+                        const struct nb_err *e)
+{
+    struct window *w = arg;
+    size_t slot = (size_t)(uintptr_t)token;
+
+    dns_finish(&w->res[slot], rc, l, nl, e);
+    w->res[slot].done = 1;
+    if (w->o->unordered)
+        w->ready[w->nready++] = slot;
+}
+
+/* Prints what is ready: the oldest NAMEs in order, or (--unordered) every
+ * NAME computed. Returns the worst status printed, combined with status. */
+static int window_print(struct window *w, int status)
+{
+    if (w->o->unordered) {
+        while (w->nready) {
+            size_t slot = w->ready[--w->nready];
+            status = worse(status, result_print(&w->res[slot], w->o));
+            result_free(&w->res[slot]);
+            w->spare[w->nspare++] = slot;
+            w->out++;
+        }
+    } else {
+        while (w->out < w->in && w->res[w->out % w->w].done) {
+            struct result *r = &w->res[w->out % w->w];
+            status = worse(status, result_print(r, w->o));
+            result_free(r);
+            w->out++;
+        }
+    }
+    fflush(stdout);
+    return status;
+}
+
+/* Every NAME's questions kept in flight together, up to --parallel at once;
+ * answers printed in input order (or as they come with --unordered). Memory
+ * is the window's, whatever the number of NAMEs. */
+static int resolve_window(struct names *n, struct resolve_opts *o)
+{
+    struct window w = {.o = o};
+    struct nb_resolver_batch *b;
+    const struct nb_resolver_batch_done done = {window_done, &w};
+    struct nb_err e;
+    int status = NB_EXIT_OK, more = 1;
+
+    /* twice the questions in flight: NAMEs asked A and AAAA fill it, and the
+     * ones after a slow NAME keep coming while it is waited for */
+    w.w = (size_t)o->parallel * 2;
+    w.res = calloc(w.w, sizeof *w.res);
+    w.spare = malloc(w.w * sizeof *w.spare);
+    w.ready = malloc(w.w * sizeof *w.ready);
+    b = nb_resolver_batch_new(o->r, o->parallel, w.w, o->rate, &o->explain, &e);
+    if (!w.res || !w.spare || !w.ready || !b) {
+        if (w.res && w.spare && w.ready)
+            status = nb_report("resolve", &e);
+        else
+            nb_errorf("resolve", "out of memory"), status = NB_EXIT_SYS;
+        goto out;
+    }
+    for (size_t i = 0; i < w.w; i++)
+        w.spare[w.nspare++] = w.w - 1 - i;
+    nb_explainf(&o->explain,
+                "up to %u questions in flight, %zu names in the window, answers printed %s%s",
+                o->parallel, w.w, o->unordered ? "as they arrive" : "in input order",
+                o->rate ? "; a cap on queries per second" : "");
+    while (more || w.out < w.in) {
+        while (more && w.in - w.out < w.w && nb_resolver_batch_room(b) > 0) {
+            size_t slot = o->unordered ? w.spare[--w.nspare] : w.in % w.w;
+            struct result *r = &w.res[slot];
+            int got = names_next(n, r, &e);
+            if (got <= 0) {
+                if (got < 0)
+                    status = worse(status, nb_report("resolve", &e));
+                if (o->unordered)
+                    w.nspare++;
+                more = 0;
+                break;
+            }
+            w.in++;
+            if (!resolve_prepare(o, r)) {
+                if (o->unordered)
+                    w.ready[w.nready++] = slot;
+            } else if (nb_resolver_batch_add(b, r->qname, r->types, r->ntypes,
+                                             (void *)(uintptr_t)slot, &done, &e) < 0) {
+                struct nb_err fail = e;
+                window_done(&w, (void *)(uintptr_t)slot, -1, NULL, 0, &fail);
+            }
+        }
+        status = window_print(&w, status);
+        if (nb_resolver_batch_busy(b) && nb_resolver_batch_run(b, &done, &e) < 0) {
+            status = worse(status, nb_report("resolve", &e));
+            break;
+        }
+    }
+    if (nb_explaining(&o->explain)) {
+        struct nb_dns_mux_stats st;
+        nb_resolver_batch_stats(b, &st);
+        nb_explainf(&o->explain,
+                    "%lu names done: %lu queries answered, %lu failed, %lu datagrams sent, %lu "
+                    "tries timed out, %lu asked again over TCP, %lu stray replies ignored",
+                    w.out, st.answered, st.failed, st.sent, st.timeouts, st.tcp, st.ignored);
+    }
+out:
+    for (size_t i = 0; w.res && i < w.w; i++)
+        result_free(&w.res[i]);
+    nb_resolver_batch_free(b);
+    free(w.res);
+    free(w.spare);
+    free(w.ready);
     return status;
 }
 
@@ -555,6 +816,7 @@ int cmd_resolve(int argc, char **argv)
                              .timeout_ms = -1,
                              .tcp = -1,
                              .search = -1,
+                             .parallel = 100,
                              .conf = getenv("NB_RESOLV_CONF"),
                              .hosts = getenv("NB_HOSTS")};
     const struct nb_option options[] = {
@@ -584,6 +846,13 @@ int cmd_resolve(int argc, char **argv)
         NB_OPT_STRING(0, "hosts", &o.hosts, "FILE", "the hosts file to read (env NB_HOSTS)"),
         NB_OPT__EXPLAIN(&o.explain, "the question, the server and the answer in words, on "
                                     "stderr; -xx adds the packets as annotated hex"),
+        NB_OPT_UINT(0, "parallel", &o.parallel, "N", 1, NB_DNS_MUX_MAX, "questions",
+                    "with several questions, keep up to N in flight (default 100; 1: one at a "
+                    "time)"),
+        NB_OPT_UINT(0, "rate", &o.rate, "QPS", 1, 1000000, "queries per second",
+                    "send at most QPS queries per second (default: no cap)"),
+        NB_OPT_BOOL(0, "unordered", &o.unordered,
+                    "print each name's answer as it arrives, not in input order"),
         NB_OPT_CLASH("--short --json"),
         /* dig's words; the later of +tcp/+notcp or +search/+nosearch wins, as in dig */
         NB_OPT_PLUS("short", "--short"),
@@ -639,44 +908,22 @@ int cmd_resolve(int argc, char **argv)
                     (long long)r.copts.timeout_ms, r.copts.attempts, r.conf.ndots, r.conf.nsearch,
                     r.conf.nsearch == 1 ? "" : "s");
     }
-    for (int i = argi; i < argc; i++) {
-        int st;
-        if (argv[i][0] == '@' || !strcmp(argv[i], "-") || (type_words && is_type_word(argv[i])))
-            continue;
-        names++;
-        st = resolve_one(argv[i], &o);
-        if (st > status || (status == NB_EXIT_OK && st))
-            status = st;
-    }
-    if (names == 0) {
-        struct nb_lines in;
-        const char *line;
-        size_t len;
-        int toolong, got;
-        char buf[NB_LINE_MAX + 1];
-        /* names never hold blanks: the ones around a name go, as in dig -f */
-        if (nb_lines_open(&in, 0, NB_LINES_TRIM, &e) < 0) {
-            nb_resolver_free(&r);
-            return nb_report("resolve", &e);
-        }
-        nb_note_stdin("resolve", "names");
-        while ((got = nb_lines_next(&in, &line, &len, &toolong, &e)) > 0) {
-            int st;
-            memcpy(buf, line, len);
-            buf[len] = '\0';
-            if (toolong || memchr(buf, '\0', len)) {
-                nb_errorf("resolve", "line %lu is not a name", in.lineno);
-                st = NB_EXIT_NEGATIVE;
-            } else {
-                st = resolve_one(buf, &o);
-            }
-            if (st > status || (status == NB_EXIT_OK && st))
-                status = st;
-            fflush(stdout);
-        }
-        nb_lines_close(&in);
-        if (got < 0)
-            status = nb_report("resolve", &e);
+    for (int i = argi; i < argc; i++)
+        if (!not_a_name(argv[i], type_words))
+            names++;
+    {
+        struct names n = {.argv = argv,
+                          .i = argi,
+                          .argc = argc,
+                          .type_words = type_words,
+                          .from_stdin = names == 0};
+        /* one question at a time when asked for, or where the window would not help */
+        if (o.parallel <= 1 || o.system || r.copts.tcp ||
+            (names == 1 && nb_explaining(&o.explain)))
+            status = resolve_each(&n, &o);
+        else
+            status = resolve_window(&n, &o);
+        names_close(&n);
     }
     nb_resolver_free(&r);
     return status;

@@ -78,6 +78,16 @@ void nb_lookup_free(struct nb_lookup *l)
     nb_dns_msg_free(&l->msg);
 }
 
+void nb_lookup_move(struct nb_lookup *dst, struct nb_lookup *src)
+{
+    *dst = *src;
+    if (src->final == src->asked)
+        dst->final = dst->asked;
+    else if (src->final == src->msg.qname)
+        dst->final = dst->msg.qname;
+    memset(src, 0, sizeof *src);
+}
+
 size_t nb_search_names(const char *name, const struct nb_resolvconf *conf,
                        struct nb_search_name *out, size_t max)
 {
