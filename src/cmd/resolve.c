@@ -12,6 +12,7 @@
 #include <netbasics/resolver.h>
 #include <netbasics/sock.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +43,9 @@ struct resolve_opts {
     unsigned retries;                  /* --retries; 0: resolv.conf's */
     int tcp, search; /* --tcp 1, --no-tcp 0; --search 1, --no-search 0; -1 resolv.conf's */
     struct nb_explain explain;
-    unsigned parallel;                 /* --parallel: questions in flight at most */
-    unsigned rate;                     /* --rate: queries per second at most, 0: no cap */
-    int unordered;                     /* --unordered: print as answers arrive */
+    unsigned parallel; /* --parallel: questions in flight at most */
+    unsigned rate;     /* --rate: queries per second at most, 0: no cap */
+    int unordered;     /* --unordered: print as answers arrive */
     struct nb_resolver *r;
     int header_shown;
 };
@@ -104,9 +105,9 @@ struct row {
 struct result {
     char input[NB_DNS_NAME_TEXT]; /* the NAME as given */
     enum source source;
-    int reverse;                     /* an address, looked up as its PTR name */
-    char qname[NB_DNS_NAME_TEXT];    /* the name asked: input, or its reverse name */
-    struct row *rows; /* FROM_HOSTS, FROM_SYSTEM: NB_RESOLVE_MAX of them */
+    int reverse;                  /* an address, looked up as its PTR name */
+    char qname[NB_DNS_NAME_TEXT]; /* the name asked: input, or its reverse name */
+    struct row *rows;             /* FROM_HOSTS, FROM_SYSTEM: NB_RESOLVE_MAX of them */
     size_t nrows;
     uint16_t types[2]; /* FROM_DNS: the types asked, in order */
     size_t ntypes;
@@ -116,8 +117,9 @@ struct result {
     size_t found;                  /* answers of the asked types */
     int failed;                    /* a question got no reply: err says why */
     struct nb_err err;
-    int status; /* the exit status this NAME gives */
-    int done;   /* computed: ready to print */
+    int status;        /* the exit status this NAME gives */
+    int done;          /* computed: ready to print */
+    unsigned long seq; /* in a window: the NAME's number in the input */
 };
 
 /* Room for the hosts file's or getaddrinfo's answers; 0, or -1 (out of memory, said in r). */
@@ -313,9 +315,9 @@ static void result_free(struct result *r)
 /* --- the printers --------------------------------------------------------- */
 
 /* Writes untrusted text (a hosts-file name, a NAME as given) escaped. */
-static void put_text(const char *s)
+static void put_text(FILE *f, const char *s)
 {
-    nb_escape_write(stdout, s, strlen(s), NB_ESC_C);
+    nb_escape_write(f, s, strlen(s), NB_ESC_C);
 }
 
 /* The length of a name without its final dot, as nslookup shows owners. */
@@ -339,100 +341,99 @@ static void print_header(struct resolve_opts *o, size_t server)
 }
 
 /* The hosts file's or getaddrinfo's answers, the nslookup way. */
-static void text_rows(const struct result *r, const struct resolve_opts *o)
+static void text_rows(const struct result *r, const struct resolve_opts *o, FILE *f)
 {
     if (r->source == FROM_SYSTEM) {
-        fputs("The system resolver, getaddrinfo, for ", stdout);
-        put_text(r->input);
-        fputs(" (Python's view):\n", stdout);
+        fputs("The system resolver, getaddrinfo, for ", f);
+        put_text(f, r->input);
+        fputs(" (Python's view):\n", f);
     } else {
-        fputs("From the hosts file ", stdout);
-        put_text(o->r->hosts_path); /* an option or NB_HOSTS */
-        fputs(" (no name server asked):\n", stdout);
+        fputs("From the hosts file ", f);
+        put_text(f, o->r->hosts_path); /* an option or NB_HOSTS */
+        fputs(" (no name server asked):\n", f);
     }
     for (size_t i = 0; i < r->nrows; i++) {
         const struct row *w = &r->rows[i];
         if (r->reverse && r->source == FROM_HOSTS) {
-            printf("%.*s\tname = ", undotted(w->name), w->name);
-            put_text(w->data);
-            fputs(".\n", stdout);
+            fprintf(f, "%.*s\tname = ", undotted(w->name), w->name);
+            put_text(f, w->data);
+            fputs(".\n", f);
             continue;
         }
-        fputs("Name:\t", stdout);
-        put_text(w->name);
-        printf("\nAddress: %s\n", w->data);
+        fputs("Name:\t", f);
+        put_text(f, w->name);
+        fprintf(f, "\nAddress: %s\n", w->data);
     }
     if (r->source == FROM_HOSTS && !r->reverse)
-        printf("(nslookup asks DNS only and may say NXDOMAIN here; Python's getaddrinfo reads the "
-               "hosts file first, as this does. --dns-only asks DNS.)\n");
+        fprintf(f,
+                "(nslookup asks DNS only and may say NXDOMAIN here; Python's getaddrinfo reads the "
+                "hosts file first, as this does. --dns-only asks DNS.)\n");
 }
 
 /* One lookup's records the nslookup way, after its canonical-name chain when
  * it is the result's chain. */
-static void text_lookup(const struct result *r, const struct nb_lookup *l)
+static void text_lookup(const struct result *r, const struct nb_lookup *l, FILE *f)
 {
     char tname[16];
 
     for (size_t i = 0; r->chain == l && i < l->nchain; i++)
-        printf("%.*s\tcanonical name = %s\n", undotted(l->chain[i]->name), l->chain[i]->name,
-               l->chain[i]->target);
+        fprintf(f, "%.*s\tcanonical name = %s\n", undotted(l->chain[i]->name), l->chain[i]->name,
+                l->chain[i]->target);
     for (size_t i = 0; i < l->msg.nrr; i++) {
         const struct nb_dns_rr *rr = &l->msg.rr[i];
         const char *ph = phrase(rr->type);
         if (!is_answer(l, rr))
             continue;
         if (rr->type == NB_DNS_A || rr->type == NB_DNS_AAAA)
-            printf("Name:\t%.*s\nAddress: %s\n", undotted(rr->name), rr->name, rr->data);
+            fprintf(f, "Name:\t%.*s\nAddress: %s\n", undotted(rr->name), rr->name, rr->data);
         else
-            printf("%.*s\t%s = %s\n", undotted(rr->name), rr->name,
-                   ph ? ph : nb_dns_type_name(rr->type, tname, sizeof tname), rr->data);
+            fprintf(f, "%.*s\t%s = %s\n", undotted(rr->name), rr->name,
+                    ph ? ph : nb_dns_type_name(rr->type, tname, sizeof tname), rr->data);
     }
 }
 
-/* The nslookup view: the server once, then each name's answers. */
-static void print_text(const struct result *r, struct resolve_opts *o)
+/* The nslookup view of one name's answers (the server is printed once, before). */
+static void print_text(const struct result *r, const struct resolve_opts *o, FILE *f)
 {
     if (r->source != FROM_DNS) {
         if (!r->failed)
-            text_rows(r, o);
+            text_rows(r, o, f);
         return;
     }
-    if (r->nl == 0)
-        return;
-    print_header(o, r->l[0].info.server);
     if (answered(r, 0))
-        printf("%s", r->l[0].msg.aa ? "Authoritative answer:\n" : "Non-authoritative answer:\n");
+        fprintf(f, "%s",
+                r->l[0].msg.aa ? "Authoritative answer:\n" : "Non-authoritative answer:\n");
     for (size_t i = 0; answered(r, i); i++)
-        text_lookup(r, &r->l[i]);
+        text_lookup(r, &r->l[i], f);
     if (r->status == NB_EXIT_OK)
-        putchar('\n');
+        fputc('\n', f);
 }
 
 /* Answers only, one per line, as dig +short: canonical names, then data. */
-static void print_short(const struct result *r)
+static void print_short(const struct result *r, FILE *f)
 {
     if (r->source != FROM_DNS) {
         for (size_t i = 0; i < r->nrows; i++)
             if (r->reverse && r->source == FROM_HOSTS) {
-                put_text(r->rows[i].data);
-                fputs(".\n", stdout);
+                put_text(f, r->rows[i].data);
+                fputs(".\n", f);
             } else {
-                printf("%s\n", r->rows[i].data);
+                fprintf(f, "%s\n", r->rows[i].data);
             }
         return;
     }
     for (size_t i = 0; answered(r, i); i++) {
         const struct nb_lookup *l = &r->l[i];
         for (size_t k = 0; r->chain == l && k < l->nchain; k++)
-            printf("%s\n", l->chain[k]->target);
+            fprintf(f, "%s\n", l->chain[k]->target);
         for (size_t k = 0; k < l->msg.nrr; k++)
             if (is_answer(l, &l->msg.rr[k]))
-                printf("%s\n", l->msg.rr[k].data);
+                fprintf(f, "%s\n", l->msg.rr[k].data);
     }
 }
 
 /* One JSON object: the hosts file's answers, or DNS's with the chain. */
-static void print_json(const struct result *r, const struct resolve_opts *o)
+static void print_json(const struct result *r, const struct resolve_opts *o, FILE *f)
 {
     struct nb_json j;
     char tname[16];
@@ -441,7 +442,7 @@ static void print_json(const struct result *r, const struct resolve_opts *o)
         return;
     if (r->source == FROM_SYSTEM) { /* one object per address */
         for (size_t i = 0; i < r->nrows; i++) {
-            nb_json_begin(&j, stdout);
+            nb_json_begin(&j, f);
             nb_json_str(&j, "name", r->input);
             nb_json_str(&j, "source", "getaddrinfo");
             nb_json_str(&j, "address", r->rows[i].data);
@@ -449,7 +450,7 @@ static void print_json(const struct result *r, const struct resolve_opts *o)
         }
         return;
     }
-    nb_json_begin(&j, stdout);
+    nb_json_begin(&j, f);
     nb_json_str(&j, "name", r->input);
     nb_json_str(&j, "source", r->source == FROM_HOSTS ? "hosts" : "dns");
     if (r->source == FROM_HOSTS)
@@ -488,15 +489,34 @@ static void print_json(const struct result *r, const struct resolve_opts *o)
     nb_json_end(&j);
 }
 
-/* What went wrong or is missing, on stderr, in the order it happened. */
-static void report(const struct result *r)
+/* One message about a result: to stderr now (err NULL), or kept in err,
+ * NUL-terminated, to be said when the result is printed. */
+static void say(FILE *err, const char *fmt, ...) NB_PRINTF(2, 3);
+static void say(FILE *err, const char *fmt, ...)
+{
+    char m[NB_DNS_NAME_TEXT + 2 * NB_ERR_MSG_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (err) {
+        vfprintf(err, fmt, ap);
+        fputc('\0', err);
+    } else {
+        vsnprintf(m, sizeof m, fmt, ap);
+        nb_errorf("resolve", "%s", m);
+    }
+    va_end(ap);
+}
+
+/* What went wrong or is missing, on stderr (or into err), in the order it happened. */
+static void report(const struct result *r, FILE *err)
 {
     char tname[16];
 
     if (r->source == NOT_A_NAME)
-        nb_errorf("resolve", "%s", r->err.msg);
+        say(err, "%s", r->err.msg);
     if (r->source == FROM_SYSTEM && r->failed)
-        nb_report("resolve", &r->err);
+        say(err, "%s", r->err.msg);
     if (r->source != FROM_DNS)
         return;
     for (size_t i = 0; i < r->nl; i++) {
@@ -507,31 +527,49 @@ static void report(const struct result *r)
                       "missing",
                       r->input);
         if (l->msg.rcode == NB_DNS_NXDOMAIN)
-            nb_errorf("resolve", "%s: not found: the server says NXDOMAIN, no such name", r->input);
+            say(err, "%s: not found: the server says NXDOMAIN, no such name", r->input);
         else if (l->msg.rcode != NB_DNS_NOERROR)
-            nb_errorf("resolve", "%s: the server answered %s", r->input,
-                      nb_dns_rcode_name(l->msg.rcode, tname, sizeof tname));
+            say(err, "%s: the server answered %s", r->input,
+                nb_dns_rcode_name(l->msg.rcode, tname, sizeof tname));
         else if (!l->nanswers && r->ntypes == 1)
-            nb_errorf("resolve", "%s has no %s record", r->input,
-                      nb_dns_type_name(l->type, tname, sizeof tname));
+            say(err, "%s has no %s record", r->input,
+                nb_dns_type_name(l->type, tname, sizeof tname));
     }
     if (r->failed)
-        nb_errorf("resolve", "%s: %s", r->input, r->err.msg);
+        say(err, "%s: %s", r->input, r->err.msg);
     else if (r->nl == r->ntypes && r->found == 0 && r->ntypes == 2 && answered(r, r->nl - 1))
-        nb_errorf("resolve", "%s has no A or AAAA record", r->input);
+        say(err, "%s has no A or AAAA record", r->input);
+}
+
+/* The result's output and its messages: stdout and stderr, or memory streams. */
+static void result_write(const struct result *r, const struct resolve_opts *o, FILE *f, FILE *err)
+{
+    if (o->json)
+        print_json(r, o, f);
+    else if (o->short_out)
+        print_short(r, f);
+    else
+        print_text(r, o, f);
+    report(r, err);
+}
+
+/* The server the text view's header names for r, or -1 when r prints none. */
+static long header_server(const struct result *r, const struct resolve_opts *o)
+{
+    if (o->json || o->short_out || r->source != FROM_DNS || r->nl == 0)
+        return -1;
+    return (long)r->l[0].info.server;
 }
 
 /* Prints a computed result as the options say and reports what went wrong;
  * returns its exit status. */
-static int result_print(struct result *r, struct resolve_opts *o)
+static int result_print(const struct result *r, struct resolve_opts *o)
 {
-    if (o->json)
-        print_json(r, o);
-    else if (o->short_out)
-        print_short(r);
-    else
-        print_text(r, o);
-    report(r);
+    long server = header_server(r, o);
+
+    if (server >= 0)
+        print_header(o, (size_t)server);
+    result_write(r, o, stdout, NULL);
     return r->status;
 }
 
@@ -636,52 +674,87 @@ static int resolve_each(struct names *n, struct resolve_opts *o)
 
 /* --- many NAMEs in flight: the window ------------------------------------- */
 
-/* The NAMEs between the one read last and the oldest not yet printed: up to w
- * of them, each in its slot (in order: the slot of NAME number k is k % w). */
-struct window {
-    struct result *res;
-    size_t w;
-    unsigned long in, out;   /* NAMEs taken; printed */
-    size_t *spare, nspare;   /* --unordered: the free slots */
-    size_t *ready, nready;   /* --unordered: the slots computed, to print */
-    struct resolve_opts *o;
+/* A NAME's output, written when its search ended and kept until its turn. */
+struct rendered {
+    char *out, *err; /* stdout's bytes; the messages, each NUL-terminated */
+    size_t outlen, errlen;
+    long server; /* the header's server, or -1 */
+    int status, done;
 };
 
-/* The batch is done with a NAME: its result is ready. */
+/* The NAMEs between the one read last and the oldest not yet printed. The
+ * ones being looked up have a result each (pool: as many as the questions in
+ * flight); the ones done wait as their output only (ring: the NAME numbered
+ * k in slot k % w), so a slow NAME holds back at most w NAMEs of output. */
+struct window {
+    struct result *pool;
+    size_t npool, *spare, nspare;
+    struct rendered *ring;
+    size_t w;
+    unsigned long in, out; /* NAMEs taken; printed */
+    struct resolve_opts *o;
+    int status;
+    int failed; /* out of memory while keeping an output */
+};
+
+/* A result is computed: printed now (--unordered), or written to memory for its turn. */
+static void window_keep(struct window *w, struct result *r)
+{
+    struct rendered *k = &w->ring[r->seq % w->w];
+    FILE *f, *err;
+
+    if (w->o->unordered) {
+        w->status = worse(w->status, result_print(r, w->o));
+        w->out++;
+    } else {
+        k->server = header_server(r, w->o);
+        k->status = r->status;
+        f = open_memstream(&k->out, &k->outlen);
+        err = f ? open_memstream(&k->err, &k->errlen) : NULL;
+        if (err)
+            result_write(r, w->o, f, err);
+        if (!f || !err)
+            w->failed = 1;
+        if (f)
+            fclose(f);
+        if (err)
+            fclose(err);
+        k->done = 1;
+    }
+    result_free(r);
+    w->spare[w->nspare++] = (size_t)(r - w->pool);
+}
+
+/* The batch is done with a NAME. */
 static void window_done(void *arg, void *token, int rc, struct nb_lookup *l, size_t nl,
                         const struct nb_err *e)
 {
     struct window *w = arg;
-    size_t slot = (size_t)(uintptr_t)token;
+    struct result *r = &w->pool[(size_t)(uintptr_t)token];
 
-    dns_finish(&w->res[slot], rc, l, nl, e);
-    w->res[slot].done = 1;
-    if (w->o->unordered)
-        w->ready[w->nready++] = slot;
+    dns_finish(r, rc, l, nl, e);
+    r->done = 1;
+    window_keep(w, r);
 }
 
-/* Prints what is ready: the oldest NAMEs in order, or (--unordered) every
- * NAME computed. Returns the worst status printed, combined with status. */
-static int window_print(struct window *w, int status)
+/* Prints the oldest NAMEs that are done, in input order. */
+static void window_print(struct window *w)
 {
-    if (w->o->unordered) {
-        while (w->nready) {
-            size_t slot = w->ready[--w->nready];
-            status = worse(status, result_print(&w->res[slot], w->o));
-            result_free(&w->res[slot]);
-            w->spare[w->nspare++] = slot;
-            w->out++;
-        }
-    } else {
-        while (w->out < w->in && w->res[w->out % w->w].done) {
-            struct result *r = &w->res[w->out % w->w];
-            status = worse(status, result_print(r, w->o));
-            result_free(r);
-            w->out++;
-        }
+    while (!w->o->unordered && w->out < w->in && w->ring[w->out % w->w].done) {
+        struct rendered *k = &w->ring[w->out % w->w];
+        if (k->server >= 0)
+            print_header(w->o, (size_t)k->server);
+        if (k->outlen)
+            fwrite(k->out, 1, k->outlen, stdout);
+        for (size_t i = 0; i < k->errlen; i += strlen(k->err + i) + 1)
+            nb_errorf("resolve", "%s", k->err + i);
+        w->status = worse(w->status, k->status);
+        free(k->out);
+        free(k->err);
+        memset(k, 0, sizeof *k);
+        w->out++;
     }
     fflush(stdout);
-    return status;
 }
 
 /* Every NAME's questions kept in flight together, up to --parallel at once;
@@ -690,59 +763,59 @@ static int window_print(struct window *w, int status)
 static int resolve_window(struct names *n, struct resolve_opts *o)
 {
     struct window w = {.o = o};
-    struct nb_resolver_batch *b;
+    struct nb_resolver_batch *b = NULL;
     const struct nb_resolver_batch_done done = {window_done, &w};
     struct nb_err e;
-    int status = NB_EXIT_OK, more = 1;
+    int more = 1;
 
-    /* twice the questions in flight: NAMEs asked A and AAAA fill it, and the
-     * ones after a slow NAME keep coming while it is waited for */
-    w.w = (size_t)o->parallel * 2;
-    w.res = calloc(w.w, sizeof *w.res);
-    w.spare = malloc(w.w * sizeof *w.spare);
-    w.ready = malloc(w.w * sizeof *w.ready);
-    b = nb_resolver_batch_new(o->r, o->parallel, w.w, o->rate, &o->explain, &e);
-    if (!w.res || !w.spare || !w.ready || !b) {
-        if (w.res && w.spare && w.ready)
-            status = nb_report("resolve", &e);
-        else
-            nb_errorf("resolve", "out of memory"), status = NB_EXIT_SYS;
+    w.npool = o->parallel;
+    w.w = o->parallel * 16 > 8192 ? (size_t)o->parallel * 16 : 8192;
+    w.pool = calloc(w.npool, sizeof *w.pool);
+    w.spare = malloc(w.npool * sizeof *w.spare);
+    w.ring = calloc(w.w, sizeof *w.ring);
+    if (!w.pool || !w.spare || !w.ring) {
+        nb_errorf("resolve", "out of memory");
+        w.status = NB_EXIT_SYS;
         goto out;
     }
-    for (size_t i = 0; i < w.w; i++)
-        w.spare[w.nspare++] = w.w - 1 - i;
+    if (!(b = nb_resolver_batch_new(o->r, o->parallel, w.npool, o->rate, &o->explain, &e))) {
+        w.status = nb_report("resolve", &e);
+        goto out;
+    }
+    for (size_t i = 0; i < w.npool; i++)
+        w.spare[w.nspare++] = w.npool - 1 - i;
     nb_explainf(&o->explain,
-                "up to %u questions in flight, %zu names in the window, answers printed %s%s",
+                "up to %u questions in flight, up to %zu names waiting for their turn; answers "
+                "printed %s%s",
                 o->parallel, w.w, o->unordered ? "as they arrive" : "in input order",
-                o->rate ? "; a cap on queries per second" : "");
-    while (more || w.out < w.in) {
-        while (more && w.in - w.out < w.w && nb_resolver_batch_room(b) > 0) {
-            size_t slot = o->unordered ? w.spare[--w.nspare] : w.in % w.w;
-            struct result *r = &w.res[slot];
+                o->rate ? "; queries per second capped" : "");
+    while ((more || w.out < w.in) && !w.failed) {
+        while (more && w.in - w.out < w.w && w.nspare && nb_resolver_batch_room(b) > 0) {
+            struct result *r = &w.pool[w.spare[--w.nspare]];
             int got = names_next(n, r, &e);
             if (got <= 0) {
                 if (got < 0)
-                    status = worse(status, nb_report("resolve", &e));
-                if (o->unordered)
-                    w.nspare++;
+                    w.status = worse(w.status, nb_report("resolve", &e));
+                w.nspare++;
                 more = 0;
                 break;
             }
-            w.in++;
-            if (!resolve_prepare(o, r)) {
-                if (o->unordered)
-                    w.ready[w.nready++] = slot;
-            } else if (nb_resolver_batch_add(b, r->qname, r->types, r->ntypes,
-                                             (void *)(uintptr_t)slot, &done, &e) < 0) {
-                struct nb_err fail = e;
-                window_done(&w, (void *)(uintptr_t)slot, -1, NULL, 0, &fail);
-            }
+            r->seq = w.in++;
+            if (!resolve_prepare(o, r))
+                window_keep(&w, r);
+            else if (nb_resolver_batch_add(b, r->qname, r->types, r->ntypes,
+                                           (void *)(uintptr_t)(r - w.pool), &done, &e) < 0)
+                window_done(&w, (void *)(uintptr_t)(r - w.pool), -1, NULL, 0, &e);
         }
-        status = window_print(&w, status);
+        window_print(&w);
         if (nb_resolver_batch_busy(b) && nb_resolver_batch_run(b, &done, &e) < 0) {
-            status = worse(status, nb_report("resolve", &e));
+            w.status = worse(w.status, nb_report("resolve", &e));
             break;
         }
+    }
+    if (w.failed) {
+        nb_errorf("resolve", "out of memory");
+        w.status = worse(w.status, NB_EXIT_SYS);
     }
     if (nb_explaining(&o->explain)) {
         struct nb_dns_mux_stats st;
@@ -753,13 +826,17 @@ static int resolve_window(struct names *n, struct resolve_opts *o)
                     w.out, st.answered, st.failed, st.sent, st.timeouts, st.tcp, st.ignored);
     }
 out:
-    for (size_t i = 0; w.res && i < w.w; i++)
-        result_free(&w.res[i]);
     nb_resolver_batch_free(b);
-    free(w.res);
+    for (size_t i = 0; w.pool && i < w.npool; i++)
+        result_free(&w.pool[i]);
+    for (size_t i = 0; w.ring && i < w.w; i++) {
+        free(w.ring[i].out);
+        free(w.ring[i].err);
+    }
+    free(w.pool);
     free(w.spare);
-    free(w.ready);
-    return status;
+    free(w.ring);
+    return w.status;
 }
 
 /* -t: the record type asked. */
@@ -918,8 +995,7 @@ int cmd_resolve(int argc, char **argv)
                           .type_words = type_words,
                           .from_stdin = names == 0};
         /* one question at a time when asked for, or where the window would not help */
-        if (o.parallel <= 1 || o.system || r.copts.tcp ||
-            (names == 1 && nb_explaining(&o.explain)))
+        if (o.parallel <= 1 || o.system || r.copts.tcp || (names == 1 && nb_explaining(&o.explain)))
             status = resolve_each(&n, &o);
         else
             status = resolve_window(&n, &o);

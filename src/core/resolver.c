@@ -314,9 +314,10 @@ static void search_settle(struct nb_search *s)
     size_t t;
     enum verdict v;
 
-    for (t = 0; t < s->ntypes; t++) {
+    for (t = 0; t < s->ntypes; t++)
         if (s->st[t] == ASKED || s->st[t] == UNASKED)
-            return;
+            return; /* the types asked together are all waited for */
+    for (t = 0; t < s->ntypes; t++) {
         if (s->st[t] == SKIPPED)
             break;
         if (s->slot_failed[t]) {
@@ -421,11 +422,16 @@ int nb_search_end(struct nb_search *s, struct nb_lookup *out, size_t *nout, stru
         e->sys_errno = stand->err.sys_errno;
         rc = -1;
     }
-    for (i = 0; i < *nout && rc == 0; i++) {
-        if ((rc = finish(&out[i], e)) < 0) {
+    for (i = 0; i < *nout; i++) {
+        /* also when a later type failed: the answers found are shown with the failure */
+        struct nb_err fe = {0};
+        if (finish(&out[i], &fe) < 0) {
             for (n = i; n < *nout; n++) /* the reply that broke the chain is no answer */
                 nb_lookup_free(&out[n]);
             *nout = i;
+            if (rc == 0)
+                *e = fe;
+            rc = -1;
         }
     }
     return rc;
