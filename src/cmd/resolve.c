@@ -697,6 +697,19 @@ struct window {
     int failed; /* out of memory while keeping an output */
 };
 
+/* A memory stream's buffer cut to its length (a waiting output costs only its bytes). */
+static char *shrink(char *p, size_t len)
+{
+    char *q;
+
+    if (p && len == 0) {
+        free(p);
+        return NULL;
+    }
+    q = p ? realloc(p, len + 1) : NULL;
+    return q ? q : p;
+}
+
 /* A result is computed: printed now (--unordered), or written to memory for its turn. */
 static void window_keep(struct window *w, struct result *r)
 {
@@ -719,6 +732,8 @@ static void window_keep(struct window *w, struct result *r)
             fclose(f);
         if (err)
             fclose(err);
+        k->out = shrink(k->out, k->outlen);
+        k->err = shrink(k->err, k->errlen);
         k->done = 1;
     }
     result_free(r);

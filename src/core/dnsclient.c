@@ -516,8 +516,9 @@ static unsigned long mux_read(struct nb_dns_mux *m, size_t s, const struct nb_dn
             /* the server's port is closed (or the socket broke): every query on it moves on */
             for (uint32_t j = m->lists[FLIGHT].head, next; j != NIL; j = next) {
                 next = m->q[j].next;
+                struct nb_err each = e; /* tries_judge rewrites the error it is given */
                 if (m->q[j].sock == s)
-                    mux_judge(m, j, UNREACHABLE, 0, done, &e);
+                    mux_judge(m, j, UNREACHABLE, 0, done, &each);
             }
             break;
         }

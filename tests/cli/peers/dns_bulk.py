@@ -11,11 +11,13 @@ Any other name is NXDOMAIN. Exits after SECONDS seconds (default 60), or on
 SIGTERM; then prints one line of counts on stderr: "queries N udp M tcp K
 dropped D".
 
-Usage: dns_bulk.py [--delay MS] [--jitter MS] [--faults] [--shuffle K] [SECONDS]
+Usage: dns_bulk.py [--delay MS] [--jitter MS] [--faults] [--shuffle K] [--silent]
+                   [SECONDS]
 
   --delay MS    answer every query MS milliseconds after it came
   --jitter MS   and a random 0..MS more on top (so out of order)
   --shuffle K   hold up to K replies, then send them in reverse order
+  --silent      never answer (the queries are counted)
   --faults      by I, for test_resolve_bulk.sh's checks:
                 I % 101 == 7   SERVFAIL (always)
                 I % 97 == 3    the first query for the name and type is
@@ -36,7 +38,7 @@ import time
 
 args = sys.argv[1:]
 DELAY = JITTER = 0.0
-FAULTS = False
+FAULTS = SILENT = False
 SHUFFLE = 0
 SECONDS = 60.0
 while args:
@@ -49,6 +51,8 @@ while args:
         SHUFFLE = int(args.pop(0))
     elif a == "--faults":
         FAULTS = True
+    elif a == "--silent":
+        SILENT = True
     else:
         SECONDS = float(a)
 
@@ -144,6 +148,8 @@ def answer_udp(q, peer):
         return
     counts["queries"] += 1
     counts["udp"] += 1
+    if SILENT:
+        return
     i = index_of(p[2])
     if FAULTS and i is not None:
         if i % 101 == 7:
