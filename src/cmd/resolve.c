@@ -775,7 +775,7 @@ static void window_print(struct window *w)
 /* Every NAME's questions kept in flight together, up to --parallel at once;
  * answers printed in input order (or as they come with --unordered). Memory
  * is the window's, whatever the number of NAMEs. */
-static int resolve_window(struct names *n, struct resolve_opts *o)
+static int resolve_window(struct names *n, struct resolve_opts *o, size_t count)
 {
     struct window w = {.o = o};
     struct nb_resolver_batch *b = NULL;
@@ -783,8 +783,11 @@ static int resolve_window(struct names *n, struct resolve_opts *o)
     struct nb_err e;
     int more = 1;
 
-    w.npool = o->parallel;
+    /* count: the NAMEs given as arguments (0: from stdin, as many as come) */
+    w.npool = count && count < o->parallel ? count : o->parallel;
     w.w = o->parallel * 16 > 8192 ? (size_t)o->parallel * 16 : 8192;
+    if (count && count < w.w)
+        w.w = count;
     w.pool = calloc(w.npool, sizeof *w.pool);
     w.spare = malloc(w.npool * sizeof *w.spare);
     w.ring = calloc(w.w, sizeof *w.ring);
@@ -793,7 +796,9 @@ static int resolve_window(struct names *n, struct resolve_opts *o)
         w.status = NB_EXIT_SYS;
         goto out;
     }
-    if (!(b = nb_resolver_batch_new(o->r, o->parallel, w.npool, o->rate, &o->explain, &e))) {
+    if (!(b = nb_resolver_batch_new(o->r,
+                                    count && 2 * count < o->parallel ? 2 * count : o->parallel,
+                                    w.npool, o->rate, &o->explain, &e))) {
         w.status = nb_report("resolve", &e);
         goto out;
     }
@@ -1013,7 +1018,7 @@ int cmd_resolve(int argc, char **argv)
         if (o.parallel <= 1 || o.system || r.copts.tcp || (names == 1 && nb_explaining(&o.explain)))
             status = resolve_each(&n, &o);
         else
-            status = resolve_window(&n, &o);
+            status = resolve_window(&n, &o, (size_t)names);
         names_close(&n);
     }
     nb_resolver_free(&r);

@@ -228,7 +228,7 @@ static int finish(struct nb_lookup *l, struct nb_err *e)
 /* Moves the attempt at hand into *slot (made on first use, freeing what it held). */
 static void keep(struct attempt **slot, struct attempt *a)
 {
-    if (!*slot && !(*slot = malloc(sizeof **slot))) {
+    if (!*slot && !(*slot = calloc(1, sizeof **slot))) {
         attempt_free(a); /* out of memory: this outcome is forgotten, the search goes on */
         return;
     }

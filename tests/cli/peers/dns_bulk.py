@@ -12,11 +12,13 @@ SIGTERM; then prints one line of counts on stderr: "queries N udp M tcp K
 dropped D".
 
 Usage: dns_bulk.py [--delay MS] [--jitter MS] [--faults] [--shuffle K] [--silent]
-                   [SECONDS]
+                   [--port P] [SECONDS]
 
   --delay MS    answer every query MS milliseconds after it came
   --jitter MS   and a random 0..MS more on top (so out of order)
   --shuffle K   hold up to K replies, then send them in reverse order
+  --port P      bind port P instead of one the kernel picks (port 53 in a
+                private network namespace, for tools that cannot be given a port)
   --silent      never answer (the queries are counted)
   --faults      by I, for test_resolve_bulk.sh's checks:
                 I % 101 == 7   SERVFAIL (always)
@@ -41,6 +43,7 @@ DELAY = JITTER = 0.0
 FAULTS = SILENT = False
 SHUFFLE = 0
 SECONDS = 60.0
+PORT = 0
 while args:
     a = args.pop(0)
     if a == "--delay":
@@ -51,6 +54,8 @@ while args:
         SHUFFLE = int(args.pop(0))
     elif a == "--faults":
         FAULTS = True
+    elif a == "--port":
+        PORT = int(args.pop(0))
     elif a == "--silent":
         SILENT = True
     else:
@@ -103,7 +108,7 @@ def reply(q, p, rcode=0, records=True, tc=False, qid=None, data=None):
 
 
 udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-udp.bind(("127.0.0.1", 0))
+udp.bind(("127.0.0.1", PORT))
 udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
 udp.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
 port = udp.getsockname()[1]
