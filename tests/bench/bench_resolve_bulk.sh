@@ -89,16 +89,24 @@ st() { awk -v l="$2" -F'\t' 'NR > 1 && $2 == l { n[$5]++ } END { for (k in n) pr
 rss() { awk -v l="$2" -F'\t' 'NR > 1 && $2 == l { if ($4 > m) m = $4 } END { print m + 0 }' "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b == 0) print "n/a"; else printf "%.1f", a / b }'; }
 
+# versus TAG NAMES COUNT: a check run of each (netbasics must answer all COUNT
+# names), then R rounds of netbasics and adnshost into TAG.tsv; ADNS_OK is how
+# many adnshost answered in its check run.
+versus() {
+    eval "${NBR#exec } -t A --short <'$WORK/$2' >'$WORK/$1-nb.out'"
+    eval "${ADNS#exec } -a -f -t a <'$WORK/$2' >'$WORK/$1-adns.out'" || true
+    [[ $(answers "$WORK/$1-nb.out") == "$3" ]] || die "netbasics did not answer $3 names"
+    LABELS=() CMDS=()
+    add nb:netbasics "$NBR -t A --short <'$WORK/$2' >/dev/null"
+    add peer:adnshost "$ADNS -a -f -t a <'$WORK/$2' >/dev/null"
+    run_bench "$WORK/$1.tsv" "$R"
+    ADNS_OK=$(answers "$WORK/$1-adns.out")
+}
+
 # ---- a. 10,000 names, 20 ms each ----
 start_server "$PY" "$ROOT/tests/cli/peers/dns_bulk.py" --delay 20 --port 53 "$TOTAL_TIMEOUT"
-eval "${NBR#exec } -t A --short <'$WORK/n10k' >'$WORK/a-nb.out'"
-eval "${ADNS#exec } -a -f -t a <'$WORK/n10k' >'$WORK/a-adns.out'" || true
-[[ $(answers "$WORK/a-nb.out") == 10000 ]] || die "netbasics did not answer 10,000 names"
-A_ADNS_OK=$(answers "$WORK/a-adns.out")
-LABELS=() CMDS=()
-add nb:netbasics "$NBR -t A --short <'$WORK/n10k' >/dev/null"
-add peer:adnshost "$ADNS -a -f -t a <'$WORK/n10k' >/dev/null"
-run_bench "$WORK/a.tsv" "$R"
+versus a n10k 10000
+A_ADNS_OK=$ADNS_OK
 SEQ=n/a
 if [[ -z ${SKIP_SEQ:-} ]]; then
     LABELS=() CMDS=()
@@ -113,14 +121,8 @@ A_NB=$(med "$WORK/a.tsv" nb:netbasics) A_AD=$(med "$WORK/a.tsv" peer:adnshost)
 start_server "$DNSMASQ" --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
     --listen-address=127.0.0.1 --bind-interfaces --port=53 --user=root \
     --address=/bulk.test/192.0.2.55 --address=/bulk.test/2001:db8::55 --cache-size=0 --dns-forward-max=10000
-eval "${NBR#exec } -t A --short <'$WORK/n100k' >'$WORK/b-nb.out'"
-eval "${ADNS#exec } -a -f -t a <'$WORK/n100k' >'$WORK/b-adns.out'" || true
-[[ $(answers "$WORK/b-nb.out") == 100000 ]] || die "netbasics did not answer 100,000 names"
-B_ADNS_OK=$(answers "$WORK/b-adns.out")
-LABELS=() CMDS=()
-add nb:netbasics "$NBR -t A --short <'$WORK/n100k' >/dev/null"
-add peer:adnshost "$ADNS -a -f -t a <'$WORK/n100k' >/dev/null"
-run_bench "$WORK/b.tsv" "$R"
+versus b n100k 100000
+B_ADNS_OK=$ADNS_OK
 B_NB=$(med "$WORK/b.tsv" nb:netbasics) B_AD=$(med "$WORK/b.tsv" peer:adnshost)
 
 LABELS=() CMDS=()

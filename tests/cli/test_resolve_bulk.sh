@@ -9,7 +9,7 @@
 # number of names.
 #
 # No query ever goes to the machine's own name server: every resolv.conf here
-# lists only 127.0.0.1 servers (write_conf refuses anything else), and
+# lists only 127.0.0.1 servers (servers.sh's write_conf refuses any other), and
 # NB_RESOLV_CONF and NB_HOSTS point at files written here.
 # Usage: test_resolve_bulk.sh PATH/TO/netbasics
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -23,15 +23,6 @@ PY=$(command -v python3)
 ASAN=0
 is_asan_build "$NB" && ASAN=1
 
-# write_conf FILE TEXT: a resolv.conf whose nameservers are all 127.0.0.1.
-write_conf() {
-    printf '%s\n' "$2" >"$1"
-    if grep -E '^[[:space:]]*nameserver' "$1" |
-        grep -vqE '^[[:space:]]*nameserver[[:space:]]+127\.0\.0\.1(#[0-9]+)?[[:space:]]*$'; then
-        echo "test_resolve_bulk.sh: refusing a resolv.conf with a non-loopback server: $1" >&2
-        exit 2
-    fi
-}
 DEAD=$(free_port)
 write_conf "$W/safe.conf" "nameserver 127.0.0.1#$DEAD
 options timeout:1 attempts:1"

@@ -254,22 +254,31 @@ static void reply(struct nb_search *s, const struct asked *a, unsigned rcode, in
 
 static const uint16_t A_AAAA[] = {NB_DNS_A, NB_DNS_AAAA};
 
+/* A search for "www" over conf's search list, asking A (and AAAA when ntypes is 2). */
+static struct nb_search *search_www(const char *conf, struct nb_resolvconf *rc, size_t ntypes,
+                                    int together)
+{
+    struct nb_err e = {0};
+    struct nb_search *s;
+
+    nb_resolvconf_parse(conf, strlen(conf), rc);
+    s = nb_search_new(rc, "www", A_AAAA, ntypes, together, NULL, &e);
+    assert_non_null(s);
+    return s;
+}
+
 /* Together: A and AAAA of a search name asked at once, the next name only when both are in. */
 static void test_search_together(void **state)
 {
-    static const char conf[] = "search a.test b.test\n";
     struct nb_resolvconf rc;
     struct asked a[4];
     struct nb_lookup out[NB_RESOLVER_TYPES_MAX];
     size_t n, nout;
     int over;
     struct nb_err e = {0};
-    struct nb_search *s;
+    struct nb_search *s = search_www("search a.test b.test\n", &rc, 2, 1);
 
     (void)state;
-    nb_resolvconf_parse(conf, strlen(conf), &rc);
-    s = nb_search_new(&rc, "www", A_AAAA, 2, 1, NULL, &e);
-    assert_non_null(s);
     n = ask_all(s, a, 4, &over);
     assert_int_equal(n, 2);
     assert_string_equal(a[0].name, "www.a.test");
@@ -305,18 +314,15 @@ static void test_search_together(void **state)
 /* One at a time: AAAA only after A's NOERROR; an NXDOMAIN for A skips AAAA. */
 static void test_search_one_at_a_time(void **state)
 {
-    static const char conf[] = "search a.test\n";
     struct nb_resolvconf rc;
     struct asked a[4];
     struct nb_lookup out[NB_RESOLVER_TYPES_MAX], moved;
     size_t nout;
     int over;
     struct nb_err e = {0};
-    struct nb_search *s;
+    struct nb_search *s = search_www("search a.test\n", &rc, 2, 0);
 
     (void)state;
-    nb_resolvconf_parse(conf, strlen(conf), &rc);
-    s = nb_search_new(&rc, "www", A_AAAA, 2, 0, NULL, &e);
     assert_int_equal(ask_all(s, a, 4, &over), 1);
     assert_string_equal(a[0].name, "www.a.test");
     assert_int_equal(a[0].type, NB_DNS_A);
@@ -346,18 +352,15 @@ static void test_search_one_at_a_time(void **state)
  * domain: no more domains, the name as given last (glibc). */
 static void test_search_formerr_refused(void **state)
 {
-    static const char conf[] = "search a.test b.test\n";
     struct nb_resolvconf rc;
     struct asked a[4];
     struct nb_lookup out[NB_RESOLVER_TYPES_MAX];
     size_t nout;
     int over;
     struct nb_err e = {0};
-    struct nb_search *s;
+    struct nb_search *s = search_www("search a.test b.test\n", &rc, 1, 1);
 
     (void)state;
-    nb_resolvconf_parse(conf, strlen(conf), &rc);
-    s = nb_search_new(&rc, "www", A_AAAA, 1, 1, NULL, &e);
     assert_int_equal(ask_all(s, a, 4, &over), 1);
     assert_true(a[0].edns);
     reply(s, &a[0], NB_DNS_FORMERR, 0);
