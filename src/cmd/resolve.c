@@ -642,6 +642,22 @@ static int names_next(struct names *n, struct result *r, struct nb_err *e)
     return 1;
 }
 
+/* Whether the next NAME can be had without waiting: an argument, a whole line
+ * already read, the end of input, or input waiting on stdin (a terminal or a
+ * pipe that trickles must not hold up the answers to the names before). */
+static int names_ready(struct names *n)
+{
+    struct pollfd p = {.fd = 0, .events = POLLIN};
+    struct nb_deadline now;
+    struct nb_err e;
+
+    if (!n->from_stdin || !n->open || n->in.eof ||
+        memchr(n->in.buf + n->in.start, '\n', n->in.end - n->in.start))
+        return 1;
+    nb_deadline_init(&now, 0);
+    return nb_sock_poll(&p, 1, &now, NULL, &e) != 0; /* an error: the read will say */
+}
+
 static void names_close(struct names *n)
 {
     if (n->open)
@@ -812,8 +828,13 @@ static int resolve_window(struct names *n, struct resolve_opts *o, size_t count)
                 o->rate ? "; queries per second capped" : "");
     while ((more || w.out < w.in) && !w.failed) {
         while (more && w.in - w.out < w.w && w.nspare && nb_resolver_batch_room(b) > 0) {
-            struct result *r = &w.pool[w.spare[--w.nspare]];
-            int got = names_next(n, r, &e);
+            struct result *r;
+            int got;
+            /* wait for input only when nothing is in flight and everything is printed */
+            if ((nb_resolver_batch_busy(b) || w.out < w.in) && !names_ready(n))
+                break;
+            r = &w.pool[w.spare[--w.nspare]];
+            got = names_next(n, r, &e);
             if (got <= 0) {
                 if (got < 0)
                     w.status = worse(w.status, nb_report("resolve", &e));

@@ -107,14 +107,22 @@ def reply(q, p, rcode=0, records=True, tc=False, qid=None, data=None):
     return head + q[12:end] + b"".join(answers)
 
 
-udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-udp.bind(("127.0.0.1", PORT))
+for attempt in range(20):  # the UDP port the kernel picked may be taken for TCP: another one
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("127.0.0.1", PORT))
+    port = udp.getsockname()[1]
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        tcp.bind(("127.0.0.1", port))
+        break
+    except OSError:
+        udp.close()
+        tcp.close()
+        if PORT or attempt == 19:
+            raise
 udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
 udp.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
-port = udp.getsockname()[1]
-tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-tcp.bind(("127.0.0.1", port))
 tcp.listen(64)
 udp.setblocking(False)
 print(port, flush=True)
