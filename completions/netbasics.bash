@@ -18,7 +18,7 @@ _netbasics()
     local opts
     case ${words[1]} in
     tour) opts="--list --dir --no-pause --explain --color --help" ;;
-    resolve) opts="--type --server --timeout --retries --tcp --no-tcp --search --no-search --short --json --dns-only --system --resolv-conf --hosts --explain --help" ;;
+    resolve) opts="--type --server --timeout --retries --tcp --no-tcp --search --no-search --short --json --dns-only --system --resolv-conf --hosts --explain --parallel --rate --unordered --help" ;;
     octets) opts="--json --explain --quiz --seed --count --numeric --color --help" ;;
     listen) opts="--keep-open --raw --sink --udp -u --backlog --max-line --max-clients --idle-timeout --line-timeout --quiet --explain --help -6" ;;
     send) opts="--repr --udp --lines --no-wait --tls --cacert --capath --insecure --servername -k -u --timeout --quiet --explain --help -n -4 -6" ;;

@@ -203,6 +203,11 @@ struct nb_sock_dgram {
 ssize_t nb_sock_recv_batch(int fd, char *bufs, size_t each, struct nb_sock_dgram *out, size_t n,
                            struct nb_err *e);
 
+/* Sends one datagram to the fixed peer of fd without waiting for room in
+ * the socket's buffer. Returns 0, NB_SOCK_AGAIN when the buffer is full (the
+ * datagram was not sent), or -1 with e set to NB_E_CONNECT or NB_E_SYS. */
+int nb_sock_send_now(int fd, const void *buf, size_t len, struct nb_err *e);
+
 /* Opens a blocking, close-on-exec TCP socket listening on sa with the given
  * backlog, with SO_REUSEADDR so a restart can reuse the port at once. For
  * IPv6, v6only 1 or 0 sets IPV6_V6ONLY (0 also takes IPv4 clients, as

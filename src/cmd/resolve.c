@@ -12,6 +12,7 @@
 #include <netbasics/resolver.h>
 #include <netbasics/sock.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,8 @@ static const char USAGE[] =
     "addresses (A and AAAA). A name in the hosts file is answered from it (as\n"
     "Python's getaddrinfo does). An IP address as NAME is looked up in reverse\n"
     "(PTR), in the hosts file first. With no NAME or '-', reads one per line from\n"
-    "standard input.\n"
+    "standard input. Many names are asked together (--parallel) and printed in\n"
+    "input order (or as they come, --unordered); the exit status is the worst.\n"
     "\n"
     "dig's forms work too: 'resolve @SERVER NAME TYPE' (@SERVER is -s; a record\n"
     "type's name among the arguments is -t when another argument is the name),\n"
@@ -42,6 +44,9 @@ struct resolve_opts {
     unsigned retries;                  /* --retries; 0: resolv.conf's */
     int tcp, search; /* --tcp 1, --no-tcp 0; --search 1, --no-search 0; -1 resolv.conf's */
     struct nb_explain explain;
+    unsigned parallel; /* --parallel: questions in flight at most */
+    unsigned rate;     /* --rate: queries per second at most, 0: no cap */
+    int unordered;     /* --unordered: print as answers arrive */
     struct nb_resolver *r;
     int header_shown;
 };
@@ -86,7 +91,7 @@ static void server_text(const struct nb_resolver *r, size_t i, char *buf, size_t
 /* --- the result: computed first, printed by one printer per mode ---------- */
 
 /* Where a result's answers came from. */
-enum source { FROM_DNS, FROM_HOSTS, FROM_SYSTEM };
+enum source { FROM_DNS, FROM_HOSTS, FROM_SYSTEM, NOT_A_NAME };
 
 /* One answer from the hosts file or getaddrinfo (DNS answers stay records). */
 struct row {
@@ -99,11 +104,11 @@ struct row {
  * from the hosts file and the user is raw (printers escape it); DNS names and
  * data are in RFC 1035 presentation form, made terminal-safe by the codec. */
 struct result {
-    const char *input; /* the NAME as given */
+    char input[NB_DNS_NAME_TEXT]; /* the NAME as given */
     enum source source;
-    int reverse;                     /* an address, looked up as its PTR name */
-    char qname[NB_DNS_NAME_TEXT];    /* the name asked: input, or its reverse name */
-    struct row rows[NB_RESOLVE_MAX]; /* FROM_HOSTS, FROM_SYSTEM */
+    int reverse;                  /* an address, looked up as its PTR name */
+    char qname[NB_DNS_NAME_TEXT]; /* the name asked: input, or its reverse name */
+    struct row *rows;             /* FROM_HOSTS, FROM_SYSTEM: NB_RESOLVE_MAX of them */
     size_t nrows;
     uint16_t types[2]; /* FROM_DNS: the types asked, in order */
     size_t ntypes;
@@ -113,8 +118,21 @@ struct result {
     size_t found;                  /* answers of the asked types */
     int failed;                    /* a question got no reply: err says why */
     struct nb_err err;
-    int status; /* the exit status this NAME gives */
+    int status;        /* the exit status this NAME gives */
+    int done;          /* computed: ready to print */
+    unsigned long seq; /* in a window: the NAME's number in the input */
 };
+
+/* Room for the hosts file's or getaddrinfo's answers; 0, or -1 (out of memory, said in r). */
+static int rows_alloc(struct result *r)
+{
+    if (!r->rows && !(r->rows = calloc(NB_RESOLVE_MAX, sizeof *r->rows))) {
+        r->failed = 1;
+        r->status = NB_EXIT_SYS;
+        return nb_err_set(&r->err, NB_E_SYS, "out of memory");
+    }
+    return 0;
+}
 
 /* Whether rr answers l's question: of its type, owned by the chain's end. */
 static int is_answer(const struct nb_lookup *l, const struct nb_dns_rr *rr)
@@ -140,6 +158,9 @@ static int hosts_forward(struct result *r, const struct resolve_opts *o)
     r->nrows = nb_hosts_lookup(o->r->hosts, o->r->hosts_len, r->input, fam, m, NB_RESOLVE_MAX);
     if (r->nrows == 0)
         return 0;
+    r->source = FROM_HOSTS;
+    if (rows_alloc(r) < 0)
+        return 1;
     nb_explainf(&o->explain, "%s is in the hosts file %s (line %u): no name server is asked",
                 r->input, o->r->hosts_path, m[0].line);
     for (size_t i = 0; i < r->nrows; i++) {
@@ -161,6 +182,9 @@ static int hosts_reverse(struct result *r, const struct nb_addr *a, const struct
     r->nrows = nb_hosts_reverse(o->r->hosts, o->r->hosts_len, a, names, 8);
     if (r->nrows == 0)
         return 0;
+    r->source = FROM_HOSTS;
+    if (rows_alloc(r) < 0)
+        return 1;
     nb_explainf(&o->explain, "%s is in the hosts file %s: no name server is asked", r->input,
                 o->r->hosts_path);
     for (size_t i = 0; i < r->nrows; i++) {
@@ -180,6 +204,8 @@ static void system_compute(struct result *r, const struct resolve_opts *o)
     int fam = o->type == NB_DNS_A ? 4 : o->type == NB_DNS_AAAA ? 6 : 0;
 
     r->source = FROM_SYSTEM;
+    if (rows_alloc(r) < 0)
+        return;
     if (nb_sock_resolve(r->qname, 0, fam, SOCK_STREAM, list, NB_RESOLVE_MAX, &count, &o->explain,
                         &r->err) < 0) {
         r->failed = 1;
@@ -196,43 +222,46 @@ static void system_compute(struct result *r, const struct resolve_opts *o)
     }
 }
 
-/* Asks DNS the types (the resolver stops at the first that fails or gets an
- * rcode other than NOERROR) and sets the result's status. */
-static void dns_compute(struct result *r, struct resolve_opts *o)
+/* The DNS part of a result from the resolver's outcome: the lookups (moved
+ * in), the chain, the count of answers and the status. */
+static void dns_finish(struct result *r, int rc, struct nb_lookup *l, size_t nl,
+                       const struct nb_err *e)
 {
     r->source = FROM_DNS;
-    if (nb_resolver_search(o->r, r->qname, r->types, r->ntypes, r->l, &r->nl, &r->err) < 0) {
+    for (size_t t = 0; t < nl && t < 2; t++)
+        nb_lookup_move(&r->l[t], &l[t]);
+    r->nl = nl < 2 ? nl : 2;
+    if (rc < 0) {
         r->failed = 1;
+        r->err = *e;
         r->status = nb_exit_code(r->err.code);
     }
     for (size_t t = 0; t < r->nl; t++) {
-        const struct nb_lookup *l = &r->l[t];
-        if (l->msg.rcode != NB_DNS_NOERROR) {
-            r->status = l->msg.rcode == NB_DNS_NXDOMAIN ? NB_EXIT_NEGATIVE : NB_EXIT_RESOLVE;
+        const struct nb_lookup *k = &r->l[t];
+        if (k->msg.rcode != NB_DNS_NOERROR) {
+            r->status = k->msg.rcode == NB_DNS_NXDOMAIN ? NB_EXIT_NEGATIVE : NB_EXIT_RESOLVE;
             return;
         }
-        if (!r->chain && l->nchain)
-            r->chain = l;
-        r->found += l->nanswers;
+        if (!r->chain && k->nchain)
+            r->chain = k;
+        r->found += k->nanswers;
     }
     if (!r->failed)
         r->status = r->found ? NB_EXIT_OK : NB_EXIT_NEGATIVE;
 }
 
-/* Computes the whole answer for input. Returns 0, or -1 (and says why) when
- * input cannot be a name. */
-static int resolve_compute(const char *input, struct resolve_opts *o, struct result *r)
+/* Sets r up for its NAME (r->input): answered at once (a NAME that cannot be
+ * one, the hosts file, --system: returns 0 with r->done set) or the question
+ * for DNS, r->qname and r->types (returns 1). */
+static int resolve_prepare(struct resolve_opts *o, struct result *r)
 {
     struct nb_addr a;
+    size_t len = strlen(r->input);
 
-    memset(r, 0, sizeof *r);
-    r->input = input;
-    if (strlen(input) > (strchr(input, '\\') ? 1000 : 254)) {
-        /* 253 characters and a final dot; \DDD escapes may make the text longer */
-        nb_errorf("resolve", "a name is at most 253 characters, this one is %zu", strlen(input));
-        return -1;
-    }
-    snprintf(r->qname, sizeof r->qname, "%s", input);
+    r->done = 1;
+    if (r->source == NOT_A_NAME)
+        return 0;
+    snprintf(r->qname, sizeof r->qname, "%s", r->input);
     r->types[0] = NB_DNS_A;
     r->types[1] = NB_DNS_AAAA;
     r->ntypes = 2;
@@ -240,7 +269,7 @@ static int resolve_compute(const char *input, struct resolve_opts *o, struct res
         system_compute(r, o);
         return 0;
     }
-    if (nb_addr_parse(input, strlen(input), &a, NULL) == 0) {
+    if (nb_addr_parse(r->input, len, &a, NULL) == 0) {
         /* an address: the reverse lookup, in-addr.arpa or ip6.arpa */
         a.zone[0] = '\0';
         nb_dns_reverse_name(&a, r->qname, sizeof r->qname);
@@ -256,8 +285,23 @@ static int resolve_compute(const char *input, struct resolve_opts *o, struct res
         r->types[0] = o->type;
         r->ntypes = 1;
     }
-    dns_compute(r, o);
-    return 0;
+    r->done = 0;
+    return 1;
+}
+
+/* The whole answer for r->input, one question at a time. */
+static void resolve_compute(struct resolve_opts *o, struct result *r)
+{
+    struct nb_lookup l[NB_RESOLVER_TYPES_MAX];
+    size_t nl = 0;
+    struct nb_err e = {0};
+    int rc;
+
+    if (!resolve_prepare(o, r))
+        return;
+    rc = nb_resolver_search(o->r, r->qname, r->types, r->ntypes, l, &nl, &e);
+    dns_finish(r, rc, l, nl, &e);
+    r->done = 1;
 }
 
 static void result_free(struct result *r)
@@ -265,14 +309,16 @@ static void result_free(struct result *r)
     for (size_t i = 0; i < r->nl; i++)
         nb_lookup_free(&r->l[i]);
     r->nl = 0;
+    free(r->rows);
+    r->rows = NULL;
 }
 
 /* --- the printers --------------------------------------------------------- */
 
 /* Writes untrusted text (a hosts-file name, a NAME as given) escaped. */
-static void put_text(const char *s)
+static void put_text(FILE *f, const char *s)
 {
-    nb_escape_write(stdout, s, strlen(s), NB_ESC_C);
+    nb_escape_write(f, s, strlen(s), NB_ESC_C);
 }
 
 /* The length of a name without its final dot, as nslookup shows owners. */
@@ -296,107 +342,108 @@ static void print_header(struct resolve_opts *o, size_t server)
 }
 
 /* The hosts file's or getaddrinfo's answers, the nslookup way. */
-static void text_rows(const struct result *r, const struct resolve_opts *o)
+static void text_rows(const struct result *r, const struct resolve_opts *o, FILE *f)
 {
     if (r->source == FROM_SYSTEM) {
-        fputs("The system resolver, getaddrinfo, for ", stdout);
-        put_text(r->input);
-        fputs(" (Python's view):\n", stdout);
+        fputs("The system resolver, getaddrinfo, for ", f);
+        put_text(f, r->input);
+        fputs(" (Python's view):\n", f);
     } else {
-        fputs("From the hosts file ", stdout);
-        put_text(o->r->hosts_path); /* an option or NB_HOSTS */
-        fputs(" (no name server asked):\n", stdout);
+        fputs("From the hosts file ", f);
+        put_text(f, o->r->hosts_path); /* an option or NB_HOSTS */
+        fputs(" (no name server asked):\n", f);
     }
     for (size_t i = 0; i < r->nrows; i++) {
         const struct row *w = &r->rows[i];
         if (r->reverse && r->source == FROM_HOSTS) {
-            printf("%.*s\tname = ", undotted(w->name), w->name);
-            put_text(w->data);
-            fputs(".\n", stdout);
+            fprintf(f, "%.*s\tname = ", undotted(w->name), w->name);
+            put_text(f, w->data);
+            fputs(".\n", f);
             continue;
         }
-        fputs("Name:\t", stdout);
-        put_text(w->name);
-        printf("\nAddress: %s\n", w->data);
+        fputs("Name:\t", f);
+        put_text(f, w->name);
+        fprintf(f, "\nAddress: %s\n", w->data);
     }
     if (r->source == FROM_HOSTS && !r->reverse)
-        printf("(nslookup asks DNS only and may say NXDOMAIN here; Python's getaddrinfo reads the "
-               "hosts file first, as this does. --dns-only asks DNS.)\n");
+        fprintf(f,
+                "(nslookup asks DNS only and may say NXDOMAIN here; Python's getaddrinfo reads the "
+                "hosts file first, as this does. --dns-only asks DNS.)\n");
 }
 
 /* One lookup's records the nslookup way, after its canonical-name chain when
  * it is the result's chain. */
-static void text_lookup(const struct result *r, const struct nb_lookup *l)
+static void text_lookup(const struct result *r, const struct nb_lookup *l, FILE *f)
 {
     char tname[16];
 
     for (size_t i = 0; r->chain == l && i < l->nchain; i++)
-        printf("%.*s\tcanonical name = %s\n", undotted(l->chain[i]->name), l->chain[i]->name,
-               l->chain[i]->target);
+        fprintf(f, "%.*s\tcanonical name = %s\n", undotted(l->chain[i]->name), l->chain[i]->name,
+                l->chain[i]->target);
     for (size_t i = 0; i < l->msg.nrr; i++) {
         const struct nb_dns_rr *rr = &l->msg.rr[i];
         const char *ph = phrase(rr->type);
         if (!is_answer(l, rr))
             continue;
         if (rr->type == NB_DNS_A || rr->type == NB_DNS_AAAA)
-            printf("Name:\t%.*s\nAddress: %s\n", undotted(rr->name), rr->name, rr->data);
+            fprintf(f, "Name:\t%.*s\nAddress: %s\n", undotted(rr->name), rr->name, rr->data);
         else
-            printf("%.*s\t%s = %s\n", undotted(rr->name), rr->name,
-                   ph ? ph : nb_dns_type_name(rr->type, tname, sizeof tname), rr->data);
+            fprintf(f, "%.*s\t%s = %s\n", undotted(rr->name), rr->name,
+                    ph ? ph : nb_dns_type_name(rr->type, tname, sizeof tname), rr->data);
     }
 }
 
-/* The nslookup view: the server once, then each name's answers. */
-static void print_text(const struct result *r, struct resolve_opts *o)
+/* The nslookup view of one name's answers (the server is printed once, before). */
+static void print_text(const struct result *r, const struct resolve_opts *o, FILE *f)
 {
     if (r->source != FROM_DNS) {
         if (!r->failed)
-            text_rows(r, o);
+            text_rows(r, o, f);
         return;
     }
-    if (r->nl == 0)
-        return;
-    print_header(o, r->l[0].info.server);
     if (answered(r, 0))
-        printf("%s", r->l[0].msg.aa ? "Authoritative answer:\n" : "Non-authoritative answer:\n");
+        fprintf(f, "%s",
+                r->l[0].msg.aa ? "Authoritative answer:\n" : "Non-authoritative answer:\n");
     for (size_t i = 0; answered(r, i); i++)
-        text_lookup(r, &r->l[i]);
+        text_lookup(r, &r->l[i], f);
     if (r->status == NB_EXIT_OK)
-        putchar('\n');
+        fputc('\n', f);
 }
 
 /* Answers only, one per line, as dig +short: canonical names, then data. */
-static void print_short(const struct result *r)
+static void print_short(const struct result *r, FILE *f)
 {
     if (r->source != FROM_DNS) {
         for (size_t i = 0; i < r->nrows; i++)
             if (r->reverse && r->source == FROM_HOSTS) {
-                put_text(r->rows[i].data);
-                fputs(".\n", stdout);
+                put_text(f, r->rows[i].data);
+                fputs(".\n", f);
             } else {
-                printf("%s\n", r->rows[i].data);
+                fprintf(f, "%s\n", r->rows[i].data);
             }
         return;
     }
     for (size_t i = 0; answered(r, i); i++) {
         const struct nb_lookup *l = &r->l[i];
         for (size_t k = 0; r->chain == l && k < l->nchain; k++)
-            printf("%s\n", l->chain[k]->target);
+            fprintf(f, "%s\n", l->chain[k]->target);
         for (size_t k = 0; k < l->msg.nrr; k++)
             if (is_answer(l, &l->msg.rr[k]))
-                printf("%s\n", l->msg.rr[k].data);
+                fprintf(f, "%s\n", l->msg.rr[k].data);
     }
 }
 
 /* One JSON object: the hosts file's answers, or DNS's with the chain. */
-static void print_json(const struct result *r, const struct resolve_opts *o)
+static void print_json(const struct result *r, const struct resolve_opts *o, FILE *f)
 {
     struct nb_json j;
     char tname[16];
 
+    if (r->source == NOT_A_NAME)
+        return;
     if (r->source == FROM_SYSTEM) { /* one object per address */
         for (size_t i = 0; i < r->nrows; i++) {
-            nb_json_begin(&j, stdout);
+            nb_json_begin(&j, f);
             nb_json_str(&j, "name", r->input);
             nb_json_str(&j, "source", "getaddrinfo");
             nb_json_str(&j, "address", r->rows[i].data);
@@ -404,7 +451,7 @@ static void print_json(const struct result *r, const struct resolve_opts *o)
         }
         return;
     }
-    nb_json_begin(&j, stdout);
+    nb_json_begin(&j, f);
     nb_json_str(&j, "name", r->input);
     nb_json_str(&j, "source", r->source == FROM_HOSTS ? "hosts" : "dns");
     if (r->source == FROM_HOSTS)
@@ -443,13 +490,34 @@ static void print_json(const struct result *r, const struct resolve_opts *o)
     nb_json_end(&j);
 }
 
-/* What went wrong or is missing, on stderr, in the order it happened. */
-static void report(const struct result *r)
+/* One message about a result: to stderr now (err NULL), or kept in err,
+ * NUL-terminated, to be said when the result is printed. */
+static void say(FILE *err, const char *fmt, ...) NB_PRINTF(2, 3);
+static void say(FILE *err, const char *fmt, ...)
+{
+    char m[NB_DNS_NAME_TEXT + 2 * NB_ERR_MSG_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (err) {
+        vfprintf(err, fmt, ap);
+        fputc('\0', err);
+    } else {
+        vsnprintf(m, sizeof m, fmt, ap);
+        nb_errorf("resolve", "%s", m);
+    }
+    va_end(ap);
+}
+
+/* What went wrong or is missing, on stderr (or into err), in the order it happened. */
+static void report(const struct result *r, FILE *err)
 {
     char tname[16];
 
+    if (r->source == NOT_A_NAME)
+        say(err, "%s", r->err.msg);
     if (r->source == FROM_SYSTEM && r->failed)
-        nb_report("resolve", &r->err);
+        say(err, "%s", r->err.msg);
     if (r->source != FROM_DNS)
         return;
     for (size_t i = 0; i < r->nl; i++) {
@@ -460,45 +528,357 @@ static void report(const struct result *r)
                       "missing",
                       r->input);
         if (l->msg.rcode == NB_DNS_NXDOMAIN)
-            nb_errorf("resolve", "%s: not found: the server says NXDOMAIN, no such name", r->input);
+            say(err, "%s: not found: the server says NXDOMAIN, no such name", r->input);
         else if (l->msg.rcode != NB_DNS_NOERROR)
-            nb_errorf("resolve", "%s: the server answered %s", r->input,
-                      nb_dns_rcode_name(l->msg.rcode, tname, sizeof tname));
+            say(err, "%s: the server answered %s", r->input,
+                nb_dns_rcode_name(l->msg.rcode, tname, sizeof tname));
         else if (!l->nanswers && r->ntypes == 1)
-            nb_errorf("resolve", "%s has no %s record", r->input,
-                      nb_dns_type_name(l->type, tname, sizeof tname));
+            say(err, "%s has no %s record", r->input,
+                nb_dns_type_name(l->type, tname, sizeof tname));
     }
     if (r->failed)
-        nb_errorf("resolve", "%s: %s", r->input, r->err.msg);
+        say(err, "%s: %s", r->input, r->err.msg);
     else if (r->nl == r->ntypes && r->found == 0 && r->ntypes == 2 && answered(r, r->nl - 1))
-        nb_errorf("resolve", "%s has no A or AAAA record", r->input);
+        say(err, "%s has no A or AAAA record", r->input);
 }
 
-/* Looks one name up and prints it as the options say; returns its exit status. */
-static int resolve_one(const char *input, struct resolve_opts *o)
+/* The result's output and its messages: stdout and stderr, or memory streams. */
+static void result_write(const struct result *r, const struct resolve_opts *o, FILE *f, FILE *err)
+{
+    if (o->json)
+        print_json(r, o, f);
+    else if (o->short_out)
+        print_short(r, f);
+    else
+        print_text(r, o, f);
+    report(r, err);
+}
+
+/* The server the text view's header names for r, or -1 when r prints none. */
+static long header_server(const struct result *r, const struct resolve_opts *o)
+{
+    if (o->json || o->short_out || r->source != FROM_DNS || r->nl == 0)
+        return -1;
+    return (long)r->l[0].info.server;
+}
+
+/* Prints a computed result as the options say and reports what went wrong;
+ * returns its exit status. */
+static int result_print(const struct result *r, struct resolve_opts *o)
+{
+    long server = header_server(r, o);
+
+    if (server >= 0)
+        print_header(o, (size_t)server);
+    result_write(r, o, stdout, NULL);
+    return r->status;
+}
+
+/* The worst of two exit statuses: any failure beats 0, a higher one a lower one. */
+static int worse(int status, int st)
+{
+    return st > status || (status == NB_EXIT_OK && st) ? st : status;
+}
+
+/* --- the NAMEs: the arguments, or one per line of stdin ------------------- */
+
+struct names {
+    char **argv;
+    int i, argc, from_stdin, open;
+    int type_words; /* a type word (MX, AAAA) among the arguments is no NAME */
+    struct nb_lines in;
+};
+
+static int is_type_word(const char *arg);
+
+/* Whether an argument is no NAME: '@IP' (the server), '-' (stdin) or a type word. */
+static int not_a_name(const char *arg, int type_words)
+{
+    return arg[0] == '@' || !strcmp(arg, "-") || (type_words && is_type_word(arg));
+}
+
+/* Fills r->input with the next NAME (a line that cannot be one makes a
+ * NOT_A_NAME result). Returns 1, 0 at the end, or -1 with e set (stdin). */
+static int names_next(struct names *n, struct result *r, struct nb_err *e)
+{
+    const char *text;
+    size_t len;
+    int toolong = 0, got;
+    char why[80] = "";
+
+    memset(r, 0, sizeof *r);
+    if (!n->from_stdin) {
+        while (n->i < n->argc && not_a_name(n->argv[n->i], n->type_words))
+            n->i++;
+        if (n->i == n->argc)
+            return 0;
+        text = n->argv[n->i++];
+        len = strlen(text);
+    } else {
+        if (!n->open) {
+            /* names never hold blanks: the ones around a name go, as in dig -f */
+            if (nb_lines_open(&n->in, 0, NB_LINES_TRIM, e) < 0)
+                return -1;
+            n->open = 1;
+            nb_note_stdin("resolve", "names");
+        }
+        if ((got = nb_lines_next(&n->in, &text, &len, &toolong, e)) <= 0)
+            return got;
+        if (toolong || memchr(text, '\0', len))
+            snprintf(why, sizeof why, "line %lu is not a name", n->in.lineno);
+    }
+    /* 253 characters and a final dot; \DDD escapes may make the text longer */
+    if (!why[0] && len > (memchr(text, '\\', len) ? 1000 : 254))
+        snprintf(why, sizeof why, "a name is at most 253 characters, this one is %zu", len);
+    if (why[0]) {
+        r->source = NOT_A_NAME;
+        r->failed = 1;
+        r->status = NB_EXIT_NEGATIVE;
+        nb_err_set(&r->err, NB_E_INVALID, "%s", why);
+        return 1;
+    }
+    memcpy(r->input, text, len);
+    r->input[len] = '\0';
+    return 1;
+}
+
+/* Whether the next NAME can be had without waiting: an argument, a whole line
+ * already read, the end of input, or input waiting on stdin (a terminal or a
+ * pipe that trickles must not hold up the answers to the names before). */
+static int names_ready(struct names *n)
+{
+    struct pollfd p = {.fd = 0, .events = POLLIN};
+    struct nb_deadline now;
+    struct nb_err e;
+
+    if (!n->from_stdin || !n->open || n->in.eof ||
+        memchr(n->in.buf + n->in.start, '\n', n->in.end - n->in.start))
+        return 1;
+    nb_deadline_init(&now, 0);
+    return nb_sock_poll(&p, 1, &now, NULL, &e) != 0; /* an error: the read will say */
+}
+
+static void names_close(struct names *n)
+{
+    if (n->open)
+        nb_lines_close(&n->in);
+    n->open = 0;
+}
+
+/* One NAME at a time, each printed before the next is asked (--parallel 1,
+ * --system, --tcp, or one NAME with --explain). */
+static int resolve_each(struct names *n, struct resolve_opts *o)
 {
     struct result *r = malloc(sizeof *r);
-    int status;
+    struct nb_err e;
+    int status = NB_EXIT_OK, got;
 
     if (!r) {
         nb_errorf("resolve", "out of memory");
         return NB_EXIT_SYS;
     }
-    if (resolve_compute(input, o, r) < 0) {
-        free(r);
-        return NB_EXIT_NEGATIVE;
+    while ((got = names_next(n, r, &e)) > 0) {
+        resolve_compute(o, r);
+        status = worse(status, result_print(r, o));
+        result_free(r);
+        fflush(stdout);
     }
-    if (o->json)
-        print_json(r, o);
-    else if (o->short_out)
-        print_short(r);
-    else
-        print_text(r, o);
-    report(r);
-    status = r->status;
-    result_free(r);
+    if (got < 0)
+        status = worse(status, nb_report("resolve", &e));
     free(r);
     return status;
+}
+
+/* --- many NAMEs in flight: the window ------------------------------------- */
+
+/* A NAME's output, written when its search ended and kept until its turn. */
+struct rendered {
+    char *out, *err; /* stdout's bytes; the messages, each NUL-terminated */
+    size_t outlen, errlen;
+    long server; /* the header's server, or -1 */
+    int status, done;
+};
+
+/* The NAMEs between the one read last and the oldest not yet printed. The
+ * ones being looked up have a result each (pool: as many as the questions in
+ * flight); the ones done wait as their output only (ring: the NAME numbered
+ * k in slot k % w), so a slow NAME holds back at most w NAMEs of output. */
+struct window {
+    struct result *pool;
+    size_t npool, *spare, nspare;
+    struct rendered *ring;
+    size_t w;
+    unsigned long in, out; /* NAMEs taken; printed */
+    struct resolve_opts *o;
+    int status;
+    int failed; /* out of memory while keeping an output */
+};
+
+/* A memory stream's buffer cut to its length (a waiting output costs only its bytes). */
+static char *shrink(char *p, size_t len)
+{
+    char *q;
+
+    if (p && len == 0) {
+        free(p);
+        return NULL;
+    }
+    q = p ? realloc(p, len + 1) : NULL;
+    return q ? q : p;
+}
+
+/* A result is computed: printed now (--unordered), or written to memory for its turn. */
+static void window_keep(struct window *w, struct result *r)
+{
+    struct rendered *k = &w->ring[r->seq % w->w];
+    FILE *f, *err;
+
+    if (w->o->unordered) {
+        w->status = worse(w->status, result_print(r, w->o));
+        w->out++;
+    } else {
+        k->server = header_server(r, w->o);
+        k->status = r->status;
+        f = open_memstream(&k->out, &k->outlen);
+        err = f ? open_memstream(&k->err, &k->errlen) : NULL;
+        if (err)
+            result_write(r, w->o, f, err);
+        if (!f || !err)
+            w->failed = 1;
+        if (f)
+            fclose(f);
+        if (err)
+            fclose(err);
+        k->out = shrink(k->out, k->outlen);
+        k->err = shrink(k->err, k->errlen);
+        k->done = 1;
+    }
+    result_free(r);
+    w->spare[w->nspare++] = (size_t)(r - w->pool);
+}
+
+/* The batch is done with a NAME. */
+static void window_done(void *arg, void *token, int rc, struct nb_lookup *l, size_t nl,
+                        const struct nb_err *e)
+{
+    struct window *w = arg;
+    struct result *r = &w->pool[(size_t)(uintptr_t)token];
+
+    dns_finish(r, rc, l, nl, e);
+    r->done = 1;
+    window_keep(w, r);
+}
+
+/* Prints the oldest NAMEs that are done, in input order. */
+static void window_print(struct window *w)
+{
+    while (!w->o->unordered && w->out < w->in && w->ring[w->out % w->w].done) {
+        struct rendered *k = &w->ring[w->out % w->w];
+        if (k->server >= 0)
+            print_header(w->o, (size_t)k->server);
+        if (k->outlen)
+            fwrite(k->out, 1, k->outlen, stdout);
+        for (size_t i = 0; i < k->errlen; i += strlen(k->err + i) + 1)
+            nb_errorf("resolve", "%s", k->err + i);
+        w->status = worse(w->status, k->status);
+        free(k->out);
+        free(k->err);
+        memset(k, 0, sizeof *k);
+        w->out++;
+    }
+    fflush(stdout);
+}
+
+/* Every NAME's questions kept in flight together, up to --parallel at once;
+ * answers printed in input order (or as they come with --unordered). Memory
+ * is the window's, whatever the number of NAMEs. */
+static int resolve_window(struct names *n, struct resolve_opts *o, size_t count)
+{
+    struct window w = {.o = o};
+    struct nb_resolver_batch *b = NULL;
+    const struct nb_resolver_batch_done done = {window_done, &w};
+    struct nb_err e;
+    int more = 1;
+
+    /* count: the NAMEs given as arguments (0: from stdin, as many as come) */
+    w.npool = count && count < o->parallel ? count : o->parallel;
+    w.w = o->parallel * 16 > 8192 ? (size_t)o->parallel * 16 : 8192;
+    if (count && count < w.w)
+        w.w = count;
+    w.pool = calloc(w.npool, sizeof *w.pool);
+    w.spare = malloc(w.npool * sizeof *w.spare);
+    w.ring = calloc(w.w, sizeof *w.ring);
+    if (!w.pool || !w.spare || !w.ring) {
+        nb_errorf("resolve", "out of memory");
+        w.status = NB_EXIT_SYS;
+        goto out;
+    }
+    if (!(b = nb_resolver_batch_new(o->r,
+                                    count && 2 * count < o->parallel ? 2 * count : o->parallel,
+                                    w.npool, o->rate, &o->explain, &e))) {
+        w.status = nb_report("resolve", &e);
+        goto out;
+    }
+    for (size_t i = 0; i < w.npool; i++)
+        w.spare[w.nspare++] = w.npool - 1 - i;
+    nb_explainf(&o->explain,
+                "up to %u questions in flight, up to %zu names waiting for their turn; answers "
+                "printed %s%s",
+                o->parallel, w.w, o->unordered ? "as they arrive" : "in input order",
+                o->rate ? "; queries per second capped" : "");
+    while ((more || w.out < w.in) && !w.failed) {
+        while (more && w.in - w.out < w.w && w.nspare && nb_resolver_batch_room(b) > 0) {
+            struct result *r;
+            int got;
+            /* wait for input only when nothing is in flight and everything is printed */
+            if ((nb_resolver_batch_busy(b) || w.out < w.in) && !names_ready(n))
+                break;
+            r = &w.pool[w.spare[--w.nspare]];
+            got = names_next(n, r, &e);
+            if (got <= 0) {
+                if (got < 0)
+                    w.status = worse(w.status, nb_report("resolve", &e));
+                w.nspare++;
+                more = 0;
+                break;
+            }
+            r->seq = w.in++;
+            if (!resolve_prepare(o, r))
+                window_keep(&w, r);
+            else if (nb_resolver_batch_add(b, r->qname, r->types, r->ntypes,
+                                           (void *)(uintptr_t)(r - w.pool), &done, &e) < 0)
+                window_done(&w, (void *)(uintptr_t)(r - w.pool), -1, NULL, 0, &e);
+        }
+        window_print(&w);
+        if (nb_resolver_batch_busy(b) && nb_resolver_batch_run(b, &done, &e) < 0) {
+            w.status = worse(w.status, nb_report("resolve", &e));
+            break;
+        }
+    }
+    if (w.failed) {
+        nb_errorf("resolve", "out of memory");
+        w.status = worse(w.status, NB_EXIT_SYS);
+    }
+    if (nb_explaining(&o->explain)) {
+        struct nb_dns_mux_stats st;
+        nb_resolver_batch_stats(b, &st);
+        nb_explainf(&o->explain,
+                    "%lu names done: %lu queries answered, %lu failed, %lu datagrams sent, %lu "
+                    "tries timed out, %lu asked again over TCP, %lu stray replies ignored",
+                    w.out, st.answered, st.failed, st.sent, st.timeouts, st.tcp, st.ignored);
+    }
+out:
+    nb_resolver_batch_free(b);
+    for (size_t i = 0; w.pool && i < w.npool; i++)
+        result_free(&w.pool[i]);
+    for (size_t i = 0; w.ring && i < w.w; i++) {
+        free(w.ring[i].out);
+        free(w.ring[i].err);
+    }
+    free(w.pool);
+    free(w.spare);
+    free(w.ring);
+    return w.status;
 }
 
 /* -t: the record type asked. */
@@ -555,6 +935,7 @@ int cmd_resolve(int argc, char **argv)
                              .timeout_ms = -1,
                              .tcp = -1,
                              .search = -1,
+                             .parallel = 100,
                              .conf = getenv("NB_RESOLV_CONF"),
                              .hosts = getenv("NB_HOSTS")};
     const struct nb_option options[] = {
@@ -584,6 +965,13 @@ int cmd_resolve(int argc, char **argv)
         NB_OPT_STRING(0, "hosts", &o.hosts, "FILE", "the hosts file to read (env NB_HOSTS)"),
         NB_OPT__EXPLAIN(&o.explain, "the question, the server and the answer in words, on "
                                     "stderr; -xx adds the packets as annotated hex"),
+        NB_OPT_UINT(0, "parallel", &o.parallel, "N", 1, NB_DNS_MUX_MAX, "questions",
+                    "with several questions, keep up to N in flight (default 100; 1: one at a "
+                    "time)"),
+        NB_OPT_UINT(0, "rate", &o.rate, "QPS", 1, 1000000, "queries per second",
+                    "send at most QPS queries per second (default: no cap)"),
+        NB_OPT_BOOL(0, "unordered", &o.unordered,
+                    "print each name's answer as it arrives, not in input order"),
         NB_OPT_CLASH("--short --json"),
         /* dig's words; the later of +tcp/+notcp or +search/+nosearch wins, as in dig */
         NB_OPT_PLUS("short", "--short"),
@@ -639,44 +1027,21 @@ int cmd_resolve(int argc, char **argv)
                     (long long)r.copts.timeout_ms, r.copts.attempts, r.conf.ndots, r.conf.nsearch,
                     r.conf.nsearch == 1 ? "" : "s");
     }
-    for (int i = argi; i < argc; i++) {
-        int st;
-        if (argv[i][0] == '@' || !strcmp(argv[i], "-") || (type_words && is_type_word(argv[i])))
-            continue;
-        names++;
-        st = resolve_one(argv[i], &o);
-        if (st > status || (status == NB_EXIT_OK && st))
-            status = st;
-    }
-    if (names == 0) {
-        struct nb_lines in;
-        const char *line;
-        size_t len;
-        int toolong, got;
-        char buf[NB_LINE_MAX + 1];
-        /* names never hold blanks: the ones around a name go, as in dig -f */
-        if (nb_lines_open(&in, 0, NB_LINES_TRIM, &e) < 0) {
-            nb_resolver_free(&r);
-            return nb_report("resolve", &e);
-        }
-        nb_note_stdin("resolve", "names");
-        while ((got = nb_lines_next(&in, &line, &len, &toolong, &e)) > 0) {
-            int st;
-            memcpy(buf, line, len);
-            buf[len] = '\0';
-            if (toolong || memchr(buf, '\0', len)) {
-                nb_errorf("resolve", "line %lu is not a name", in.lineno);
-                st = NB_EXIT_NEGATIVE;
-            } else {
-                st = resolve_one(buf, &o);
-            }
-            if (st > status || (status == NB_EXIT_OK && st))
-                status = st;
-            fflush(stdout);
-        }
-        nb_lines_close(&in);
-        if (got < 0)
-            status = nb_report("resolve", &e);
+    for (int i = argi; i < argc; i++)
+        if (!not_a_name(argv[i], type_words))
+            names++;
+    {
+        struct names n = {.argv = argv,
+                          .i = argi,
+                          .argc = argc,
+                          .type_words = type_words,
+                          .from_stdin = names == 0};
+        /* one question at a time when asked for, or where the window would not help */
+        if (o.parallel <= 1 || o.system || r.copts.tcp || (names == 1 && nb_explaining(&o.explain)))
+            status = resolve_each(&n, &o);
+        else
+            status = resolve_window(&n, &o, (size_t)names);
+        names_close(&n);
     }
     nb_resolver_free(&r);
     return status;

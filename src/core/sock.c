@@ -834,6 +834,18 @@ ssize_t nb_sock_recv_batch(int fd, char *bufs, size_t each, struct nb_sock_dgram
     return got == 0 ? NB_SOCK_AGAIN : got;
 }
 
+int nb_sock_send_now(int fd, const void *buf, size_t len, struct nb_err *e)
+{
+    ssize_t n = send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+    if (n >= 0)
+        return 0;
+    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
+        return NB_SOCK_AGAIN;
+    return nb_err_sys(e, errno == ECONNREFUSED ? NB_E_CONNECT : NB_E_SYS, errno,
+                      "cannot send a datagram");
+}
+
 int nb_sock_listen(const struct nb_sockaddr *sa, int backlog, int v6only,
                    const struct nb_explain *x, struct nb_err *e)
 {

@@ -95,3 +95,14 @@ CONF
     done
     return 1
 }
+
+# write_conf FILE TEXT: writes a resolv.conf, refusing (and ending the whole
+# test) if any nameserver line names anything but 127.0.0.1 or ::1.
+write_conf() {
+    printf '%s\n' "$2" >"$1"
+    if grep -E '^[[:space:]]*nameserver' "$1" |
+        grep -vqE '^[[:space:]]*nameserver[[:space:]]+(127\.0\.0\.1(#[0-9]+)?|\[::1\](:[0-9]+)?|::1)[[:space:]]*$'; then
+        echo "$(basename "$0"): refusing a resolv.conf with a non-loopback server: $1" >&2
+        exit 2
+    fi
+}

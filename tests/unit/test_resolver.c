@@ -1,6 +1,7 @@
 /* test_resolver.c - the search list's names for a NAME (nb_search_names), table-driven against
  * the order and the rules of glibc's res_search: ndots, absolute names, the root domain, names
- * too long with a domain, many domains. */
+ * too long with a domain, many domains; and one name's search as a state machine (nb_search_*),
+ * fed replies made here: the questions it asks, one at a time or together, and what stands. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -186,11 +187,208 @@ static void test_search_names_many_domains(void **state)
     assert_string_equal(got, "h.d1.example h.d2.example h.d3.example");
 }
 
+/* --- the search as a state machine ------------------------------------------ */
+
+#define RCODE_NONE 99 /* reply(): the question got no usable reply at all */
+
+struct asked {
+    char name[NB_DNS_NAME_TEXT];
+    uint16_t type;
+    size_t slot;
+    int edns;
+};
+
+/* Every question the search wants now, into a[]; returns how many (the search's next). */
+static size_t ask_all(struct nb_search *s, struct asked *a, size_t max, int *over)
+{
+    struct nb_search_q q;
+    size_t n = 0;
+    int r;
+
+    while (n < max && (r = nb_search_next(s, &q)) > 0) {
+        snprintf(a[n].name, sizeof a[n].name, "%s", q.qname);
+        a[n].type = q.type;
+        a[n].slot = q.slot;
+        a[n].edns = q.edns;
+        n++;
+    }
+    *over = n == 0 && nb_search_next(s, &(struct nb_search_q){0}) < 0;
+    return n;
+}
+
+/* Answers question a with rcode (and one record of its type when records), as a server would:
+ * the query made into its reply. RCODE_NONE: no usable reply (SERVFAIL from every server). */
+static void reply(struct nb_search *s, const struct asked *a, unsigned rcode, int records)
+{
+    uint8_t m[600];
+    size_t len;
+    struct nb_dns_exchange_info info = {0};
+    struct nb_search_q q = {.qname = a->name, .type = a->type, .edns = a->edns};
+    static const uint8_t rr[] = {0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1};
+    static const uint8_t rr6[] = {0xc0, 0x0c, 0, 28, 0, 1, 0, 0, 0, 60, 0, 16, 0x20, 1,
+                                  0x0d, 0xb8, 0, 0,  0, 0, 0, 0, 0, 0,  0, 0,  0,    1};
+
+    if (rcode == RCODE_NONE) {
+        struct nb_err e = {.code = NB_E_RESOLVE};
+        snprintf(e.msg, sizeof e.msg, "no name server answered usefully: SERVFAIL");
+        info.rejected = NB_DNS_SERVFAIL;
+        nb_search_reply(s, a->slot, NULL, 0, &info, &e);
+        return;
+    }
+    assert_int_equal(nb_search_query(&q, m, sizeof m, &len, NULL), 0);
+    if (a->edns) { /* the OPT record (11 bytes) goes, as an answer has none here */
+        len -= 11;
+        m[11] = 0;
+    }
+    m[2] |= 0x80;
+    m[3] = (uint8_t)((m[3] & 0xf0) | rcode);
+    if (records) {
+        const uint8_t *r = a->type == NB_DNS_A ? rr : rr6;
+        size_t n = a->type == NB_DNS_A ? sizeof rr : sizeof rr6;
+        memcpy(m + len, r, n);
+        len += n;
+        m[7] = 1;
+    }
+    nb_search_reply(s, a->slot, m, len, &info, NULL);
+}
+
+static const uint16_t A_AAAA[] = {NB_DNS_A, NB_DNS_AAAA};
+
+/* A search for "www" over conf's search list, asking A (and AAAA when ntypes is 2). */
+static struct nb_search *search_www(const char *conf, struct nb_resolvconf *rc, size_t ntypes,
+                                    int together)
+{
+    struct nb_err e = {0};
+    struct nb_search *s;
+
+    nb_resolvconf_parse(conf, strlen(conf), rc);
+    s = nb_search_new(rc, "www", A_AAAA, ntypes, together, NULL, &e);
+    assert_non_null(s);
+    return s;
+}
+
+/* Together: A and AAAA of a search name asked at once, the next name only when both are in. */
+static void test_search_together(void **state)
+{
+    struct nb_resolvconf rc;
+    struct asked a[4];
+    struct nb_lookup out[NB_RESOLVER_TYPES_MAX];
+    size_t n, nout;
+    int over;
+    struct nb_err e = {0};
+    struct nb_search *s = search_www("search a.test b.test\n", &rc, 2, 1);
+
+    (void)state;
+    n = ask_all(s, a, 4, &over);
+    assert_int_equal(n, 2);
+    assert_string_equal(a[0].name, "www.a.test");
+    assert_string_equal(a[1].name, "www.a.test");
+    assert_int_equal(a[0].type, NB_DNS_A);
+    assert_int_equal(a[1].type, NB_DNS_AAAA);
+    /* A fails first: the name waits for AAAA too, then the next name */
+    reply(s, &a[0], RCODE_NONE, 0);
+    assert_int_equal(ask_all(s, a + 2, 2, &over), 0);
+    assert_false(over);
+    reply(s, &a[1], NB_DNS_NXDOMAIN, 0);
+    n = ask_all(s, a, 4, &over);
+    assert_int_equal(n, 2);
+    assert_string_equal(a[0].name, "www.b.test");
+    assert_string_equal(a[1].name, "www.b.test");
+    reply(s, &a[0], NB_DNS_NOERROR, 1);
+    assert_int_equal(ask_all(s, a + 2, 2, &over), 0);
+    assert_false(over); /* found by A, but AAAA is still out: not over yet */
+    reply(s, &a[1], NB_DNS_NOERROR, 1);
+    assert_int_equal(ask_all(s, a, 4, &over), 0);
+    assert_true(over);
+    assert_int_equal(nb_search_end(s, out, &nout, &e), 0);
+    assert_int_equal(nout, 2);
+    assert_string_equal(out[0].asked, "www.b.test");
+    assert_int_equal(out[0].nanswers, 1);
+    assert_int_equal(out[1].nanswers, 1);
+    assert_string_equal(out[0].final, "www.b.test.");
+    nb_lookup_free(&out[0]);
+    nb_lookup_free(&out[1]);
+    nb_search_free(s);
+}
+
+/* One at a time: AAAA only after A's NOERROR; an NXDOMAIN for A skips AAAA. */
+static void test_search_one_at_a_time(void **state)
+{
+    struct nb_resolvconf rc;
+    struct asked a[4];
+    struct nb_lookup out[NB_RESOLVER_TYPES_MAX], moved;
+    size_t nout;
+    int over;
+    struct nb_err e = {0};
+    struct nb_search *s = search_www("search a.test\n", &rc, 2, 0);
+
+    (void)state;
+    assert_int_equal(ask_all(s, a, 4, &over), 1);
+    assert_string_equal(a[0].name, "www.a.test");
+    assert_int_equal(a[0].type, NB_DNS_A);
+    reply(s, &a[0], NB_DNS_NXDOMAIN, 0);
+    assert_int_equal(ask_all(s, a, 4, &over), 1); /* no AAAA for www.a.test */
+    assert_string_equal(a[0].name, "www");
+    assert_int_equal(a[0].type, NB_DNS_A);
+    reply(s, &a[0], NB_DNS_NOERROR, 0);
+    assert_int_equal(ask_all(s, a, 4, &over), 1);
+    assert_int_equal(a[0].type, NB_DNS_AAAA);
+    reply(s, &a[0], NB_DNS_NOERROR, 1);
+    assert_int_equal(ask_all(s, a, 4, &over), 0);
+    assert_true(over);
+    assert_int_equal(nb_search_end(s, out, &nout, &e), 0);
+    assert_int_equal(nout, 2);
+    assert_int_equal(out[0].nanswers, 0);
+    assert_int_equal(out[1].nanswers, 1);
+    /* a moved lookup's final points into the copy */
+    nb_lookup_move(&moved, &out[1]);
+    assert_ptr_equal(moved.final, moved.msg.qname);
+    nb_lookup_free(&out[0]);
+    nb_lookup_free(&moved);
+    nb_search_free(s);
+}
+
+/* FORMERR to a question with EDNS0: the same question again, without. REFUSED on a search
+ * domain: no more domains, the name as given last (glibc). */
+static void test_search_formerr_refused(void **state)
+{
+    struct nb_resolvconf rc;
+    struct asked a[4];
+    struct nb_lookup out[NB_RESOLVER_TYPES_MAX];
+    size_t nout;
+    int over;
+    struct nb_err e = {0};
+    struct nb_search *s = search_www("search a.test b.test\n", &rc, 1, 1);
+
+    (void)state;
+    assert_int_equal(ask_all(s, a, 4, &over), 1);
+    assert_true(a[0].edns);
+    reply(s, &a[0], NB_DNS_FORMERR, 0);
+    assert_int_equal(ask_all(s, a, 4, &over), 1);
+    assert_string_equal(a[0].name, "www.a.test");
+    assert_false(a[0].edns);
+    reply(s, &a[0], NB_DNS_REFUSED, 0);
+    assert_int_equal(ask_all(s, a, 4, &over), 1);
+    assert_string_equal(a[0].name, "www"); /* not www.b.test */
+    reply(s, &a[0], NB_DNS_NXDOMAIN, 0);
+    assert_int_equal(ask_all(s, a, 4, &over), 0);
+    assert_true(over);
+    assert_int_equal(nb_search_end(s, out, &nout, &e), 0);
+    assert_int_equal(nout, 1);
+    assert_int_equal(out[0].msg.rcode, NB_DNS_NXDOMAIN);
+    assert_string_equal(out[0].asked, "www");
+    nb_lookup_free(&out[0]);
+    nb_search_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_search_names_table),
         cmocka_unit_test(test_search_names_many_domains),
+        cmocka_unit_test(test_search_together),
+        cmocka_unit_test(test_search_one_at_a_time),
+        cmocka_unit_test(test_search_formerr_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
