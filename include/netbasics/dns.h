@@ -35,14 +35,14 @@ enum nb_dns_rcode {
     NB_DNS_REFUSED = 5,
 };
 
-#define NB_DNS_HEADER_LEN 12     /* RFC 1035 4.1.1 */
-#define NB_DNS_NAME_WIRE_MAX 255  /* RFC 1035 2.3.4: a name on the wire */
-#define NB_DNS_LABEL_MAX 63
-#define NB_DNS_NAME_TEXT 1024     /* a presentation name: 255 bytes, escaped, NUL */
-#define NB_DNS_MAX_JUMPS 32       /* compression pointers followed in one name */
-#define NB_DNS_MAX_RECORDS 4096   /* records kept from one message */
-#define NB_DNS_MAX_CHAIN 16       /* CNAME hops followed */
-#define NB_DNS_EDNS_PAYLOAD 1232  /* the UDP size we advertise (DNS flag day 2020) */
+#define NB_DNS_HEADER_LEN    12  /* RFC 1035 4.1.1 */
+#define NB_DNS_NAME_WIRE_MAX 255 /* RFC 1035 2.3.4: a name on the wire */
+#define NB_DNS_LABEL_MAX     63
+#define NB_DNS_NAME_TEXT     1024 /* a presentation name: 255 bytes, escaped, NUL */
+#define NB_DNS_MAX_JUMPS     32   /* compression pointers followed in one name */
+#define NB_DNS_MAX_RECORDS   4096 /* records kept from one message */
+#define NB_DNS_MAX_CHAIN     16   /* CNAME hops followed */
+#define NB_DNS_EDNS_PAYLOAD  1232 /* the UDP size we advertise (DNS flag day 2020) */
 
 /* The type's mnemonic ("AAAA", or "TYPE65" for one we do not know) in buf. */
 const char *nb_dns_type_name(uint16_t type, char *buf, size_t n);
@@ -59,8 +59,7 @@ const char *nb_dns_rcode_name(unsigned rcode, char *buf, size_t n);
  * allowed) into wire form in out (cap at least 256). Labels 1-63 bytes, the
  * whole at most 255. Returns 0 and sets *len, or -1 with e set to NB_E_INVALID
  * naming the rule ("label 2 is 64 bytes, but a label holds at most 63"). */
-int nb_dns_name_to_wire(const char *name, uint8_t *out, size_t cap, size_t *len,
-                        struct nb_err *e);
+int nb_dns_name_to_wire(const char *name, uint8_t *out, size_t cap, size_t *len, struct nb_err *e);
 
 /* Builds a query for name and type with the given id, recursion desired, and
  * an EDNS0 OPT record advertising edns_payload bytes (0: no OPT). Returns 0
@@ -81,21 +80,20 @@ struct nb_dns_header {
 
 /* Reads the header of msg[0..len): the one place a message's header bytes are read.
  * Returns 0, or -1 with e (may be NULL) set to NB_E_PROTO when len is under 12. */
-int nb_dns_header_parse(const uint8_t *msg, size_t len, struct nb_dns_header *h,
-                        struct nb_err *e);
+int nb_dns_header_parse(const uint8_t *msg, size_t len, struct nb_dns_header *h, struct nb_err *e);
 
 enum nb_dns_section { NB_DNS_ANSWER = 0, NB_DNS_AUTHORITY = 1, NB_DNS_ADDITIONAL = 2 };
 
 /* One resource record, decoded. Strings are owned by the message. */
 struct nb_dns_rr {
-    char *name;       /* owner, presentation form with its final dot */
+    char *name; /* owner, presentation form with its final dot */
     uint16_t type, rclass;
     uint32_t ttl;
     uint16_t rdlen;
-    size_t offset;    /* where the record starts in the message */
-    size_t rdata_off; /* where its data starts */
-    char *data;       /* the data in presentation form, as dig prints it */
-    char *target;     /* CNAME/NS/PTR target, MX exchange, SRV target; else NULL */
+    size_t offset;       /* where the record starts in the message */
+    size_t rdata_off;    /* where its data starts */
+    char *data;          /* the data in presentation form, as dig prints it */
+    char *target;        /* CNAME/NS/PTR target, MX exchange, SRV target; else NULL */
     struct nb_addr addr; /* A and AAAA */
     enum nb_dns_section section;
 };
@@ -103,14 +101,14 @@ struct nb_dns_rr {
 struct nb_dns_msg {
     uint16_t id;
     unsigned qr, opcode, aa, tc, rd, ra, ad, cd;
-    unsigned rcode;         /* with the EDNS extended bits when there is an OPT */
+    unsigned rcode; /* with the EDNS extended bits when there is an OPT */
     uint16_t qdcount, ancount, nscount, arcount; /* as the header says */
     char qname[NB_DNS_NAME_TEXT];
     uint16_t qtype, qclass;
     int has_question;
-    int edns;               /* an OPT record was present */
+    int edns; /* an OPT record was present */
     uint16_t edns_payload;
-    struct nb_dns_rr *rr;   /* every record in message order (OPT left out) */
+    struct nb_dns_rr *rr; /* every record in message order (OPT left out) */
     size_t nrr;
 };
 

@@ -23,7 +23,8 @@ struct nb_resolver {
     size_t hosts_len;
     char hosts_path[512];
     struct nb_dns_client_opts copts;
-    uint8_t reply[NB_DNS_REPLY_MAX]; /* the last reply's bytes, reused by each query */
+    uint8_t *reply; /* NB_DNS_REPLY_MAX bytes for the last reply, taken on first use (not
+                     * zeroed with the rest: 64 KiB of page faults saved per lookup) */
 };
 
 /* Sets r up from the resolv.conf at conf_path (a missing file means the

@@ -71,6 +71,8 @@ void nb_resolver_free(struct nb_resolver *r)
 {
     free(r->hosts);
     r->hosts = NULL;
+    free(r->reply);
+    r->reply = NULL;
 }
 
 void nb_lookup_free(struct nb_lookup *l)
@@ -487,6 +489,11 @@ int nb_resolver_search(struct nb_resolver *r, const char *name, const uint16_t *
                     nb_dns_type_name(q.type, tname, sizeof tname),
                     q.more ? " (the next search name follows if it is not found)" : "");
         nb_dns_explain(r->copts.x, "query", query, qlen);
+        if (!r->reply && !(r->reply = malloc(NB_DNS_REPLY_MAX))) {
+            nb_err_set(&qe, NB_E_SYS, "out of memory");
+            nb_search_reply(s, q.slot, NULL, 0, &info, &qe);
+            continue;
+        }
         if (nb_dns_exchange(r->servers, r->nservers, query, qlen, &r->copts, r->reply,
                             NB_DNS_REPLY_MAX, &rlen, &info, &qe) < 0) {
             nb_search_reply(s, q.slot, NULL, 0, &info, &qe);
