@@ -628,10 +628,13 @@ int nb_sock_connect_within(const struct nb_sockaddr *list, size_t count, int64_t
     return -1;
 }
 
-int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x, struct nb_err *e)
+/* A UDP socket for sa's family, then connect (fix the peer) or bind (own the
+ * address) with sa: the fd, or -1 with e set. */
+static int udp_socket(const struct nb_sockaddr *sa, int binding, const struct nb_explain *x,
+                      struct nb_err *e)
 {
     char at[NB_SOCKADDR_TEXT_MAX];
-    int af = sa->u.sa.sa_family, fd;
+    int af = sa->u.sa.sa_family, fd, err;
 
     nb_sockaddr_format(sa, at, sizeof at);
     fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -643,32 +646,27 @@ int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x
                 family_name(af), fd);
     /* connect() on UDP only fixes the peer: the kernel then drops datagrams
      * from any other address, and reports a closed port as ECONNREFUSED */
-    if (connect(fd, &sa->u.sa, sa->len) < 0) {
-        int err = errno;
+    if ((binding ? bind(fd, &sa->u.sa, sa->len) : connect(fd, &sa->u.sa, sa->len)) < 0) {
+        err = errno;
         nb_sock_close(fd, x);
-        return nb_err_sys(e, NB_E_CONNECT, err, "cannot send to %s", at);
+        return binding ? nb_err_sys(e, NB_E_SYS, err, "cannot bind %s", at)
+                       : nb_err_sys(e, NB_E_CONNECT, err, "cannot send to %s", at);
     }
-    nb_explainf(x, "connect(%d, %s) — only replies from this server will be read", fd, at);
+    if (binding)
+        nb_explainf(x, "bind(%d, %s) — own the IP and port", fd, at);
+    else
+        nb_explainf(x, "connect(%d, %s) — only replies from this server will be read", fd, at);
     return fd;
+}
+
+int nb_sock_udp_connect(const struct nb_sockaddr *sa, const struct nb_explain *x, struct nb_err *e)
+{
+    return udp_socket(sa, 0, x, e);
 }
 
 int nb_sock_udp_bind(const struct nb_sockaddr *sa, const struct nb_explain *x, struct nb_err *e)
 {
-    char at[NB_SOCKADDR_TEXT_MAX];
-    int fd = socket(sa->u.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-    nb_sockaddr_format(sa, at, sizeof at);
-    if (fd < 0)
-        return nb_err_sys(e, NB_E_SYS, errno, "cannot make a UDP socket for %s", at);
-    nb_explainf(x, "socket(%s, SOCK_DGRAM) = %d — a new UDP socket",
-                family_name(sa->u.sa.sa_family), fd);
-    if (bind(fd, &sa->u.sa, sa->len) < 0) {
-        int err = errno;
-        nb_sock_close(fd, x);
-        return nb_err_sys(e, NB_E_SYS, err, "cannot bind %s", at);
-    }
-    nb_explainf(x, "bind(%d, %s) — own the IP and port", fd, at);
-    return fd;
+    return udp_socket(sa, 1, x, e);
 }
 
 ssize_t nb_sock_recvfrom(int fd, void *buf, size_t cap, int64_t timeout_ms,
