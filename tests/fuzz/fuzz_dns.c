@@ -39,19 +39,33 @@ static uint8_t fixed_q[512];
 static size_t fixed_qlen;
 
 /* s is a NUL-terminated string of at most max bytes, each printable ASCII. */
-static void check_text(const char *s, size_t max, const char *what)
+/* s is printable ASCII (utf8 0), or also holds valid UTF-8 beyond ASCII
+ * (utf8 1: our own prose, such as the explain lines' dashes) - never a C0,
+ * DEL, C1 or bidi control - and is shorter than max. */
+static void check_text_in(const char *s, size_t max, const char *what, int utf8)
 {
     size_t n = 0;
 
     CHECK(s != NULL, what);
-    for (; s[n]; n++) {
+    while (s[n]) {
         unsigned char c = (unsigned char)s[n];
-        if (c < 0x20 || c > 0x7e) {
+        uint32_t cp = c;
+        size_t k = 1;
+        if (c >= 0x80 && utf8)
+            k = nb_utf8_decode((const unsigned char *)s + n, strlen(s + n), &cp);
+        if (k == 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp > 0x7e && !utf8) ||
+            (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) {
             fprintf(stderr, "fuzz_dns: byte 0x%02x at %zu of %s\n", c, n, what);
             abort();
         }
-        CHECK(n < max, what);
+        n += k;
+        CHECK(n <= max, what);
     }
+}
+
+static void check_text(const char *s, size_t max, const char *what)
+{
+    check_text_in(s, max, what, 0);
 }
 
 /* name is a presentation name: it ends with its dot, fits NB_DNS_NAME_TEXT, goes back to a
@@ -247,7 +261,7 @@ static void on_line(void *ctx, const char *line)
     struct capture *c = ctx;
 
     c->lines++;
-    check_text(line, 1023, "an explain line");
+    check_text_in(line, 1023, "an explain line", 1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
