@@ -49,13 +49,41 @@ sys.exit(0 if s.recv(9).startswith(b"HTTP/1.") else 1)' "$1" 2>/dev/null
 }
 nginx_answers_or_gone() { nginx_answers "$1" || pid_gone "$2"; }
 
-# start_nginx DIR ROOT [DIRECTIVES [HTTP_DIRECTIVES]]: starts nginx (no
-# daemon, one process) on a free port of 127.0.0.1 (and [::1] when HAVE_V6 is
-# 1) serving ROOT, with DIRECTIVES added to its server block and
-# HTTP_DIRECTIVES (e.g. a log_format) to its http block; '@PORT@' in them
-# becomes the port.
-# Its files and logs are in DIR. Sets NP (the port) and NGINX_PID; returns 1
-# when no try of five came up.
+# nginx_run DIR HTTP READY PORT: writes DIR/nginx.conf (no daemon, one
+# process, files and logs in DIR) with HTTP as its http block, starts nginx,
+# and waits up to 10 s for READY PORT PID to succeed. Sets NGINX_PID; returns
+# 1 (nginx stopped) when it did not come up: most likely a port was taken
+# meanwhile, and the caller tries other ones.
+nginx_run() {
+    local dir=$1 http=$2 ready=$3 port=$4
+    cat >"$dir/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events {}
+http {
+$http
+}
+CONF
+    nginx -e "$dir/error.log" -c "$dir/nginx.conf" -p "$dir" </dev/null >"$dir/stdout" 2>&1 &
+    NGINX_PID=$!
+    track "$NGINX_PID"
+    poll_until 10 "$ready" "$port" "$NGINX_PID"
+    if ! pid_gone "$NGINX_PID" && "$ready" "$port" "$NGINX_PID"; then
+        return 0
+    fi
+    stop_pid "$NGINX_PID"
+    return 1
+}
+
+# start_nginx DIR ROOT [DIRECTIVES [HTTP_DIRECTIVES]]: starts nginx on a free
+# port of 127.0.0.1 (and [::1] when HAVE_V6 is 1) serving ROOT, with
+# DIRECTIVES added to its server block and HTTP_DIRECTIVES (e.g. a
+# log_format) to its http block; '@PORT@' in them becomes the port. Its files
+# and logs are in DIR. Sets NP (the port) and NGINX_PID; returns 1 when no
+# try of five came up.
 start_nginx() {
     local dir=$1 root=$2 more=${3:-} http_more=${4:-} p v6
     NP=
@@ -65,33 +93,17 @@ start_nginx() {
         [ -n "$p" ] || continue
         v6=
         [ "$HAVE_V6" = 1 ] && v6="listen [::1]:$p;"
-        cat >"$dir/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log;
-events {}
-http {
-    access_log off;
+        if nginx_run "$dir" "    access_log off;
     ${http_more//@PORT@/$p}
     server {
         listen 127.0.0.1:$p;
         $v6
         root $root;
         ${more//@PORT@/$p}
-    }
-}
-CONF
-        nginx -e "$dir/error.log" -c "$dir/nginx.conf" -p "$dir" </dev/null >"$dir/stdout" 2>&1 &
-        NGINX_PID=$!
-        track "$NGINX_PID"
-        poll_until 10 nginx_answers_or_gone "$p" "$NGINX_PID"
-        if ! pid_gone "$NGINX_PID" && nginx_answers "$p"; then
+    }" nginx_answers_or_gone "$p"; then
             NP=$p
             return 0
         fi
-        stop_pid "$NGINX_PID" # most likely the port was taken meanwhile: another one
     done
     return 1
 }

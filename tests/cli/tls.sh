@@ -100,26 +100,11 @@ tls_start_nginx() {
                     location /r-http { return 302 http://127.0.0.1:${TLS_PORT[plain]}/; } }"
             fi
         done
-        cat >"$dir/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log;
-events {}
-http {
-    log_format creds '\$request auth=[\$http_authorization] cookie=[\$http_cookie]';
-    $servers
-}
-CONF
-        nginx -e "$dir/error.log" -c "$dir/nginx.conf" -p "$dir" </dev/null >"$dir/stdout" 2>&1 &
-        TLS_NGINX_PID=$!
-        track "$TLS_NGINX_PID"
-        poll_until 10 tls_https_answers_or_gone "${TLS_PORT[good]}" "$TLS_NGINX_PID"
-        if ! pid_gone "$TLS_NGINX_PID" && tls_https_answers "${TLS_PORT[good]}"; then
+        if nginx_run "$dir" "    log_format creds '\$request auth=[\$http_authorization] cookie=[\$http_cookie]';
+    $servers" tls_https_answers_or_gone "${TLS_PORT[good]}"; then
+            TLS_NGINX_PID=$NGINX_PID
             return 0
         fi
-        stop_pid "$TLS_NGINX_PID"
     done
     return 1
 }
