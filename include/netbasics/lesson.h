@@ -33,4 +33,38 @@ struct nb_lesson_verdict {
 };
 void nb_lesson_isipandport(const char *s, size_t len, struct nb_lesson_verdict *v);
 
+/* --- the tour: the lesson in steps, as data (src/cmd/tour.c runs them) --- */
+
+/* A server a step runs in the background, started before its commands. */
+struct nb_tour_server {
+    const char *args[4]; /* after "netbasics"; NULL: the step needs no server */
+    const char *page;    /* NULL, or the page it serves: its stdin is an HTTP response */
+    unsigned outs;       /* what the tour shows of it: 1 stdout, 2 stderr */
+    int expect;          /* the exit status the lesson expects of it; -1: not checked */
+};
+
+/* One command of a step: shown as a learner would type it, then run. In
+ * args, before and after, "$PORT" is the server's port, "$URL" its address
+ * as a URL, "$COPY" the downloaded copy in the tour's directory. */
+struct nb_tour_cmd {
+    const char *before;  /* printed first, or NULL */
+    const char *args[6]; /* after "netbasics"; NULL args[0]: no command */
+    const char *input;   /* its standard input, or NULL for none (/dev/null) */
+    const char *shown;   /* how that input is shown before the command */
+    int expect;          /* the exit status the lesson expects */
+    const char *after;   /* printed after it, or NULL */
+};
+
+/* One step of the lesson: its words, its Python, and what does it for real. */
+struct nb_tour_step {
+    const char *title, *lesson, *python;
+    struct nb_tour_server server;
+    struct nb_tour_cmd cmd[2];
+};
+
+/* The tour's steps in the lesson's order; sets *n to how many. The table is
+ * constant: each row holds the lesson's words, its Python, and the commands
+ * that do it for real with the exit status each should give. */
+const struct nb_tour_step *nb_tour_steps(int *n);
+
 #endif

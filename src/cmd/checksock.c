@@ -330,7 +330,7 @@ static void verdict_toolong(struct verdict *v)
     memset(&v->ep, 0, sizeof v->ep);
 }
 
-/* Checks one socket (computes its verdict), then prints it with the printer
+/* Checks one IP:PORT (computes its verdict), then prints it with the printer
  * of the options' mode; returns 1 if it passed. crlf: the line came with a
  * CRLF ending, which --filter gives back. */
 static int check_one(const char *s, size_t len, int toolong, int crlf,

@@ -93,7 +93,7 @@ static void server_text(const struct nb_resolver *r, size_t i, char *buf, size_t
 /* Where a result's answers came from. */
 enum source { FROM_DNS, FROM_HOSTS, FROM_SYSTEM, NOT_A_NAME };
 
-/* One answer from the hosts file or getaddrinfo (DNS answers stay records). */
+/* One answer from the hosts file or the system resolver (DNS answers stay records). */
 struct row {
     char name[NB_DNS_NAME_TEXT]; /* the owner: a hosts-file name, or the reverse name */
     const char *type;            /* "A", "AAAA", "PTR" */

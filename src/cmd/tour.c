@@ -5,6 +5,7 @@
 
 #include <netbasics/addr.h>
 #include <netbasics/dnsresponder.h>
+#include <netbasics/lesson.h>
 #include <netbasics/lines.h>
 #include <netbasics/num.h>
 #include <netbasics/out.h>
@@ -32,8 +33,8 @@ static const char USAGE[] =
     "127.0.0.1, on ports the kernel picks; nothing needs the internet or root.\n"
     "On a terminal it waits after each step: Enter for the next one, q (and\n"
     "Enter) to stop. The downloaded copy, mycopy.html, stays in the current\n"
-    "directory (or --dir DIR), replaced if it is there, as the lesson's Python\n"
-    "replaces it.\n";
+    "directory (or --dir DIR); a file of that name there is never replaced: the\n"
+    "copy takes the first free name of mycopy-2.html, mycopy-3.html, ...\n";
 
 static const char EPILOG[] = "Exit status: 0 every step went as the lesson says, 1 one did not.\n";
 
@@ -47,162 +48,9 @@ struct tour {
     char dir[PATH_MAX];       /* the tour's own files: resolv.conf, the web server's answer */
     struct nb_dns_responder dns;
     struct nb_colors c;
+    const struct nb_tour_step *steps; /* the lesson's steps (the core's lesson.c) */
+    int nsteps;
 };
-
-/* A server a step runs in the background, started before its commands. */
-struct tour_server {
-    const char *args[4]; /* after "netbasics"; NULL: the step needs no server */
-    const char *page;    /* NULL, or the page it serves: its stdin is an HTTP response */
-    unsigned outs;       /* what the tour shows of it: 1 stdout, 2 stderr */
-    int expect;          /* the exit status the lesson expects of it; -1: not checked */
-};
-
-/* One command of a step: shown as a learner would type it, then run. In
- * args, before and after, "$PORT" is the server's port, "$URL" its address
- * as a URL, "$COPY" the downloaded copy in the tour's directory. */
-struct tour_cmd {
-    const char *before;  /* printed first, or NULL */
-    const char *args[6]; /* after "netbasics"; NULL args[0]: no command */
-    const char *input;   /* its standard input, or NULL for none (/dev/null) */
-    const char *shown;   /* how that input is shown before the command */
-    int expect;          /* the exit status the lesson expects */
-    const char *after;   /* printed after it, or NULL */
-};
-
-/* One step of the lesson: its words, its Python, and what does it for real. */
-struct tour_step {
-    const char *title, *lesson, *python;
-    struct tour_server server;
-    struct tour_cmd cmd[2];
-};
-
-static const char PAGE[] = "<!doctype html><title>netbasics tour</title>"
-                           "<h1>Hello from 127.0.0.1</h1>\n";
-
-/* The tour, in the lesson's order. */
-static const struct tour_step STEPS[] = {
-    {
-        .title = "names: the hosts file",
-        .lesson = "That URL isn't the real address. It is a name that corresponds to the real "
-                  "address.",
-        .python = "socket.getaddrinfo('localhost', None)",
-        .cmd = {{
-            .args = {"resolve", "localhost"},
-            .expect = 0,
-            .after = "   Python's socket module (getaddrinfo) reads the hosts file before asking "
-                     "DNS, as above.\n",
-        }},
-    },
-    {
-        .title = "names: asking a name server",
-        .lesson = "$ nslookup gnomon.securitystandard.org",
-        .python = "socket.gethostbyname('gnomon.securitystandard.org')",
-        .cmd = {{
-                    .before = "   The answer below comes from the tour's own name server on "
-                              "127.0.0.1, a STAND-IN\n"
-                              "   for the real one: it knows only the lesson's example, with "
-                              "the lesson's answer.\n",
-                    .args = {"resolve", "gnomon.securitystandard.org"},
-                    .expect = 0,
-                    .after = "   gnomon is another name (CNAME) for hermes, whose address is "
-                             "185.172.165.184.\n"
-                             "   Off the tour, 'netbasics resolve gnomon.securitystandard.org' "
-                             "asks the real\n"
-                             "   name server, whose answer may have changed since the lesson.\n",
-                },
-                {
-                    .before = "\n   nslookup asks a name server only, never the hosts file:\n",
-                    .args = {"resolve", "--dns-only", "localhost"},
-                    .expect = 1,
-                    .after = "   The tour's name server has never heard of 'localhost' and says "
-                             "NXDOMAIN, as\n"
-                             "   many real ones do: that is why nslookup and Python can "
-                             "disagree about a name.\n",
-                }},
-    },
-    {
-        .title = "octets: the loopback address",
-        .lesson = "Each of these numbers separated by dots is called an octet.",
-        .python = "[format(int(o), '08b') for o in '127.0.0.1'.split('.')]",
-        .cmd = {{.args = {"octets", "127.0.0.1"}, .expect = 0}},
-    },
-    {
-        .title = "octets: the lesson's address in binary",
-        .lesson = "Here is how they look in binary. Let's do the math and prove it.",
-        .python = "[format(int(o), '08b') for o in '185.172.165.184'.split('.')]",
-        .cmd = {{.args = {"octets", "185.172.165.184"}, .expect = 0},
-                {
-                    .before = "\n   Quiz yourself:\n",
-                    .args = {"octets", "--quiz", "--count", "1"},
-                    .input = "255\n",
-                    .shown = "echo 255 | ",
-                    .expect = 0,
-                }},
-    },
-    {
-        .title = "checking ip:port",
-        .lesson = "Ask the user for an IP and port number. If the user gives you one, say "
-                  "'Thanks!'",
-        .python = "isipandport('127.0.0.1:9087')",
-        .cmd = {{.args = {"checksock", "127.0.0.1:9087", "256.1.1.1:80", "1.2.3.4:70000"},
-                 .expect = 1},
-                {
-                    .before = "\n   The lesson's isipandport() uses inet_aton, which accepts "
-                              "more than it should:\n",
-                    .args = {"checksock", "--lenient", "127.1:9087"},
-                    .expect = 0,
-                }},
-    },
-    {
-        .title = "a server and a client",
-        .lesson = "Lets write a program to talk between computers.",
-        .python = "server.bind(('0.0.0.0', 9087)); netcat('127.0.0.1', 9087, b'hello\\nbye\\n')",
-        .server = {.args = {"listen", "127.0.0.1:0"}, .outs = 1, .expect = 0},
-        .cmd = {{
-            .args = {"send", "127.0.0.1", "$PORT"},
-            .input = "hello\nbye\n",
-            .shown = "printf 'hello\\nbye\\n' | ",
-            .expect = 0,
-        }},
-    },
-    {
-        .title = "ports: the server seen by netstat -an",
-        .lesson = "$ netstat -an",
-        .python = "# a shell command: it lists every socket, and the server's is LISTEN",
-        .server = {.args = {"listen", "127.0.0.1:0"}, .outs = 1, .expect = 0},
-        .cmd = {{
-                    .args = {"ports", "-an", "--port", "$PORT"},
-                    .expect = 0,
-                    .after = "   The server's socket waits in state LISTEN for a client; "
-                             "netstat -an shows\n"
-                             "   it the same way (netbasics ports shows every socket with -a "
-                             "or without it).\n",
-                },
-                {
-                    .before = "\n   A client says bye, and the server stops:\n",
-                    .args = {"send", "127.0.0.1", "$PORT"},
-                    .input = "bye\n",
-                    .shown = "echo bye | ",
-                    .expect = 0,
-                }},
-    },
-    {
-        .title = "downloading a page",
-        .lesson = "Download the Python web page and display your local copy in a web browser",
-        .python = "open('mycopy.html', 'wb').write(urllib.request.urlopen(url).read())",
-        .server =
-            {.args = {"listen", "--raw", "127.0.0.1:0"}, .page = PAGE, .outs = 3, .expect = -1},
-        .cmd = {{
-            .args = {"fetch", "-o", "$COPY", "$URL"},
-            .expect = 0,
-            .after = "   The copy stays there after the tour: the lesson's last exercise "
-                     "starts from it.\n"
-                     "   (Unlike the lesson's open(..., 'wb'), fetch never replaces a file "
-                     "that is there.)\n",
-        }},
-    },
-};
-#define NSTEPS (int)(sizeof STEPS / sizeof STEPS[0])
 
 /* What a step has made so far: its server, and the words "$..." stand for. */
 struct step_run {
@@ -327,7 +175,7 @@ static int relay(int fd, const char *label, FILE *rest, const char *stop, int64_
 /* Runs one command of a step and waits for it. With label (under -x, in a
  * step with a server) its stderr is relayed labelled; else it is the
  * tour's. Returns its exit status, or -1 when it could not run. */
-static int run_cmd(const struct tour *t, const struct step_run *r, const struct tour_cmd *cmd,
+static int run_cmd(const struct tour *t, const struct step_run *r, const struct nb_tour_cmd *cmd,
                    const char *label)
 {
     struct cmdline c;
@@ -410,7 +258,7 @@ static int write_response(const char *page, const struct step_run *r)
 }
 
 /* Starts the step's server and learns its port. Returns 0, or -1. */
-static int start_server(const struct tour *t, const struct tour_server *s, struct step_run *r)
+static int start_server(const struct tour *t, const struct nb_tour_server *s, struct step_run *r)
 {
     struct cmdline c;
     struct nb_err e;
@@ -466,7 +314,7 @@ static void pick_copy_name(struct tour *t)
 }
 
 /* Runs a step's server and commands; returns 1 when each did as the lesson says. */
-static int run_commands(const struct tour *t, const struct tour_step *s)
+static int run_commands(const struct tour *t, const struct nb_tour_step *s)
 {
     struct step_run r = {.out = -1};
     int ok = 1, rc;
@@ -493,10 +341,10 @@ static int run_commands(const struct tour *t, const struct tour_step *s)
 
 static int run_step(struct tour *t, int i)
 {
-    const struct tour_step *s = &STEPS[i];
+    const struct nb_tour_step *s = &t->steps[i];
     int ok;
 
-    printf("\n%s== Step %d of %d: %s%s\n", t->c.bold, i + 1, NSTEPS, s->title, t->c.reset);
+    printf("\n%s== Step %d of %d: %s%s\n", t->c.bold, i + 1, t->nsteps, s->title, t->c.reset);
     printf("   lesson:  %s\n   python:  %s\n", s->lesson, s->python);
     fflush(stdout);
     ok = run_commands(t, s);
@@ -518,7 +366,7 @@ static int pause_step(struct tour *t, int next)
     char ch, first = 0;
     ssize_t n;
 
-    printf("\n   [Enter: step %d of %d, %s; q: stop] ", next + 1, NSTEPS, STEPS[next].title);
+    printf("\n   [Enter: step %d of %d, %s; q: stop] ", next + 1, t->nsteps, t->steps[next].title);
     fflush(stdout);
     while ((n = read(0, &ch, 1)) == 1 || (n < 0 && errno == EINTR)) {
         if (n < 0)
@@ -587,15 +435,16 @@ int cmd_tour(int argc, char **argv)
     uint64_t only = 0;
     int argi, failed = 0, stopped = 0, copied = 0, rc;
 
+    t.steps = nb_tour_steps(&t.nsteps);
     if ((rc = cmd_options(options, USAGE, EPILOG, argc, argv, &argi)) != CMD_GO)
         return rc;
     if (list) {
-        for (int i = 0; i < NSTEPS; i++)
-            printf("%d  %s\n", i + 1, STEPS[i].title);
+        for (int i = 0; i < t.nsteps; i++)
+            printf("%d  %s\n", i + 1, t.steps[i].title);
         return NB_EXIT_OK;
     }
     t.explain = nb_explaining(&x) ? x.level : 0;
-    if (argi < argc && nb_parse_uint(argv[argi], 1, NSTEPS, "step", &only, &e) < 0)
+    if (argi < argc && nb_parse_uint(argv[argi], 1, t.nsteps, "step", &only, &e) < 0)
         return cmd_arg_report("tour", &e);
     nb_colors_init(&t.c, nb_color_wanted(1, t.color));
     t.paced = !t.no_pause && isatty(1);
@@ -618,7 +467,7 @@ int cmd_tour(int argc, char **argv)
            "(resolve uses the tour's own name server at 127.0.0.1:%u through NB_RESOLV_CONF,\n"
            "so nothing leaves this machine.)\n",
            t.dns.port);
-    for (int i = 0, ran = 0; i < NSTEPS; i++) {
+    for (int i = 0, ran = 0; i < t.nsteps; i++) {
         if (only && (uint64_t)i + 1 != only)
             continue;
         if (ran++ && t.paced && !pause_step(&t, i)) {
@@ -627,7 +476,7 @@ int cmd_tour(int argc, char **argv)
         }
         if (!run_step(&t, i))
             failed = failed ? failed : i + 1;
-        if (i + 1 == NSTEPS)
+        if (i + 1 == t.nsteps)
             copied = 1;
     }
     nb_dns_responder_stop(&t.dns, &e);
@@ -641,7 +490,7 @@ int cmd_tour(int argc, char **argv)
     }
     if (stopped) {
         printf("\nStopped before step %d of %d ('netbasics tour %d' runs it alone).\n", stopped + 1,
-               NSTEPS, stopped + 1);
+               t.nsteps, stopped + 1);
     }
     if (failed) {
         nb_errorf("tour", "step %d did not go as the lesson says", failed);

@@ -1,4 +1,5 @@
-/* lesson.c - the lesson's isipandport and Python's int(), reproduced exactly. */
+/* lesson.c - the lesson's isipandport and Python's int(), reproduced exactly,
+ * and the tour's steps: the lesson's words and Python beside the commands. */
 #include <netbasics/lesson.h>
 #include <netbasics/out.h>
 
@@ -132,4 +133,137 @@ void nb_lesson_isipandport(const char *s, size_t len, struct nb_lesson_verdict *
     }
     v->accepted = 1;
     v->port_warning = v->port_neg || v->port < 7 || v->port > 65535;
+}
+
+static const char PAGE[] = "<!doctype html><title>netbasics tour</title>"
+                           "<h1>Hello from 127.0.0.1</h1>\n";
+
+/* The tour, in the lesson's order. */
+static const struct nb_tour_step STEPS[] = {
+    {
+        .title = "names: the hosts file",
+        .lesson = "That URL isn't the real address. It is a name that corresponds to the real "
+                  "address.",
+        .python = "socket.getaddrinfo('localhost', None)",
+        .cmd = {{
+            .args = {"resolve", "localhost"},
+            .expect = 0,
+            .after = "   Python's socket module (getaddrinfo) reads the hosts file before asking "
+                     "DNS, as above.\n",
+        }},
+    },
+    {
+        .title = "names: asking a name server",
+        .lesson = "$ nslookup gnomon.securitystandard.org",
+        .python = "socket.gethostbyname('gnomon.securitystandard.org')",
+        .cmd = {{
+                    .before = "   The answer below comes from the tour's own name server on "
+                              "127.0.0.1, a STAND-IN\n"
+                              "   for the real one: it knows only the lesson's example, with "
+                              "the lesson's answer.\n",
+                    .args = {"resolve", "gnomon.securitystandard.org"},
+                    .expect = 0,
+                    .after = "   gnomon is another name (CNAME) for hermes, whose address is "
+                             "185.172.165.184.\n"
+                             "   Off the tour, 'netbasics resolve gnomon.securitystandard.org' "
+                             "asks the real\n"
+                             "   name server, whose answer may have changed since the lesson.\n",
+                },
+                {
+                    .before = "\n   nslookup asks a name server only, never the hosts file:\n",
+                    .args = {"resolve", "--dns-only", "localhost"},
+                    .expect = 1,
+                    .after = "   The tour's name server has never heard of 'localhost' and says "
+                             "NXDOMAIN, as\n"
+                             "   many real ones do: that is why nslookup and Python can "
+                             "disagree about a name.\n",
+                }},
+    },
+    {
+        .title = "octets: the loopback address",
+        .lesson = "Each of these numbers separated by dots is called an octet.",
+        .python = "[format(int(o), '08b') for o in '127.0.0.1'.split('.')]",
+        .cmd = {{.args = {"octets", "127.0.0.1"}, .expect = 0}},
+    },
+    {
+        .title = "octets: the lesson's address in binary",
+        .lesson = "Here is how they look in binary. Let's do the math and prove it.",
+        .python = "[format(int(o), '08b') for o in '185.172.165.184'.split('.')]",
+        .cmd = {{.args = {"octets", "185.172.165.184"}, .expect = 0},
+                {
+                    .before = "\n   Quiz yourself:\n",
+                    .args = {"octets", "--quiz", "--count", "1"},
+                    .input = "255\n",
+                    .shown = "echo 255 | ",
+                    .expect = 0,
+                }},
+    },
+    {
+        .title = "checking ip:port",
+        .lesson = "Ask the user for an IP and port number. If the user gives you one, say "
+                  "'Thanks!'",
+        .python = "isipandport('127.0.0.1:9087')",
+        .cmd = {{.args = {"checksock", "127.0.0.1:9087", "256.1.1.1:80", "1.2.3.4:70000"},
+                 .expect = 1},
+                {
+                    .before = "\n   The lesson's isipandport() uses inet_aton, which accepts "
+                              "more than it should:\n",
+                    .args = {"checksock", "--lenient", "127.1:9087"},
+                    .expect = 0,
+                }},
+    },
+    {
+        .title = "a server and a client",
+        .lesson = "Lets write a program to talk between computers.",
+        .python = "server.bind(('0.0.0.0', 9087)); netcat('127.0.0.1', 9087, b'hello\\nbye\\n')",
+        .server = {.args = {"listen", "127.0.0.1:0"}, .outs = 1, .expect = 0},
+        .cmd = {{
+            .args = {"send", "127.0.0.1", "$PORT"},
+            .input = "hello\nbye\n",
+            .shown = "printf 'hello\\nbye\\n' | ",
+            .expect = 0,
+        }},
+    },
+    {
+        .title = "ports: the server seen by netstat -an",
+        .lesson = "$ netstat -an",
+        .python = "# a shell command: it lists every socket, and the server's is LISTEN",
+        .server = {.args = {"listen", "127.0.0.1:0"}, .outs = 1, .expect = 0},
+        .cmd = {{
+                    .args = {"ports", "-an", "--port", "$PORT"},
+                    .expect = 0,
+                    .after = "   The server's socket waits in state LISTEN for a client; "
+                             "netstat -an shows\n"
+                             "   it the same way (netbasics ports shows every socket with -a "
+                             "or without it).\n",
+                },
+                {
+                    .before = "\n   A client says bye, and the server stops:\n",
+                    .args = {"send", "127.0.0.1", "$PORT"},
+                    .input = "bye\n",
+                    .shown = "echo bye | ",
+                    .expect = 0,
+                }},
+    },
+    {
+        .title = "downloading a page",
+        .lesson = "Download the Python web page and display your local copy in a web browser",
+        .python = "open('mycopy.html', 'wb').write(urllib.request.urlopen(url).read())",
+        .server =
+            {.args = {"listen", "--raw", "127.0.0.1:0"}, .page = PAGE, .outs = 3, .expect = -1},
+        .cmd = {{
+            .args = {"fetch", "-o", "$COPY", "$URL"},
+            .expect = 0,
+            .after = "   The copy stays there after the tour: the lesson's last exercise "
+                     "starts from it.\n"
+                     "   (Unlike the lesson's open(..., 'wb'), fetch never replaces a file "
+                     "that is there.)\n",
+        }},
+    },
+};
+
+const struct nb_tour_step *nb_tour_steps(int *n)
+{
+    *n = (int)(sizeof STEPS / sizeof STEPS[0]);
+    return STEPS;
 }
