@@ -98,19 +98,11 @@ sha() { sha256sum <"$1" | cut -d' ' -f1; }
 NHOST=0
 hostile() {
     NHOST=$((NHOST + 1))
-    local out=$NB_TMP/hostile.$NHOST
-    "$PY" "$HOSTILE" "$@" </dev/null >"$out.out" 2>"$out.err" &
-    HPID=$!
-    track "$HPID"
-    HPORT=
-    poll_until 10 port_line_or_gone "$out.out" "$HPID"
-    if grep -sqE '^[0-9]+$' "$out.out"; then
-        HPORT=$(head -n 1 "$out.out")
-        return 0
-    fi
-    nb_fail "http_hostile.py $1 printed its port" "$(cat "$out.err")"
-    stop_pid "$HPID"
-    return 1
+    start_peer "hostile.$NHOST" "$PY" "$HOSTILE" "$@"
+    local rc=$?
+    HPID=$PEER_PID
+    HPORT=$PEER_PORT
+    return $rc
 }
 
 # hostile_case NAME MODE STATUS ERE [FETCH-OPTIONS...]: a fetch of /f.bin from

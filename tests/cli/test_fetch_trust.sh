@@ -71,20 +71,15 @@ log_line() {
     grep "^$2|" "$1" | tail -n 1
 }
 
-port_line_or_gone() { grep -sqE '^[0-9]+$' "$1" || pid_gone "$2"; }
 # peer MODE [ARGS...]: starts peers/http_trust.py MODE; sets PPID_ and PPORT.
 NPEER=0
 peer() {
     NPEER=$((NPEER + 1))
-    local out=$NB_TMP/peer.$NPEER
-    "$PY" "$PEERS/http_trust.py" "$@" </dev/null >"$out.out" 2>"$out.err" &
-    PPID_=$!
-    track "$PPID_"
-    PPORT=
-    poll_until 10 port_line_or_gone "$out.out" "$PPID_"
-    PPORT=$(grep -m1 -E '^[0-9]+$' "$out.out")
-    [ -n "$PPORT" ] || nb_fail "http_trust.py $1 printed its port" "$(cat "$out.err")"
-    [ -n "$PPORT" ]
+    start_peer "peer.$NPEER" "$PY" "$PEERS/http_trust.py" "$@"
+    local rc=$?
+    PPID_=$PEER_PID
+    PPORT=$PEER_PORT
+    return $rc
 }
 
 if ! command -v nginx >/dev/null 2>&1; then
