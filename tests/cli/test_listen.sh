@@ -12,33 +12,6 @@ T_START=$(date +%s)
 
 . "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 
-listening_line() { grep -sqE '^Listening on .*:[0-9]+$' "$LOUT" "$LERR"; }
-listening_or_gone() { listening_line || pid_gone "$LPID"; }
-
-# start_listen NAME [ARGS...]: starts `netbasics listen ARGS` in the background,
-# stdin from $LISTEN_STDIN (default /dev/null), stdout in $NB_TMP/NAME.out and
-# stderr in $NB_TMP/NAME.err (LOUT, LERR); sets LPID, and LPORT from its
-# 'Listening on ADDR:PORT' line (stdout or stderr). Returns 1 if no such line
-# came within 10 s.
-start_listen() {
-    local name=$1
-    shift
-    LOUT=$NB_TMP/$name.out
-    LERR=$NB_TMP/$name.err
-    "$NB" listen "$@" <"${LISTEN_STDIN:-/dev/null}" >"$LOUT" 2>"$LERR" &
-    LPID=$!
-    track "$LPID"
-    LPORT=
-    poll_until 10 listening_or_gone
-    if ! listening_line; then
-        nb_fail "$name: listen printed 'Listening on ADDR:PORT' within 10 s" \
-            "stdout: $(nb_show "$(cat "$LOUT")")" "stderr: $(nb_show "$(cat "$LERR")")"
-        stop_pid "$LPID" KILL
-        return 1
-    fi
-    LPORT=$(sed -n -E 's/^Listening on .*:([0-9]+)$/\1/p' "$LOUT" "$LERR" | head -n 1)
-}
-
 # wait_listen_exit NAME: waits up to 15 s for the listen started last to exit
 # by itself, and asserts exit status 0 and no sanitizer report.
 wait_listen_exit() {
@@ -47,15 +20,6 @@ wait_listen_exit() {
     check_sanitizer "$1" "$LOUT" "$LERR"
 }
 
-# client NAME CMD...: runs a client with a 20 s limit; CLIENT_OUT/ERR/STATUS.
-client() {
-    local name=$1
-    shift
-    timeout 20 "$@" >"$NB_TMP/$name.cout" 2>"$NB_TMP/$name.cerr"
-    CLIENT_STATUS=$?
-    CLIENT_OUT=$(cat "$NB_TMP/$name.cout")
-    CLIENT_ERR=$(cat "$NB_TMP/$name.cerr")
-}
 
 SCRIPT_CLIENT=("$PY" "$PEERS/script_client.py")
 

@@ -11,39 +11,6 @@ ESC=$'\033'
 . "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 UDP_PEER=("$PY" "$PEERS/udp_peer.py")
 
-listening_line() { grep -sqE '^Listening on .*:[0-9]+$' "$LOUT" "$LERR"; }
-listening_or_gone() { listening_line || pid_gone "$LPID"; }
-
-# start_listen NAME [ARGS...]: `netbasics listen -u ARGS` in the background
-# (stdin $LISTEN_STDIN or /dev/null); LOUT, LERR, LPID and LPORT.
-start_listen() {
-    local name=$1
-    shift
-    LOUT=$NB_TMP/$name.out
-    LERR=$NB_TMP/$name.err
-    "$NB" listen -u "$@" <"${LISTEN_STDIN:-/dev/null}" >"$LOUT" 2>"$LERR" &
-    LPID=$!
-    track "$LPID"
-    LPORT=
-    poll_until 10 listening_or_gone
-    if ! listening_line; then
-        nb_fail "$name: listen -u printed 'Listening on ADDR:PORT'" "$(cat "$LERR")"
-        stop_pid "$LPID" KILL
-        return 1
-    fi
-    LPORT=$(sed -n -E 's/^Listening on .*:([0-9]+)$/\1/p' "$LOUT" "$LERR" | head -n 1)
-}
-
-# client NAME CMD...: runs a client with a 20 s limit; CLIENT_OUT/ERR/STATUS.
-client() {
-    local name=$1
-    shift
-    timeout 20 "$@" >"$NB_TMP/$name.cout" 2>"$NB_TMP/$name.cerr"
-    CLIENT_STATUS=$?
-    CLIENT_OUT=$(cat "$NB_TMP/$name.cout")
-    CLIENT_ERR=$(cat "$NB_TMP/$name.cerr")
-    check_sanitizer "$name" "$NB_TMP/$name.cout" "$NB_TMP/$name.cerr"
-}
 
 hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 
@@ -65,7 +32,7 @@ assert_status "send -u -4 ::1: exit 2" 2
 
 # -----------------------------------------------------------------------------
 section "the lesson's conversation over UDP, ended by bye"
-if start_listen talk 127.0.0.1:0; then
+if start_listen talk -u 127.0.0.1:0; then
     client talk "$NB" send -u --lines -w 0.5 127.0.0.1 "$LPORT" < <(printf 'Hello, server\nbye\n')
     assert_eq "send -u: each line answered in its own datagram" \
         $'You said Hello, server\nYou said bye' "$CLIENT_OUT"
@@ -82,7 +49,7 @@ fi
 
 # -----------------------------------------------------------------------------
 section "real clients: nc -u and socat UDP into listen -u -k"
-if start_listen peers -k 127.0.0.1:0; then
+if start_listen peers -u -k 127.0.0.1:0; then
     printf 'from nc\n' | timeout 10 nc -u -w1 127.0.0.1 "$LPORT" >"$NB_TMP/nc.out"
     assert_eq "nc -u gets 'You said'" "You said from nc" "$(cat "$NB_TMP/nc.out")"
     echo "from socat" | timeout 10 socat -t 0.5 - "UDP:127.0.0.1:$LPORT" >"$NB_TMP/socat.out"
@@ -167,7 +134,7 @@ assert_contains "closed port: says nothing listens" "$CLIENT_ERR" \
 
 # -----------------------------------------------------------------------------
 section "-k with 100 senders at once"
-if start_listen many -k 127.0.0.1:0; then
+if start_listen many -u -k 127.0.0.1:0; then
     client many "${UDP_PEER[@]}" many 127.0.0.1 "$LPORT" 100
     assert_eq "all 100 senders answered, each its own reply" 100 "$CLIENT_OUT"
     stop_pid "$LPID" TERM
@@ -180,14 +147,14 @@ fi
 # -----------------------------------------------------------------------------
 section "--raw and --sink"
 printf 'pong\n' >"$NB_TMP/pong"
-if LISTEN_STDIN=$NB_TMP/pong start_listen raw --raw 127.0.0.1:0; then
+if LISTEN_STDIN=$NB_TMP/pong start_listen raw -u --raw 127.0.0.1:0; then
     client rawc "${UDP_PEER[@]}" send 127.0.0.1 "$LPORT" "$(hex $'ping\n')"
     assert_eq "--raw: stdin's line goes to the last sender" "b'pong\\n'" "$CLIENT_OUT"
     stop_pid "$LPID" TERM
     assert_eq "--raw: SIGTERM exits 0" 0 "$EXIT_STATUS"
     assert_eq "--raw: the datagram's bytes on stdout" "ping" "$(cat "$LOUT")"
 fi
-if start_listen sink --sink --idle-timeout 1 127.0.0.1:0; then
+if start_listen sink -u --sink --idle-timeout 1 127.0.0.1:0; then
     client flood "${UDP_PEER[@]}" flood 127.0.0.1 "$LPORT" 200 100
     wait_exit "$LPID" 10
     assert_eq "--sink: --idle-timeout ends it, exit 0" 0 "$EXIT_STATUS"
@@ -198,7 +165,7 @@ fi
 
 # -----------------------------------------------------------------------------
 section "IPv6"
-if [ "$HAVE_V6" = 1 ] && start_listen v6 -6 '[::1]:0'; then
+if [ "$HAVE_V6" = 1 ] && start_listen v6 -u -6 '[::1]:0'; then
     client v6 "$NB" send -u -6 -w 0.3 ::1 "$LPORT" bye
     assert_eq "listen -u -6 answers over ::1" "You said bye" "$CLIENT_OUT"
     wait_exit "$LPID" 10
@@ -241,7 +208,7 @@ fi
 
 # -----------------------------------------------------------------------------
 section "--explain teaches the difference"
-if start_listen ex -x 127.0.0.1:0; then
+if start_listen ex -u -x 127.0.0.1:0; then
     client ex "$NB" send -u -x -w 0.3 127.0.0.1 "$LPORT" bye
     wait_exit "$LPID" 10
     for phrase in "no handshake" "only fixed the peer" "no half-close" "one whole datagram" \
