@@ -67,16 +67,22 @@ static void ev_connected(void *ctx, const struct nb_serve_client *c)
     fflush(stdout);
 }
 
+/* The lesson's "I got ..." for a line or a datagram from peer (named when
+ * several are served), escaped, with why it was cut if it was. */
+static void print_got(const struct listen_opts *o, const char *peer, const char *text, size_t len,
+                      const char *cut)
+{
+    if (o->keep_open)
+        printf("%s: ", peer);
+    fputs("I got ", stdout);
+    nb_escape_write(stdout, text, len, NB_ESC_C); /* a peer never reaches the terminal raw */
+    printf("%s\n", cut ? cut : "");
+}
+
 static void ev_line(void *ctx, const struct nb_serve_client *c, const char *line, size_t len,
                     int cut)
 {
-    const struct listen_opts *o = ctx;
-
-    if (o->keep_open)
-        printf("%s: ", c->peer);
-    fputs("I got ", stdout);
-    nb_escape_write(stdout, line, len, NB_ESC_C); /* a peer never reaches the terminal raw */
-    fputs(cut ? " (part of a longer line)\n" : "\n", stdout);
+    print_got(ctx, c->peer, line, len, cut ? " (part of a longer line)" : NULL);
     fflush(stdout);
 }
 
@@ -191,11 +197,8 @@ static void udp_message(void *ctx, const struct nb_udp_sender *s, const char *te
 {
     const struct listen_opts *o = ctx;
 
-    if (o->keep_open)
-        printf("%s: ", s->peer);
-    fputs("I got ", stdout);
-    nb_escape_write(stdout, text, len, NB_ESC_C); /* a peer never reaches the terminal raw */
-    fputs(cut ? " (answered in part: the reply would not fit a datagram)\n" : "\n", stdout);
+    print_got(o, s->peer, text, len,
+              cut ? " (answered in part: the reply would not fit a datagram)" : NULL);
     if (len == 3 && !memcmp(text, "bye", 3))
         printf("%s said bye\n", s->peer);
     fflush(stdout);
