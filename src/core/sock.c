@@ -716,11 +716,12 @@ size_t nb_sock_udp_max(int af)
     return af == AF_INET6 ? 65527 : 65507;
 }
 
-/* Why a UDP server could not own its address, in the user's words. */
-static int udp_bind_error(const char *at, uint16_t port, int err, struct nb_err *e)
+/* Why a server could not own its address, in the user's words; kind is ""
+ * (TCP) or "UDP " in "port N is in use". Returns -1. */
+static int bind_error(const char *at, uint16_t port, const char *kind, int err, struct nb_err *e)
 {
     if (err == EADDRINUSE && port != 0)
-        nb_err_set(e, NB_E_SYS, "cannot bind %s: UDP port %u is in use", at, (unsigned)port);
+        nb_err_set(e, NB_E_SYS, "cannot bind %s: %sport %u is in use", at, kind, (unsigned)port);
     else if (err == EACCES && port != 0 && port < 1024)
         nb_err_set(e, NB_E_SYS,
                    "cannot bind %s: ports below 1024 need root or "
@@ -765,7 +766,7 @@ int nb_sock_udp_serve(const struct nb_sockaddr *sa, int v6only, const struct nb_
         err = errno;
         nb_explainf(x, "bind(%d, %s) = %s — could not own the IP and port", fd, at, strerror(err));
         nb_sock_close(fd, x);
-        return udp_bind_error(at, port, err, e);
+        return bind_error(at, port, "UDP ", err, e);
     }
     nb_explainf(x, "bind(%d, %s) — own the IP and port: datagrams to it now queue for us", fd, at);
     if (port == 0 && nb_explaining(x) && nb_sock_local(fd, &local, NULL) == 0)
@@ -879,17 +880,7 @@ int nb_sock_listen(const struct nb_sockaddr *sa, int backlog, int v6only,
     if (bind(fd, &sa->u.sa, sa->len) < 0) {
         err = errno;
         nb_explainf(x, "bind(%d, %s) = %s — could not own the IP and port", fd, at, strerror(err));
-        if (err == EADDRINUSE && port != 0)
-            nb_err_set(e, NB_E_SYS, "cannot bind %s: port %u is in use", at, (unsigned)port);
-        else if (err == EACCES && port != 0 && port < 1024)
-            nb_err_set(e, NB_E_SYS,
-                       "cannot bind %s: ports below 1024 need root or CAP_NET_BIND_SERVICE", at);
-        else if (err == EADDRNOTAVAIL)
-            nb_err_set(e, NB_E_SYS, "cannot bind %s: the address is not one of this machine's", at);
-        else
-            nb_err_sys(e, NB_E_SYS, err, "cannot bind %s", at);
-        if (e)
-            e->sys_errno = err;
+        bind_error(at, port, "", err, e);
         goto fail;
     }
     nb_explainf(x, "bind(%d, %s) — own the IP and port", fd, at);
